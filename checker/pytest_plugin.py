@@ -1,0 +1,7 @@
+"""distcheck's pytest plugin (registered through the ``pytest11`` entry point).
+
+The assertion helpers live in :mod:`checker.testing`; this module only holds pytest hooks.
+Each engine keeps its pytest support next to its code and this module wires it in.
+"""
+
+from __future__ import annotations
