@@ -1,0 +1,72 @@
+"""The explorer: exhaustive, bounded, explicit-state model checking of a :class:`spec.Spec`.
+
+>>> from checker.explore import explore
+>>> from spec.twophase import TwoPhase
+>>> explore(TwoPhase(n_rm=3)).distinct_states
+288
+
+``explore`` returns an :class:`ExploreResult` (verdict, statistics, trace).  It raises
+:class:`spec.SpecError` for a malformed spec or bad arguments; an exception raised by spec code
+while exploring is a result with verdict ``error``, not an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spec import Spec, SpecError
+
+from checker.explore._engine import Limits, bfs, dfs, simulate
+from checker.explore._model import SpecRuntimeError, bind
+from checker.explore._target import load_target
+from checker.explore.result import ExploreResult
+
+__all__ = ["explore", "ExploreResult", "load_target", "MODES"]
+
+MODES = ("bfs", "dfs", "simulate")
+
+
+def explore(
+    spec: Spec,
+    *,
+    mode: str = "bfs",
+    invariants: Sequence[str] | None = None,
+    max_states: int | None = None,
+    max_depth: int | None = None,
+    time_limit: float | None = None,
+    symmetry: bool = False,
+    check_deadlock: bool | None = None,
+    walks: int = 1000,
+    walk_depth: int = 100,
+    seed: int = 0,
+    progress: bool = False,
+) -> ExploreResult:
+    """Explore ``spec``'s reachable states and check its invariants.
+
+    ``mode``: ``bfs`` (default; the counterexample is a shortest one), ``dfs``, or ``simulate``
+    (``walks`` random walks of up to ``walk_depth`` states from ``seed``; never verdict ``ok``).
+    ``invariants`` selects invariants by name (default: all the spec declares).  ``symmetry``
+    explores one state per orbit of the spec's declared symmetry; it is off by default because it
+    is only sound for invariants that are themselves symmetric.  ``check_deadlock`` defaults to
+    the spec's ``check_deadlock`` (TLC's ``CHECK_DEADLOCK``).
+    """
+    if mode not in MODES:
+        raise SpecError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})")
+    for name, value in (("max_states", max_states), ("max_depth", max_depth), ("walks", walks),
+                        ("walk_depth", walk_depth)):
+        if value is not None and value < 1:
+            raise SpecError(f"{name} must be at least 1, not {value}")
+    if time_limit is not None and time_limit <= 0:
+        raise SpecError(f"time_limit must be positive, not {time_limit}")
+    try:
+        model = bind(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
+    except SpecRuntimeError as err:
+        return ExploreResult(verdict="error", spec=spec.describe(), mode=mode, distinct_states=0,
+                             generated_states=0, depth=0, seconds=0.0, error=err.message,
+                             location=err.location, params=spec.param_values())
+    limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=time_limit)
+    if mode == "bfs":
+        return bfs(model, limits, progress)
+    if mode == "dfs":
+        return dfs(model, limits, progress)
+    return simulate(model, limits, progress, walks=walks, walk_depth=walk_depth, seed=seed)

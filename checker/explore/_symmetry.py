@@ -1,0 +1,92 @@
+"""Symmetry reduction: one canonical fingerprint per orbit of states under permutations of
+interchangeable node ids (TLC's ``SYMMETRY Permutations(RM)``).
+
+The canonical fingerprint of ``s`` is the least fingerprint of ``π(s)`` over a set ``C(s)`` of
+candidate permutations.  TLC takes every permutation (``n!`` of them).  We take fewer, without
+losing canonicity:
+
+1. *Signatures.*  Each id gets a signature that renaming ids cannot change: its entry in every
+   top-level ``[D -> T]`` field whose entries hold no ids of ``D``, and its membership in every
+   top-level ``SUBSET D`` field.  ``C(s)`` is the set of permutations that list ids by increasing
+   signature.  For ``s' = σ(s)``, ``C(s') = {π σ⁻¹ : π ∈ C(s)}``, so ``{π(s) : π ∈ C(s)}`` is the same
+   set of states for every member of an orbit, and so is its least fingerprint.
+2. *Interchangeable ties.*  Ids with equal signatures are tried in every order -- unless swapping
+   each adjacent pair of them leaves ``s`` unchanged, in which case all their orders give the same
+   state (adjacent transpositions generate every permutation of the group) and one order suffices.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from spec import Ids, RecordOf, SetOf, TupleOf, Type
+from spec._values import stable_hash
+
+
+class Canonicalizer:
+    def __init__(self, state_type: Type, domains: Sequence[Ids], base: Callable[[Any], int]) -> None:
+        self.base = base
+        self.domains: list[tuple[Ids, Callable[[Any, Sequence[int]], Any], list[Callable[[Any], Sequence[Any]]]]] = []
+        for d in domains:
+            permute = state_type.permuter(d)
+            if permute is None:
+                continue  # the domain occurs nowhere in the state: nothing to permute
+            self.domains.append((d, permute, _signature_parts(state_type, d)))
+
+    def fingerprint(self, s: Any) -> int:
+        choices = [self._candidates(s, d, permute, parts) for d, permute, parts in self.domains]
+        best = None
+        for combo in itertools.product(*choices):
+            t = s
+            for (_, permute, _), perm in zip(self.domains, combo):
+                t = permute(t, perm)
+            h = self.base(t)
+            if best is None or h < best:
+                best = h
+        assert best is not None
+        return best
+
+    def _candidates(self, s: Any, d: Ids, permute: Callable[[Any, Sequence[int]], Any],
+                    parts: list[Callable[[Any], Sequence[Any]]]) -> list[tuple[int, ...]]:
+        n = d.n
+        columns = [part(s) for part in parts]
+        sig = [tuple(col[i] for col in columns) for i in range(n)]
+        order = sorted(range(n), key=sig.__getitem__)
+        groups = [list(g) for _, g in itertools.groupby(order, key=sig.__getitem__)]
+        group_orders: list[list[list[int]]] = []
+        for g in groups:
+            if len(g) == 1 or _interchangeable(s, g, n, permute):
+                group_orders.append([g])
+            else:
+                group_orders.append([list(p) for p in itertools.permutations(g)])
+        perms = []
+        for choice in itertools.product(*group_orders):
+            perm = [0] * n
+            for new, old in enumerate(itertools.chain.from_iterable(choice)):
+                perm[old] = new
+            perms.append(tuple(perm))
+        return perms
+
+
+def _interchangeable(s: Any, group: list[int], n: int, permute: Callable[[Any, Sequence[int]], Any]) -> bool:
+    for a, b in zip(group, group[1:]):
+        swap = list(range(n))
+        swap[a], swap[b] = b, a
+        if permute(s, swap) != s:
+            return False
+    return True
+
+
+def _signature_parts(state_type: Type, d: Ids) -> list[Callable[[Any], Sequence[Any]]]:
+    """Functions ``s -> [value for id 0, value for id 1, ...]`` that renaming ids cannot change."""
+    if not isinstance(state_type, RecordOf):
+        return []
+    parts: list[Callable[[Any], Sequence[Any]]] = []
+    for name, t in state_type.fields.items():
+        if isinstance(t, TupleOf) and t.index is d and d not in t.elem.ids():
+            parts.append(lambda s, name=name: [stable_hash(v) for v in getattr(s, name)])
+        elif isinstance(t, SetOf) and t.elem is d:
+            parts.append(lambda s, name=name: [i in getattr(s, name) for i in range(d.n)])
+    return parts

@@ -1,0 +1,105 @@
+"""Rendering of states and traces, shared by the explorer and the prover.
+
+One trace format everywhere: a list of :class:`Step` (the action and parameters that led to the
+state, and the state).  Text shows the first state whole and then, per step, only the fields that
+changed; JSON shows every state whole.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class Step:
+    """One state of a trace and how it was reached (``action`` is None for an initial state)."""
+
+    action: str | None
+    params: dict[str, Any]
+    state: Any
+
+
+def show(value: Any) -> str:
+    """A compact, deterministic, TLA+-flavoured rendering of a state value."""
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value + '"'
+    if isinstance(value, tuple):
+        return "<<" + ", ".join(map(show, value)) + ">>"
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(map(show, value))) + "}"
+    if attrs.has(type(value)):
+        inner = ", ".join(f"{f.name}={show(getattr(value, f.name))}" for f in attrs.fields(type(value)))
+        return f"{type(value).__name__}({inner})"
+    return repr(value)
+
+
+def to_json(value: Any) -> Any:
+    """A JSON-compatible rendering: records become objects (nested ones carry ``"$type"``),
+    tuples become lists, frozensets sorted lists, enums their names."""
+    return _to_json(value, top=True)
+
+
+def _to_json(value: Any, top: bool = False) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.name
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, tuple):
+        return [_to_json(v) for v in value]
+    if isinstance(value, frozenset):
+        items = [_to_json(v) for v in value]
+        return sorted(items, key=lambda v: show(v) if not isinstance(v, (dict, list)) else repr(v))
+    if attrs.has(type(value)):
+        out: dict[str, Any] = {} if top else {"$type": type(value).__name__}
+        for f in attrs.fields(type(value)):
+            out[f.name] = _to_json(getattr(value, f.name))
+        return out
+    return repr(value)
+
+
+def fields_of(state: Any) -> list[tuple[str, Any]]:
+    if attrs.has(type(state)):
+        return [(f.name, getattr(state, f.name)) for f in attrs.fields(type(state))]
+    return [("state", state)]
+
+
+def describe_step(action: str | None, params: dict[str, Any]) -> str:
+    if action is None:
+        return "Initial state"
+    if not params:
+        return action
+    return f"{action}(" + ", ".join(f"{k}={show(v)}" for k, v in params.items()) + ")"
+
+
+def render_trace(trace: Sequence[Step], indent: str = "  ") -> str:
+    """Text rendering: the first state whole, then only the fields each step changed."""
+    lines: list[str] = []
+    previous: dict[str, Any] | None = None
+    for i, step in enumerate(trace, start=1):
+        lines.append(f"{i}: {describe_step(step.action, step.params)}")
+        current = dict(fields_of(step.state))
+        changed = [(k, v) for k, v in current.items() if previous is None or previous.get(k) != v
+                   or type(previous.get(k)) is not type(v)]
+        if previous is not None and not changed:
+            lines.append(f"{indent}(no change)")
+        for k, v in changed:
+            lines.append(f"{indent}{k} = {show(v)}")
+        previous = current
+    return "\n".join(lines)
+
+
+def render_state(state: Any, indent: str = "  ") -> str:
+    return "\n".join(f"{indent}{k} = {show(v)}" for k, v in fields_of(state))
+
+
+def step_json(step: Step) -> dict[str, Any]:
+    return {"action": step.action, "params": {k: to_json(v) for k, v in step.params.items()},
+            "state": to_json(step.state)}

@@ -1,0 +1,34 @@
+"""distcheck's spec language and protocol library.
+
+A protocol is a :class:`Spec` subclass whose actions are pure functions over immutable states
+(``@record`` classes).  The same functions run on concrete values in the explorer and on Z3
+symbolic values in the prover, so a spec sticks to a small vocabulary: comparisons, arithmetic,
+``if``, tuples indexed by node id, frozensets of records, :func:`evolve`, and the helpers below
+wherever plain Python would force a concrete answer (``len``, ``any`` over a set, ...).
+
+Protocol modules import only from here, never from ``checker``.
+"""
+
+from spec._helpers import (
+    count, exists, forall, image, implies, ite, maximum, replace_at, select, size, union_all,
+)
+from spec._lang import (
+    Action, Param, Spec, SpecError, action, constraint, inductive_invariant, invariant, members, source_of,
+)
+from spec._types import (
+    Bool, Ids, Ints, OneOf, Optional, RecordOf, SeqOf, SetOf, TupleOf, Type, Union, as_type,
+)
+from spec._values import evolve, is_record, record, stable_hash
+
+__all__ = [
+    # declaring a spec
+    "Spec", "SpecError", "action", "invariant", "inductive_invariant", "constraint", "members", "record", "evolve",
+    # helpers usable in both interpretations
+    "size", "exists", "forall", "count", "select", "image", "union_all", "maximum", "replace_at",
+    "ite", "implies",
+    # types (TypeOK, symmetry, the prover's domains)
+    "Type", "Bool", "Ints", "Ids", "OneOf", "Optional", "TupleOf", "SetOf", "SeqOf", "RecordOf",
+    "Union", "as_type",
+    # for the checkers
+    "Action", "Param", "source_of", "stable_hash", "is_record",
+]

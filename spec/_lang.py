@@ -1,0 +1,270 @@
+"""The ``Spec`` base class and the declarations a protocol module makes.
+
+A protocol is a subclass of :class:`Spec`:
+
+* ``__init__`` takes the instance size as keyword parameters (``n_rm=3``) and ``bug=None``;
+* ``init(self)`` yields the initial states (attrs frozen instances, best made with ``@record``);
+* ``@action(param=domain, ...)`` methods ``(self, s, param, ...) -> state | None`` are the next-state
+  relation, one per TLA+ action; ``None`` means "not enabled";
+* ``@invariant`` methods ``(self, s) -> bool`` are the properties to check, named like the paper;
+* an optional ``@constraint`` ``(self, s) -> bool`` bounds exploration like TLC's ``CONSTRAINT``;
+* optional attributes: ``state_type`` (a :mod:`spec._types` type, the TLA+ ``TypeOK``),
+  ``symmetry`` (the ``Ids`` domains whose ids are interchangeable), ``check_deadlock`` (TLC's
+  ``CHECK_DEADLOCK``), ``bugs`` (seeded mistakes a user can switch on with ``bug=NAME``).
+
+A parameter domain is either *static* -- the name of an attribute of the spec instance holding an
+iterable (``"RM"``), or an iterable itself (``range(3)``) -- or *state-dependent*:
+``members("msgs")`` ranges over the elements of the state's ``msgs`` field, like TLA+'s
+``\\E m \\in msgs``.  The explorer enumerates domains; the prover quantifies over them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar
+
+import attrs
+
+from spec._types import Ids, Type
+
+__all__ = [
+    "Spec", "SpecError", "action", "invariant", "inductive_invariant", "constraint", "members",
+    "Action", "Param",
+    "source_of",
+]
+
+
+class SpecError(Exception):
+    """A spec is malformed or used wrongly (unknown parameter, bad domain, ...).
+
+    The message names the problem and, where it applies, the spec's ``file:line``."""
+
+
+def source_of(fn: Callable[..., Any]) -> str:
+    """``file:line`` of a function's definition (for error messages)."""
+    fn = inspect.unwrap(getattr(fn, "__func__", fn))
+    try:
+        return f"{inspect.getsourcefile(fn)}:{fn.__code__.co_firstlineno}"
+    except (TypeError, AttributeError):
+        return "<unknown>"
+
+
+@attrs.frozen
+class members:  # noqa: N801 -- reads as a domain constructor in the decorator
+    """A state-dependent parameter domain: the elements of a collection field of the state."""
+
+    field: str
+
+    def __call__(self, s: Any) -> Iterable[Any]:
+        return getattr(s, self.field)
+
+
+@attrs.frozen
+class _ActionDecl:
+    fn: Callable[..., Any]
+    domains: dict[str, Any]
+    name: str
+
+
+@attrs.frozen
+class _InvariantDecl:
+    fn: Callable[..., Any]
+    name: str
+    inductive: bool = False
+
+
+def action(fn: Callable[..., Any] | None = None, /, *, name: str | None = None, **domains: Any) -> Any:
+    """Declare a next-state action.  Keyword arguments give each parameter's domain."""
+
+    def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        f.__dc_action__ = _ActionDecl(f, dict(domains), name or f.__name__)  # type: ignore[attr-defined]
+        return f
+
+    return wrap if fn is None else wrap(fn)
+
+
+def invariant(fn: Callable[..., Any] | None = None, /, *, name: str | None = None) -> Any:
+    """Declare a state invariant ``(self, s) -> bool``."""
+
+    def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        f.__dc_invariant__ = _InvariantDecl(f, name or f.__name__)  # type: ignore[attr-defined]
+        return f
+
+    return wrap if fn is None else wrap(fn)
+
+
+def inductive_invariant(fn: Callable[..., Any] | None = None, /, *, name: str | None = None) -> Any:
+    """Declare an inductive invariant ``(self, s) -> bool``: a strengthening of the safety
+    invariants that the prover checks by induction.  The explorer checks it only when asked by
+    name (``--invariant``): by default it reports the safety property a user cares about."""
+
+    def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        f.__dc_invariant__ = _InvariantDecl(f, name or f.__name__, inductive=True)  # type: ignore[attr-defined]
+        return f
+
+    return wrap if fn is None else wrap(fn)
+
+
+def constraint(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Declare a state constraint (TLC's ``CONSTRAINT``): a successor that violates it is
+    discarded -- not counted, not checked, not expanded."""
+    fn.__dc_constraint__ = True  # type: ignore[attr-defined]
+    return fn
+
+
+@attrs.frozen
+class Param:
+    """One constructor parameter of a spec (for ``-p NAME=VALUE`` and ``distcheck list``)."""
+
+    name: str
+    default: Any
+    annotation: Any
+
+
+@attrs.frozen
+class Action:
+    """An action bound to a spec instance, with its parameter domains resolved.
+
+    ``static`` lists every parameter tuple when no domain depends on the state; otherwise
+    ``dynamic(s)`` yields them for state ``s``.
+    """
+
+    name: str
+    fn: Callable[..., Any]  # bound method: fn(s, *params)
+    param_names: tuple[str, ...]
+    static: tuple[tuple[Any, ...], ...] | None
+    domains: tuple[Any, ...]  # resolved: a tuple of values, or a members(...) domain
+    source: str
+
+    def params(self, s: Any) -> Iterable[tuple[Any, ...]]:
+        if self.static is not None:
+            return self.static
+        return itertools.product(*(d(s) if isinstance(d, members) else d for d in self.domains))
+
+    def describe(self, params: Sequence[Any]) -> str:
+        if not params:
+            return self.name
+        inner = ", ".join(f"{n}={v!r}" for n, v in zip(self.param_names, params))
+        return f"{self.name}({inner})"
+
+
+class Spec:
+    """Base class of every protocol.  See the module docstring for what a subclass declares."""
+
+    #: seeded bugs: name -> one-line description; switched on with ``bug=NAME``
+    bugs: ClassVar[Mapping[str, str]] = {}
+    #: report reachable states with no enabled action (TLC's ``CHECK_DEADLOCK``)
+    check_deadlock: ClassVar[bool] = True
+    #: the type of every state (TLA+'s ``TypeOK``); needed for symmetry and by the prover
+    state_type: Type | None = None
+    #: id domains whose ids are interchangeable (TLC's ``SYMMETRY Permutations(RM)``)
+    symmetry: Sequence[Ids] = ()
+    bug: str | None = None
+
+    def __init__(self, *, bug: str | None = None) -> None:
+        if bug is not None and bug not in self.bugs:
+            known = ", ".join(sorted(self.bugs)) or "none"
+            raise SpecError(f"{type(self).__name__} has no seeded bug {bug!r} (known: {known})")
+        self.bug = bug
+
+    # --- what subclasses override -----------------------------------------------------------
+
+    def init(self) -> Iterable[Any]:
+        raise NotImplementedError(f"{type(self).__name__} must define init(self)")
+
+    # --- introspection (used by the checkers; not meant to be overridden) ----------------------
+
+    @classmethod
+    def parameters(cls) -> list[Param]:
+        """The constructor's keyword parameters, ``bug`` included."""
+        sig = inspect.signature(cls.__init__)
+        out = []
+        for p in list(sig.parameters.values())[1:]:
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                continue
+            default = None if p.default is inspect.Parameter.empty else p.default
+            out.append(Param(p.name, default, p.annotation))
+        return out
+
+    def param_values(self) -> dict[str, Any]:
+        """The values of the constructor parameters of this instance (for reports)."""
+        return {p.name: getattr(self, p.name, p.default) for p in self.parameters()}
+
+    def describe(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.param_values().items()
+                         if not (k == "bug" and v is None))
+        return f"{type(self).__name__}({args})"
+
+    @classmethod
+    def _declared(cls, marker: str) -> Iterator[tuple[str, Any]]:
+        seen: set[str] = set()
+        for klass in cls.__mro__:
+            for attr, value in vars(klass).items():
+                if attr in seen:
+                    continue
+                seen.add(attr)
+                if hasattr(value, marker):
+                    yield attr, getattr(value, marker)
+
+    @classmethod
+    def _ordered(cls, marker: str) -> list[tuple[str, Any]]:
+        # Definition order (line number) keeps reports and traces in the order of the source.
+        return sorted(cls._declared(marker), key=lambda kv: _line(getattr(cls, kv[0])))
+
+    def actions(self) -> list[Action]:
+        """The actions of this instance with their parameter domains resolved."""
+        out = []
+        for attr, decl in self._ordered("__dc_action__"):
+            out.append(self._bind(attr, decl))
+        if not out:
+            raise SpecError(f"{type(self).__name__} declares no @action")
+        return out
+
+    def _bind(self, attr: str, decl: _ActionDecl) -> Action:
+        fn = decl.fn
+        where = source_of(fn)
+        names = list(inspect.signature(fn).parameters)[2:]  # after self, s
+        if set(names) != set(decl.domains):
+            raise SpecError(
+                f"{where}: action {decl.name} has parameters ({', '.join(names)}) but declares "
+                f"domains for ({', '.join(decl.domains)})")
+        domains = tuple(self._resolve(decl.domains[n], decl.name, n, where) for n in names)
+        static = None
+        if not any(isinstance(d, members) for d in domains):
+            static = tuple(itertools.product(*domains))
+        return Action(decl.name, getattr(self, attr), tuple(names), static, domains, where)
+
+    def _resolve(self, domain: Any, action_name: str, param: str, where: str) -> Any:
+        if isinstance(domain, members):
+            return domain
+        if isinstance(domain, str):
+            if not hasattr(self, domain):
+                raise SpecError(f"{where}: domain {domain!r} of {action_name}({param}) is not an "
+                                f"attribute of {type(self).__name__}")
+            domain = getattr(self, domain)
+        if callable(domain) and not isinstance(domain, (Ids, range)):
+            domain = domain(self)
+        try:
+            return tuple(domain)
+        except TypeError:
+            raise SpecError(f"{where}: domain of {action_name}({param}) is not iterable: {domain!r}") from None
+
+    @classmethod
+    def invariant_names(cls, *, inductive: bool = False) -> list[str]:
+        """Names of the safety invariants (or, with ``inductive=True``, the inductive ones)."""
+        return [d.name for _, d in cls._ordered("__dc_invariant__") if d.inductive == inductive]
+
+    def invariants(self) -> dict[str, Callable[[Any], Any]]:
+        """Every named invariant (safety and inductive), bound to this instance, in source order."""
+        return {decl.name: getattr(self, attr) for attr, decl in self._ordered("__dc_invariant__")}
+
+    def constraints(self) -> list[Callable[[Any], Any]]:
+        return [getattr(self, attr) for attr, _ in self._ordered("__dc_constraint__")]
+
+
+def _line(fn: Any) -> int:
+    fn = inspect.unwrap(getattr(fn, "__func__", fn))
+    code = getattr(fn, "__code__", None)
+    return code.co_firstlineno if code is not None else 0

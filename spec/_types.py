@@ -1,0 +1,366 @@
+"""Types of state variables: the finite domains a spec declares, as TLA+'s ``TypeOK`` does.
+
+A spec that declares ``state_type`` gets three things from one declaration:
+
+* a type-correctness invariant (``value in spec.state_type``), like ``TPTypeOK``;
+* symmetry reduction: the explorer permutes node ids wherever the type says they occur
+  (``Ids`` values, tuples indexed by ``Ids``, and inside sets and records);
+* the finite universe of every variable, which the prover turns into Z3 variables.
+
+The vocabulary mirrors TLA+'s set constructors: ``Ints(lo, hi)`` is ``lo..hi``,
+``TupleOf(D, T)`` is ``[D -> T]``, ``SetOf(T)`` is ``SUBSET T``, ``RecordOf`` is a record set,
+``Union`` is ``\\cup``, ``OneOf`` an enumerated set, ``SeqOf(T, n)`` is ``Seq(T)`` bounded.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Callable
+
+import attrs
+
+from spec._values import evolve
+
+__all__ = [
+    "Type", "Bool", "Ints", "Ids", "OneOf", "TupleOf", "SetOf", "RecordOf", "Union", "SeqOf",
+    "Optional", "as_type",
+]
+
+#: ``permuter(domain)`` returns a function ``(value, perm) -> value`` or None when the type holds
+#: no ids of ``domain``; ``perm[i]`` is the new id of old id ``i``.
+Permuter = Callable[[Any, Sequence[int]], Any]
+
+
+class Type:
+    """A finite set of values."""
+
+    def __contains__(self, value: Any) -> bool:
+        raise NotImplementedError
+
+    def values(self) -> Iterator[Any]:
+        """Every value of the type (finite, possibly large)."""
+        raise NotImplementedError
+
+    def size(self) -> int:
+        return sum(1 for _ in self.values())
+
+    def permuter(self, domain: Ids) -> Permuter | None:
+        """How to rename the ids of ``domain`` inside a value; None if it holds none."""
+        return None
+
+    def ids(self) -> frozenset[Ids]:
+        """The id domains that occur in this type."""
+        return frozenset()
+
+
+def as_type(t: Any) -> Type:
+    """Accept ``Type`` instances, enum classes (all their members), ``bool`` and ``range``."""
+    if isinstance(t, Type):
+        return t
+    if isinstance(t, type) and issubclass(t, enum.Enum):
+        return OneOf(*t)
+    if t is bool:
+        return Bool
+    if isinstance(t, range) and t.step == 1:
+        return Ints(t.start, t.stop - 1)
+    raise TypeError(f"not a distcheck type: {t!r} (use Ints, Ids, OneOf, TupleOf, SetOf, RecordOf, ...)")
+
+
+@attrs.frozen
+class _Bool(Type):
+    def __contains__(self, value: Any) -> bool:
+        return type(value) is bool
+
+    def values(self) -> Iterator[Any]:
+        return iter((False, True))
+
+    def __repr__(self) -> str:
+        return "BOOLEAN"
+
+
+Bool = _Bool()
+
+
+@attrs.frozen(repr=False)
+class Ints(Type):
+    """The integers ``lo..hi`` (both included, as in TLA+)."""
+
+    lo: int
+    hi: int
+
+    def __contains__(self, value: Any) -> bool:
+        return type(value) is int and self.lo <= value <= self.hi
+
+    def values(self) -> Iterator[Any]:
+        return iter(range(self.lo, self.hi + 1))
+
+    def size(self) -> int:
+        return max(0, self.hi - self.lo + 1)
+
+    def __iter__(self) -> Iterator[int]:
+        return self.values()
+
+    def __repr__(self) -> str:
+        return f"{self.lo}..{self.hi}"
+
+
+@attrs.frozen(repr=False, eq=False)
+class Ids(Type):
+    """A set of node ids ``0..n-1`` named like the TLA+ constant it stands for (``RM``,
+    ``Acceptor``, ``Server``).  Iterating it yields the ids, so it doubles as an action's
+    parameter domain.  Declared in a spec's ``symmetry``, its ids are interchangeable.
+
+    Compared by identity: two domains with the same size are still different domains.
+    """
+
+    name: str
+    n: int
+
+    def __contains__(self, value: Any) -> bool:
+        return type(value) is int and 0 <= value < self.n
+
+    def values(self) -> Iterator[Any]:
+        return iter(range(self.n))
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(self.n))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def size(self) -> int:
+        return self.n
+
+    def permuter(self, domain: Ids) -> Permuter | None:
+        if domain is not self:
+            return None
+        return lambda v, perm: perm[v]
+
+    def ids(self) -> frozenset[Ids]:
+        return frozenset({self})
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+@attrs.frozen(repr=False)
+class OneOf(Type):
+    """An enumerated set of constants (strings, enum members, None, ...)."""
+
+    options: tuple[Any, ...]
+
+    def __init__(self, *options: Any) -> None:
+        self.__attrs_init__(tuple(options))
+
+    def __contains__(self, value: Any) -> bool:
+        # Compare types too: IntEnum members equal plain ints and True equals 1.
+        return any(value == o and type(value) is type(o) for o in self.options)
+
+    def values(self) -> Iterator[Any]:
+        return iter(self.options)
+
+    def size(self) -> int:
+        return len(self.options)
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(map(repr, self.options)) + "}"
+
+
+def Optional(t: Any) -> Type:  # noqa: N802 -- reads like a type constructor
+    """``t`` or None."""
+    return Union(as_type(t), OneOf(None))
+
+
+@attrs.frozen(repr=False)
+class TupleOf(Type):
+    """``[index -> elem]``: a tuple with one entry per id of ``index`` (an ``Ids`` or a length)."""
+
+    index: Ids | int
+    elem: Type = attrs.field(converter=as_type)
+
+    @property
+    def length(self) -> int:
+        return self.index.n if isinstance(self.index, Ids) else self.index
+
+    def __contains__(self, value: Any) -> bool:
+        return (type(value) is tuple and len(value) == self.length
+                and all(v in self.elem for v in value))
+
+    def values(self) -> Iterator[Any]:
+        return itertools.product(list(self.elem.values()), repeat=self.length)
+
+    def size(self) -> int:
+        return self.elem.size() ** self.length
+
+    def permuter(self, domain: Ids) -> Permuter | None:
+        inner = self.elem.permuter(domain)
+        if self.index is domain:
+            if inner is None:
+                return lambda v, perm: _reorder(v, perm)
+            return lambda v, perm: _reorder(tuple(inner(x, perm) for x in v), perm)
+        if inner is None:
+            return None
+        return lambda v, perm: tuple(inner(x, perm) for x in v)
+
+    def ids(self) -> frozenset[Ids]:
+        own = frozenset({self.index}) if isinstance(self.index, Ids) else frozenset()
+        return own | self.elem.ids()
+
+    def __repr__(self) -> str:
+        return f"[{self.index!r} -> {self.elem!r}]"
+
+
+def _reorder(v: tuple[Any, ...], perm: Sequence[int]) -> tuple[Any, ...]:
+    out = [None] * len(v)
+    for i, x in enumerate(v):
+        out[perm[i]] = x
+    return tuple(out)
+
+
+@attrs.frozen(repr=False)
+class SetOf(Type):
+    """``SUBSET elem``: frozensets of elements of ``elem``."""
+
+    elem: Type = attrs.field(converter=as_type)
+
+    def __contains__(self, value: Any) -> bool:
+        return type(value) is frozenset and all(v in self.elem for v in value)
+
+    def values(self) -> Iterator[Any]:
+        universe = list(self.elem.values())
+        return (frozenset(c) for r in range(len(universe) + 1)
+                for c in itertools.combinations(universe, r))
+
+    def size(self) -> int:
+        return 2 ** self.elem.size()
+
+    def permuter(self, domain: Ids) -> Permuter | None:
+        inner = self.elem.permuter(domain)
+        if inner is None:
+            return None
+        return lambda v, perm: frozenset(inner(x, perm) for x in v)
+
+    def ids(self) -> frozenset[Ids]:
+        return self.elem.ids()
+
+    def __repr__(self) -> str:
+        return f"SUBSET {self.elem!r}"
+
+
+@attrs.frozen(repr=False)
+class SeqOf(Type):
+    """Tuples of at most ``max_len`` elements of ``elem`` (a bounded ``Seq(elem)``)."""
+
+    elem: Type = attrs.field(converter=as_type)
+    max_len: int = 0
+
+    def __contains__(self, value: Any) -> bool:
+        return (type(value) is tuple and len(value) <= self.max_len
+                and all(v in self.elem for v in value))
+
+    def values(self) -> Iterator[Any]:
+        universe = list(self.elem.values())
+        return (t for n in range(self.max_len + 1) for t in itertools.product(universe, repeat=n))
+
+    def permuter(self, domain: Ids) -> Permuter | None:
+        inner = self.elem.permuter(domain)
+        if inner is None:
+            return None
+        return lambda v, perm: tuple(inner(x, perm) for x in v)
+
+    def ids(self) -> frozenset[Ids]:
+        return self.elem.ids()
+
+    def __repr__(self) -> str:
+        return f"Seq({self.elem!r}, <= {self.max_len})"
+
+
+class RecordOf(Type):
+    """Instances of the attrs class ``cls`` whose fields range over the given types, like the
+    TLA+ record set ``[type: {"Prepared"}, rm: RM]``.  Fields not listed must be left at a single
+    value (checked by membership against ``fixed``)."""
+
+    def __init__(self, cls: type, **fields: Any) -> None:
+        names = [f.name for f in attrs.fields(cls)]
+        unknown = set(fields) - set(names)
+        if unknown:
+            raise TypeError(f"{cls.__qualname__} has no field(s) {', '.join(sorted(unknown))}")
+        missing = [n for n in names if n not in fields]
+        if missing:
+            raise TypeError(f"RecordOf({cls.__qualname__}) needs a type for field(s) {', '.join(missing)}")
+        self.cls = cls
+        self.fields: dict[str, Type] = {n: as_type(fields[n]) for n in names}
+
+    def __contains__(self, value: Any) -> bool:
+        return type(value) is self.cls and all(getattr(value, n) in t for n, t in self.fields.items())
+
+    def values(self) -> Iterator[Any]:
+        names = list(self.fields)
+        for combo in itertools.product(*(list(t.values()) for t in self.fields.values())):
+            yield self.cls(**dict(zip(names, combo)))
+
+    def size(self) -> int:
+        n = 1
+        for t in self.fields.values():
+            n *= t.size()
+        return n
+
+    def permuter(self, domain: Ids) -> Permuter | None:
+        inner = {n: p for n, t in self.fields.items() if (p := t.permuter(domain)) is not None}
+        if not inner:
+            return None
+        return lambda v, perm: evolve(v, **{n: p(getattr(v, n), perm) for n, p in inner.items()})
+
+    def ids(self) -> frozenset[Ids]:
+        return frozenset().union(*(t.ids() for t in self.fields.values()))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}: {t!r}" for n, t in self.fields.items())
+        return f"{self.cls.__qualname__}[{inner}]"
+
+
+class Union(Type):
+    """Values of any of ``members`` (e.g. the different message records of a protocol)."""
+
+    def __init__(self, *members: Any) -> None:
+        self.members: tuple[Type, ...] = tuple(as_type(m) for m in members)
+
+    def __contains__(self, value: Any) -> bool:
+        return any(value in m for m in self.members)
+
+    def values(self) -> Iterator[Any]:
+        seen: set[Any] = set()
+        for m in self.members:
+            for v in m.values():
+                if v not in seen:
+                    seen.add(v)
+                    yield v
+
+    def permuter(self, domain: Ids) -> Permuter | None:
+        by_class = {m.cls: p for m in self.members
+                    if isinstance(m, RecordOf) and (p := m.permuter(domain)) is not None}
+        others = [p for m in self.members
+                  if not isinstance(m, RecordOf) and (p := m.permuter(domain)) is not None]
+        if others:
+            raise TypeError("symmetry inside a Union is supported for record members only")
+        if not by_class:
+            return None
+
+        def permute(v: Any, perm: Sequence[int]) -> Any:
+            p = by_class.get(type(v))
+            return v if p is None else p(v, perm)
+
+        return permute
+
+    def ids(self) -> frozenset[Ids]:
+        return frozenset().union(*(m.ids() for m in self.members))
+
+    def __repr__(self) -> str:
+        return " \\cup ".join(map(repr, self.members))
+
+
+def all_values(types: Iterable[Type]) -> Iterator[tuple[Any, ...]]:
+    """The cartesian product of several types' values."""
+    return itertools.product(*(list(t.values()) for t in types))
