@@ -20,6 +20,9 @@ from typing import Any
 
 import attrs
 
+from spec import SpecError
+from spec._values import annotation_errors
+
 from checker.explore._model import Model, SpecRuntimeError, spec_location
 from checker.explore.result import ExploreResult
 from checker.report import Step
@@ -112,16 +115,15 @@ class _Search:
     def violated(self, t: Any) -> list[str]:
         return [name for name, inv in self.model.invariants.items() if not inv(t)]
 
-    def validate(self, t: Any) -> None:
+    def validate(self, t: Any) -> SpecRuntimeError | None:
         """Check the first states against their annotations: a lying annotation would make
         fingerprints differ between processes."""
-        from spec._values import annotation_errors
-
         self.validated += 1
         errors = annotation_errors(t)
-        if errors:
-            raise SpecRuntimeError(f"{errors[0]} (fix the annotation of the record field)",
-                                   _class_location(type(t)), t)
+        if not errors:
+            return None
+        return SpecRuntimeError(f"{errors[0]} (fix the annotation of the record field)",
+                                _class_location(type(t)), t)
 
     def trace_to(self, fp: int) -> tuple[Step, ...]:
         return rebuild_trace(self.model, self.seen, fp)
@@ -133,6 +135,10 @@ class _Search:
             trace = self.trace_to(parent_fp)
         return self.result("error", error=err.message, location=err.location, trace=trace,
                            failing_action=err.action, failing_params=err.params)
+
+
+def _state_limit(n: int | None) -> str:
+    return f"state limit of {n:,} distinct states reached before the state space was exhausted"
 
 
 def _class_location(cls: type) -> str:
@@ -188,17 +194,23 @@ def _initial(search: _Search) -> list[tuple[Any, int]]:
             if not model.in_model(s):
                 continue
             fp = model.fingerprint(s)
-            if fp in search.seen:
-                continue
-            search.seen[fp] = None
-            search.depth = 1
             bad = search.violated(s)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 -- spec code raised on an initial state
             err = _diagnose_state(model, s) or SpecRuntimeError(f"{type(e).__name__}: {e}", spec_location(e), s)
-            raise _Stop(search.failure(err, None)) from e
+            raise search.stop("error", error=err.message, location=err.location,
+                              trace=(Step(None, {}, s),)) from e
+        if fp in search.seen:
+            continue
+        if len(search.seen) == search.limits.max_states:
+            raise search.limit_hit(_state_limit(search.limits.max_states))
+        search.seen[fp] = None
+        search.depth = 1
         if bad:
             raise search.stop("violation", violated=tuple(bad), trace=(Step(None, {}, s),))
         frontier.append((s, fp))
+    if not search.seen:
+        # Checking nothing would vacuously say "ok": that is a mistake in the spec, not a verdict.
+        raise SpecError(f"no initial state of {model.spec.describe()} satisfies the state constraint")
     return frontier
 
 
@@ -263,11 +275,10 @@ def _bfs(search: _Search) -> ExploreResult:
                     if constraints and not all(c(t) for c in constraints):
                         continue
                     if len(seen) == max_states:
-                        raise search.limit_hit(f"state limit of {max_states:,} distinct states reached "
-                                               "before the state space was exhausted")
+                        raise search.limit_hit(_state_limit(max_states))
                     seen[fp] = sfp
-                    if search.validated < _VALIDATE_FIRST:
-                        search.validate(t)
+                    if search.validated < _VALIDATE_FIRST and (err := search.validate(t)):
+                        raise _Stop(search.failure(err, fp))
                     for inv in invariants:
                         if not inv(t):
                             search.depth += 1
@@ -340,13 +351,12 @@ def _dfs(search: _Search) -> ExploreResult:
                 if not model.in_model(t):
                     continue
                 if len(seen) == max_states:
-                    raise search.limit_hit(f"state limit of {max_states:,} distinct states reached "
-                                           "before the state space was exhausted")
+                    raise search.limit_hit(_state_limit(max_states))
                 seen[fp] = sfp
                 depth_of[fp] = d + 1
                 search.depth = max(search.depth, d + 1)
-                if search.validated < _VALIDATE_FIRST:
-                    search.validate(t)
+                if search.validated < _VALIDATE_FIRST and (err := search.validate(t)):
+                    raise _Stop(search.failure(err, fp))
                 bad = search.violated(t)
                 if bad:
                     raise search.stop("violation", violated=tuple(bad), trace=search.trace_to(fp))
@@ -414,8 +424,8 @@ def _check_walk_state(search: _Search, path: list[Any]) -> None:
         raise _walk_failure(search, path[:-1], err) from e
     if fp not in search.seen:
         search.seen[fp] = None
-        if search.validated < _VALIDATE_FIRST:
-            search.validate(t)
+        if search.validated < _VALIDATE_FIRST and (err := search.validate(t)):
+            raise _walk_failure(search, path, err)
     search.depth = max(search.depth, len(path))
     if bad:
         raise search.stop("violation", violated=tuple(bad), trace=_walk_trace(search.model, path))

@@ -1,0 +1,5 @@
+"""``python -m checker`` is the ``distcheck`` command."""
+
+from checker.cli import main
+
+main()

@@ -1,0 +1,119 @@
+"""Fingerprints are identical in every process; the CLI's JSON and ``list``; ``assert_holds``."""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import main
+from checker.explore import explore
+from checker.testing import assert_holds
+from spec import record, stable_hash
+from spec.twophase import TwoPhase
+
+
+class Color(enum.Enum):  # a plain Enum: its builtin hash is salted per process
+    red = "r"
+    blue = "b"
+
+
+@record
+class Rich:
+    name: str
+    maybe: int | None
+    color: Color
+    tags: frozenset[str]
+    nested: tuple[tuple[str, int], ...]
+
+
+SAMPLES = [
+    "Rich('a', None, Color.red, frozenset({'x', 'y'}), (('k', 1),))",
+    "Rich('b', 3, Color.blue, frozenset(), ())",
+    "next(TwoPhase(n_rm=3).init())",
+]
+
+SCRIPT = f"""
+import sys
+sys.path.insert(0, {os.getcwd()!r})
+from tests.explore.test_fingerprints_and_cli import Rich, Color
+from spec.twophase import TwoPhase
+from spec import stable_hash
+print([hash(eval(s)) for s in {SAMPLES!r}], stable_hash((None, 'str', b'by', 1.5, Color.red)))
+"""
+
+
+def test_fingerprints_are_identical_across_processes() -> None:
+    outputs = set()
+    for seed in ("0", "1", "12345", "random"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=True)
+        outputs.add(out.stdout)
+    assert len(outputs) == 1, outputs
+
+
+def test_stable_hash_rejects_mutable_values() -> None:
+    with pytest.raises(TypeError, match="list"):
+        stable_hash([1, 2])
+
+
+def test_json_result_schema() -> None:
+    result = CliRunner().invoke(main, ["explore", "twophase", "-p", "bug=early-commit", "--json"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["verdict"] == "violation" and doc["violated"] == ["TCConsistent"]
+    for key in ("distinct_states", "generated_states", "depth", "seconds", "trace", "mode", "params", "limit"):
+        assert key in doc
+    assert doc["params"] == {"n_rm": 3, "bug": "early-commit"}
+    first, *rest = doc["trace"]
+    assert first["action"] is None and first["state"]["rmState"] == ["working"] * 3
+    assert all({"action", "params", "state"} <= set(step) for step in rest)
+    assert rest[-1]["state"]["msgs"][0] == {"$type": "Commit"}
+
+
+def test_text_trace_shows_only_changed_fields() -> None:
+    result = CliRunner().invoke(main, ["explore", "twophase", "-p", "bug=early-commit"])
+    lines = result.stdout.splitlines()
+    start = lines.index("1: Initial state")
+    step2 = lines[start + 5]
+    assert step2.startswith("2: ")
+    # after the initial state, every step lists only what changed (here: one or two fields)
+    body = [ln for ln in lines[start + 6:] if ln.startswith("  ")]
+    assert all(not ln.startswith("  tmPrepared") for ln in body)
+
+
+def test_unknown_verdicts_carry_the_limit() -> None:
+    r = explore(TwoPhase(n_rm=5), time_limit=0.01)
+    assert r.verdict == "unknown" and "time limit" in r.limit and r.exit_code == 3
+    r = explore(TwoPhase(n_rm=5), max_depth=5)
+    assert r.verdict == "unknown" and "depth limit" in r.limit and r.depth == 5
+
+
+def test_list_json() -> None:
+    result = CliRunner().invoke(main, ["list", "--json"])
+    assert result.exit_code == 0
+    entries = {e["name"]: e for e in json.loads(result.stdout)}
+    assert entries["twophase"]["target"] == "spec.twophase:TwoPhase"
+    assert entries["twophase"]["params"] == {"n_rm": 3, "bug": None}
+    assert "TCConsistent" in entries["twophase"]["invariants"]
+    assert "early-commit" in entries["twophase"]["bugs"]
+    for e in entries.values():
+        assert {"name", "target", "params", "invariants", "bugs"} <= set(e)
+        for bug in e["bugs"]:  # every seeded bug is caught by the explorer
+            r = CliRunner().invoke(main, ["explore", e["name"], "-p", f"bug={bug}", "-q"])
+            assert r.exit_code == 1, (e["name"], bug, r.stdout)
+
+
+def test_assert_holds_passes_and_fails_with_the_trace() -> None:
+    assert assert_holds(TwoPhase(n_rm=3)).distinct_states == 288
+    with pytest.raises(AssertionError) as info:
+        assert_holds(TwoPhase(n_rm=3, bug="early-commit"))
+    message = str(info.value)
+    assert "violation: invariant TCConsistent" in message and "TMCommit" in message
+    with pytest.raises(AssertionError, match="unknown: state limit"):
+        assert_holds(TwoPhase(n_rm=3), max_states=10)
