@@ -1,0 +1,73 @@
+"""History formats, detected from the content (``--format`` overrides):
+
+* ``edn``: Jepsen EDN histories, a vector or a stream of op maps (also Porcupine's kv logs);
+* ``jsonl``: JSON Lines, events or operations (schema in :mod:`._jsonl` and the docs);
+* ``jepsen-log``: Jepsen ``jepsen.util`` log lines, as in Porcupine's etcd test data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+
+from .._history import History, HistoryError
+from ._edn import read_edn
+from ._jepsen_log import read_jepsen_log
+from ._jsonl import read_jsonl
+
+READERS: dict[str, Callable[[str, str], History]] = {
+    "edn": read_edn,
+    "jsonl": read_jsonl,
+    "jepsen-log": read_jepsen_log,
+}
+FORMATS = tuple(READERS)
+
+_JEPSEN_LOG = re.compile(r"jepsen\.util\s+-\s+\S+\s+:(invoke|ok|fail|info)\b")
+
+
+def detect(text: str, source: str) -> str:
+    """The format of ``text``: a Jepsen log line among the first lines, else by the first
+    character of the first non-blank line (``{`` that parses as JSON: JSON Lines; ``{``, ``[``,
+    ``(`` or ``;``: EDN)."""
+    lines = [ln for ln in text.splitlines()[:200] if ln.strip()]
+    if any(_JEPSEN_LOG.search(ln) for ln in lines[:50]):
+        return "jepsen-log"
+    if not lines:
+        return "edn"  # an empty history: any reader says so
+    first = lines[0].lstrip()
+    if first.startswith("{"):
+        import json
+
+        try:
+            json.loads(first)
+            return "jsonl"
+        except ValueError:
+            return "edn"
+    if first[0] in "[(;":
+        return "edn"
+    raise HistoryError(
+        source, None, "cannot tell the format (not EDN, JSON Lines or a Jepsen log); use --format"
+    )
+
+
+def parse_history(text: str, format: str | None = None, source: str = "<string>") -> History:
+    """Parse a history from ``text``; ``format`` is one of :data:`FORMATS` or ``None`` to detect."""
+    fmt = format or detect(text, source)
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    return reader(text, source)
+
+
+def load_history(path: str | os.PathLike[str], format: str | None = None) -> History:
+    """Read a history file; errors are :class:`HistoryError` naming ``path`` as given."""
+    source = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as e:
+        raise HistoryError(source, None, f"cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise HistoryError(source, None, f"not UTF-8 text: {e.reason} at byte {e.start}") from None
+    return parse_history(text, format, source)

@@ -1,0 +1,155 @@
+"""Histories: the operations a set of clients performed, with when they were called and returned.
+
+The vocabulary is Jepsen's (Kingsbury, *Knossos* and *Jepsen*): an operation has a ``type`` that
+says how it completed --
+
+* ``"ok"``: it completed and returned ``output``;
+* ``"fail"``: it definitely did not take effect (the checker drops it unless the model says a
+  failure is itself an observation, as Porcupine's etcd model does for a failed compare-and-set);
+* ``"info"``: indeterminate -- it may have taken effect at any point after its call, or never.
+  Its return is at +infinity: the client never learnt the outcome, and a request still in flight
+  may land after the client gave up (Jepsen retires such a process for that reason).
+
+Positions (``call`` and ``ret``) are numbers that only need to be ordered: the index of the
+event in an event history, or a timestamp. Intervals are closed, as in Porcupine: an operation
+that returns at ``t`` is concurrent with one called at ``t``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterator, Mapping, Sequence, Set
+from typing import Any
+
+import attrs
+
+#: ``ret`` of an indeterminate operation.
+NEVER = math.inf
+
+
+class FrozenDict(Mapping[Any, Any]):
+    """An immutable, hashable mapping: the value of an EDN or JSON map in a history.
+
+    Histories must be made of hashable values so that model states built from them can be
+    memoised (the search caches ``(linearized set, state)`` pairs).
+    """
+
+    __slots__ = ("_d", "_h")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._d: dict[Any, Any] = dict(*args, **kwargs)
+        self._h: int | None = None
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __hash__(self) -> int:
+        if self._h is None:
+            self._h = hash(frozenset(self._d.items()))
+        return self._h
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._d == dict(other.items())
+        return NotImplemented
+
+    def set(self, key: Any, value: Any) -> FrozenDict:
+        """A copy with ``key`` bound to ``value``."""
+        d = dict(self._d)
+        d[key] = value
+        return FrozenDict(d)
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({self._d!r})"
+
+
+def freeze(value: Any) -> Any:
+    """Turn a value read from JSON or EDN into a hashable one.
+
+    Lists and vectors become tuples, maps :class:`FrozenDict`, sets frozensets, and EDN keywords,
+    symbols and characters their name as a ``str`` (so ``:x`` in an EDN history and ``"x"`` in a
+    JSON ``--init`` denote the same key).
+    """
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        # edn_format's Keyword is not a str subclass, but Char is: normalise both to plain str
+        return str(value) if type(value) is not str else value
+    if isinstance(value, Mapping):
+        return FrozenDict((freeze(k), freeze(v)) for k, v in value.items())
+    if isinstance(value, Set):
+        return frozenset(freeze(v) for v in value)
+    if isinstance(value, Sequence):  # list, tuple, edn_format's ImmutableList
+        return tuple(freeze(v) for v in value)
+    name = getattr(value, "name", None)  # edn_format Keyword and Symbol
+    if isinstance(name, str):
+        return name
+    if isinstance(value, Hashable):
+        return value
+    raise TypeError(f"unsupported value {value!r}")
+
+
+@attrs.frozen(eq=False)
+class Operation:
+    """One operation of a history.
+
+    ``input`` is the value the client invoked the operation with, ``output`` the value it
+    completed with (Jepsen fills a read's value in the completion). Models read arguments from
+    ``input`` and results from ``output``; for an indeterminate (``info``) operation ``output``
+    carries no information. Operations compare by identity: two reads of the same value by the
+    same client are still two operations.
+    """
+
+    id: int  #: index in the history, in call order
+    process: Any  #: the client; one row in the timeline
+    f: str  #: the function, e.g. ``"read"``, ``"cas"``, ``"txn"`` (EDN keywords without colon)
+    input: Any
+    output: Any
+    type: str  #: ``"ok"``, ``"fail"`` or ``"info"``
+    call: float
+    ret: float  #: :data:`NEVER` for an indeterminate operation
+    key: Any = None  #: the object the operation acts on, when the history names one
+    line: int | None = None  #: source line of the invocation, for messages
+    ret_line: int | None = None  #: source line of the completion
+
+    @property
+    def indeterminate(self) -> bool:
+        """May or may not have taken effect: ``output`` must not be trusted."""
+        return self.type == "info"
+
+    def signature(self) -> tuple[Any, ...]:
+        """What a model's step may depend on: operations with equal signatures share memos."""
+        return (self.f, self.input, self.output, self.type, self.key, self.process)
+
+
+@attrs.frozen
+class History:
+    """A parsed history: every client operation of one source, in call order.
+
+    ``operations`` counts client operations as they were invoked, including failed ones, so it
+    matches the number of ``:invoke`` events of a Jepsen history.
+    """
+
+    operations: tuple[Operation, ...]
+    source: str = "<history>"  #: the file name as given, for messages
+    format: str = "python"  #: the format it was read from
+
+    def __len__(self) -> int:
+        return len(self.operations)
+
+
+class HistoryError(ValueError):
+    """Malformed input: names the source, the line (when known) and the problem."""
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.problem = problem
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")

@@ -1,0 +1,237 @@
+"""The linearizability search for one partition of a history.
+
+This is the Wing & Gong algorithm with Lowe's memoisation ("Testing for linearizability",
+Concurrency and Computation 2017), laid out as Porcupine's ``checkSingle`` (Athalye): the call
+and return events sit in one doubly linked list in time order; the search scans it from the
+head for a call that can be linearized (one that comes before the first return still in the
+list), applies the model, *lifts* the call and its return out of the list in O(1), and starts
+again from the head; reaching a return means the operation it ends was not linearized in time,
+so the search backtracks and *unlifts* the last choice. A cache of (set of linearized
+operations, model state) pairs, the set a bitset in a Python ``int``, prunes configurations
+already explored.
+
+Differences from Porcupine, each for a reason:
+
+* Indeterminate operations return at +infinity, after every definite return. Reaching such a
+  return means every definite operation is linearized, so the history is linearizable: the
+  pending indeterminate ones are taken never to have happened. (Porcupine instead relies on
+  its models accepting an unknown operation in every state; here a model may refuse, e.g. an
+  ``acquire`` of a held mutex, and the operation is then simply never linearized.)
+* Model states are interned to small integers and each operation's step is memoised per state,
+  so the hot loop does dictionary look-ups instead of calling the model.
+* A legal *read-only* operation (one the model says never changes any state: a read, a failed
+  compare-and-set) is linearized without trying the alternatives. If the configuration can be
+  completed at all, it can be completed with that operation first: every remaining operation
+  returns after its call (it is a candidate), so moving it to the front respects real time,
+  and taking it out of its later place changes no state. On backtracking over it the configuration is exhausted. (Being a
+  no-op *now* is not enough: a ``write 0`` in state 0 may be needed later, after a ``write 1``.)
+* Only the deepest dead end is recorded (the longest partial linearization), as the
+  explanation of an illegal partition.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator, Sequence
+from typing import Any
+
+import attrs
+
+from ._history import Operation
+
+#: how many dead ends between two pauses (the caller looks at the clock, switches partitions)
+SLICE = 256
+
+
+class TimedOut(Exception):
+    """The deadline passed before the search finished."""
+
+
+@attrs.frozen
+class Outcome:
+    """What the search found in one partition.
+
+    ``order`` is a complete linearization (``ok``) or the longest partial one (``illegal``), as
+    indices into the partition's operations; for ``illegal``, ``blocking`` is the operation whose
+    return forced it to come next and ``stuck`` every operation that could have come next.
+    """
+
+    ok: bool
+    order: tuple[int, ...]
+    blocking: int | None = None
+    stuck: tuple[int, ...] = ()
+
+
+def search(
+    ops: Sequence[Operation],
+    step: Callable[[Any, Operation], tuple[bool, Any]],
+    init: Any,
+    deadline: float | None,
+    read_only: Callable[[Operation], bool] = lambda op: False,
+) -> Generator[None, None, Outcome]:
+    """Decide whether ``ops`` (one partition) is linearizable from state ``init``.
+
+    A generator: it pauses (yields) every :data:`SLICE` dead ends so that the caller can watch
+    the clock and interleave partitions, and returns the :class:`Outcome`.
+
+    ``step`` is the model's deterministic step; ``read_only(op)`` promises that ``op`` never
+    changes the state when it is legal. Raises :class:`TimedOut` when a model step ends past
+    ``deadline`` (a ``time.monotonic()`` value), so that a slow model cannot overrun it by a
+    whole slice.
+    """
+    n = len(ops)
+    # --- the event list: node 0 is the head, 1..2n the events in time order, 2n+1 the tail.
+    # Calls sort before returns at equal times: intervals are closed (Porcupine).
+    events = sorted(
+        [(op.call, 0, i) for i, op in enumerate(ops)] + [(op.ret, 1, i) for i, op in enumerate(ops)]
+    )
+    size = 2 * n + 2
+    tail = size - 1
+    nxt = list(range(1, size + 1))
+    prv = list(range(-1, size - 1))
+    # match[node]: the return node of a call; 0 for a definite return (a dead end);
+    # -1 for the return of an indeterminate operation and the tail (success).
+    match = [0] * size
+    match[tail] = -1
+    bit = [0] * size  # the operation's bit, on call nodes
+    table = [0] * size  # the operation's memo table, on call nodes
+    opi = [0] * size  # the operation's index, on every event node
+    ro = [False] * size  # read-only, on call nodes
+    ret_node = [0] * n
+    for node, (_t, kind, i) in enumerate(events, 1):
+        opi[node] = i
+        if kind:
+            ret_node[i] = node
+            if ops[i].indeterminate:
+                match[node] = -1
+    # operations with the same signature share one memo table: sid -> next sid, -1 if illegal
+    sig_table: dict[Any, int] = {}
+    tables: list[dict[int, int]] = []
+    table_op: list[Operation] = []
+    for node, (_t, kind, i) in enumerate(events, 1):
+        if not kind:
+            match[node] = ret_node[i]
+            bit[node] = 1 << i
+            ro[node] = read_only(ops[i])
+            sig = ops[i].signature()
+            t = sig_table.get(sig)
+            if t is None:
+                t = sig_table[sig] = len(tables)
+                tables.append({})
+                table_op.append(ops[i])
+            table[node] = t
+
+    states: list[Any] = [init]
+    sid_of: dict[Any, int] = {init: 0}
+    seen: list[set[int]] = [set()]  # per state id: the linearized sets already explored
+
+    def fill(t: int, sid: int) -> int:
+        """Run the model once for (operation signature, state); memoised by the caller."""
+        ok, new = step(states[sid], table_op[t])
+        if not ok:
+            tables[t][sid] = -1
+            return -1
+        ns = sid_of.get(new)
+        if ns is None:
+            ns = sid_of[new] = len(states)
+            states.append(new)
+            seen.append(set())
+        tables[t][sid] = ns
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimedOut
+        return ns
+
+    stack_node: list[int] = []  # lifted call nodes; negative for a forced (read-only) step
+    stack_sid: list[int] = []  # the state before each
+    push_node = stack_node.append
+    push_sid = stack_sid.append
+    pop_node = stack_node.pop
+    pop_sid = stack_sid.pop
+    sid = 0
+    lin = 0
+    best_depth = -1
+    best: tuple[list[int], int] = ([], 0)
+    clock = SLICE
+    node = nxt[0]
+    while True:
+        m = match[node]
+        if m > 0:  # a call: try to linearize it now
+            ns = tables[table[node]].get(sid)
+            if ns is None:
+                ns = fill(table[node], sid)
+            if ns >= 0:
+                nlin = lin | bit[node]
+                s = seen[ns]
+                if nlin not in s:
+                    s.add(nlin)
+                    # lift the call and its return out of the list
+                    p = prv[node]
+                    q = nxt[node]
+                    nxt[p] = q
+                    prv[q] = p
+                    p = prv[m]
+                    q = nxt[m]
+                    nxt[p] = q
+                    prv[q] = p
+                    push_node(-node if ro[node] else node)
+                    push_sid(sid)
+                    sid = ns
+                    lin = nlin
+                    node = nxt[0]
+                    continue
+                if not ro[node]:
+                    node = nxt[node]
+                    continue
+                # an explored configuration equivalent to this one: fall through to backtrack
+            else:
+                node = nxt[node]
+                continue
+        elif m < 0:  # every definite operation is linearized
+            return Outcome(True, tuple(opi[abs(x)] for x in stack_node))
+        elif len(stack_node) > best_depth:
+            best_depth = len(stack_node)
+            best = (stack_node[:], node)
+        clock -= 1
+        if not clock:
+            clock = SLICE
+            yield
+        # backtrack: undo the last choice and try the next candidate after it
+        while True:
+            if not stack_node:
+                return _dead_end(ops, events, opi, best)
+            node = pop_node()
+            sid = pop_sid()
+            forced = node < 0
+            if forced:
+                node = -node
+            lin ^= bit[node]
+            m = match[node]
+            p = prv[m]
+            q = nxt[m]
+            nxt[p] = m
+            prv[q] = m
+            p = prv[node]
+            q = nxt[node]
+            nxt[p] = node
+            prv[q] = node
+            if not forced:
+                node = nxt[node]
+                break
+
+
+def _dead_end(
+    ops: Sequence[Operation],
+    events: list[tuple[float, int, int]],
+    opi: list[int],
+    best: tuple[list[int], int],
+) -> Outcome:
+    """The illegal outcome, from the deepest dead end: the operations still in the list before
+    the blocking return are exactly those whose calls precede it and were not linearized."""
+    stack, ret = best
+    order = tuple(opi[abs(x)] for x in stack)
+    done = set(order)
+    blocking = opi[ret]
+    stuck = tuple(
+        i for (_t, kind, i) in events[: ret - 1] if not kind and i not in done
+    )
+    return Outcome(False, order, blocking, stuck)
