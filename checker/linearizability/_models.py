@@ -147,6 +147,7 @@ class Register(Model):
     """
 
     name = "register"
+    functions: ClassVar[str] = "read, write"
 
     def read_only(self, op: Operation) -> bool:
         return op.f == "read"
@@ -158,10 +159,10 @@ class Register(Model):
         if f == "read":
             out = op.output
             return op.type == "info" or out is None or out == state, state
-        raise _unknown_f(self, op, "read, write")
+        raise _unknown_f(self, op, self.functions)
 
 
-class CASRegister(Model):
+class CASRegister(Register):
     """Knossos's ``cas-register``: :class:`Register` plus compare-and-set.
 
     * ``cas [a b]`` is legal iff the register holds ``a``, and sets it to ``b``. A ``:fail``
@@ -170,21 +171,13 @@ class CASRegister(Model):
     """
 
     name = "cas-register"
-
-    def read_only(self, op: Operation) -> bool:
-        return op.f == "read"
+    functions = "read, write, cas"
 
     def step(self, state: State, op: Operation) -> tuple[bool, State]:
-        f = op.f
-        if f == "cas":
+        if op.f == "cas":
             a, b = _pair(op)
             return (True, b) if state == a else (False, state)
-        if f == "write":
-            return True, op.input
-        if f == "read":
-            out = op.output
-            return op.type == "info" or out is None or out == state, state
-        raise _unknown_f(self, op, "read, write, cas")
+        return super().step(state, op)
 
 
 class Etcd(Model):

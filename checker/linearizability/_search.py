@@ -31,7 +31,6 @@ Differences from Porcupine, each for a reason:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
@@ -41,10 +40,6 @@ from ._history import Operation
 
 #: how many dead ends between two pauses (the caller looks at the clock, switches partitions)
 SLICE = 256
-
-
-class TimedOut(Exception):
-    """The deadline passed before the search finished."""
 
 
 @attrs.frozen
@@ -62,22 +57,27 @@ class Outcome:
     stuck: tuple[int, ...] = ()
 
 
+class ModelFailure(Exception):
+    """The model raised an exception on ``op``; the original is ``__cause__``."""
+
+    def __init__(self, op: Operation) -> None:
+        super().__init__(op)
+        self.op = op
+
+
 def search(
     ops: Sequence[Operation],
     step: Callable[[Any, Operation], tuple[bool, Any]],
     init: Any,
-    deadline: float | None,
     read_only: Callable[[Operation], bool] = lambda op: False,
 ) -> Generator[None, None, Outcome]:
     """Decide whether ``ops`` (one partition) is linearizable from state ``init``.
 
-    A generator: it pauses (yields) every :data:`SLICE` dead ends so that the caller can watch
-    the clock and interleave partitions, and returns the :class:`Outcome`.
-
     ``step`` is the model's deterministic step; ``read_only(op)`` promises that ``op`` never
-    changes the state when it is legal. Raises :class:`TimedOut` when a model step ends past
-    ``deadline`` (a ``time.monotonic()`` value), so that a slow model cannot overrun it by a
-    whole slice.
+    changes the state when it is legal. A generator: it pauses (yields) after every
+    :data:`SLICE` dead ends or model steps so that the caller can watch the clock and
+    interleave partitions, and returns the :class:`Outcome`. An exception from ``step`` is
+    raised as :class:`ModelFailure`.
     """
     n = len(ops)
     # --- the event list: node 0 is the head, 1..2n the events in time order, 2n+1 the tail.
@@ -93,10 +93,12 @@ def search(
     # -1 for the return of an indeterminate operation and the tail (success).
     match = [0] * size
     match[tail] = -1
-    bit = [0] * size  # the operation's bit, on call nodes
-    table = [0] * size  # the operation's memo table, on call nodes
-    opi = [0] * size  # the operation's index, on every event node
-    ro = [False] * size  # read-only, on call nodes
+    bit = [0] * size  # call nodes: the operation's bit in the linearized set
+    memo: list[dict[int, int]] = [{}] * size  # call nodes: state id -> next state id, -1 illegal
+    node_op: list[Any] = [None] * size  # call nodes: the operation
+    ro = [False] * size  # call nodes: read-only
+    need = [0] * size  # call nodes: bit of the operation that must be linearized first
+    opi = [0] * size  # every event node: the operation's index
     ret_node = [0] * n
     for node, (_t, kind, i) in enumerate(events, 1):
         opi[node] = i
@@ -104,43 +106,29 @@ def search(
             ret_node[i] = node
             if ops[i].indeterminate:
                 match[node] = -1
-    # operations with the same signature share one memo table: sid -> next sid, -1 if illegal
-    sig_table: dict[Any, int] = {}
-    tables: list[dict[int, int]] = []
-    table_op: list[Operation] = []
+    memos: dict[Any, dict[int, int]] = {}  # equal signatures share a memo
     for node, (_t, kind, i) in enumerate(events, 1):
         if not kind:
+            op = ops[i]
             match[node] = ret_node[i]
             bit[node] = 1 << i
-            ro[node] = read_only(ops[i])
+            ro[node] = read_only(op)
+            node_op[node] = op
+            memo[node] = memos.setdefault(op.signature(), {})
+    # Indeterminate operations with equal signatures are interchangeable: both may take effect
+    # at any time after their calls, so a linearization using the later-called one alone can use
+    # the earlier one instead. Linearizing them in call order prunes the symmetric duplicates.
+    last_of: dict[Any, int] = {}
+    for node, (_t, kind, i) in enumerate(events, 1):
+        if not kind and ops[i].indeterminate:
             sig = ops[i].signature()
-            t = sig_table.get(sig)
-            if t is None:
-                t = sig_table[sig] = len(tables)
-                tables.append({})
-                table_op.append(ops[i])
-            table[node] = t
+            if sig in last_of:
+                need[node] = last_of[sig]
+            last_of[sig] = bit[node]
 
-    states: list[Any] = [init]
+    states: list[Any] = [init]  # interned model states: the search handles their ids
     sid_of: dict[Any, int] = {init: 0}
     seen: list[set[int]] = [set()]  # per state id: the linearized sets already explored
-
-    def fill(t: int, sid: int) -> int:
-        """Run the model once for (operation signature, state); memoised by the caller."""
-        ok, new = step(states[sid], table_op[t])
-        if not ok:
-            tables[t][sid] = -1
-            return -1
-        ns = sid_of.get(new)
-        if ns is None:
-            ns = sid_of[new] = len(states)
-            states.append(new)
-            seen.append(set())
-        tables[t][sid] = ns
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimedOut
-        return ns
-
     stack_node: list[int] = []  # lifted call nodes; negative for a forced (read-only) step
     stack_sid: list[int] = []  # the state before each
     push_node = stack_node.append
@@ -156,15 +144,35 @@ def search(
     while True:
         m = match[node]
         if m > 0:  # a call: try to linearize it now
-            ns = tables[table[node]].get(sid)
-            if ns is None:
-                ns = fill(table[node], sid)
+            if need[node] and not lin & need[node]:
+                node = nxt[node]
+                continue
+            ns = memo[node].get(sid)
+            if ns is None:  # first time for this (operation, state): run the model
+                op = node_op[node]
+                try:
+                    ok, new = step(states[sid], op)
+                    if ok:
+                        ns = sid_of.get(new)
+                        if ns is None:
+                            ns = sid_of[new] = len(states)
+                            states.append(new)
+                            seen.append(set())
+                    else:
+                        ns = -1
+                except Exception as e:
+                    raise ModelFailure(op) from e
+                memo[node][sid] = ns
+                clock -= 1
+                if not clock:
+                    clock = SLICE
+                    yield
             if ns >= 0:
                 nlin = lin | bit[node]
                 s = seen[ns]
                 if nlin not in s:
                     s.add(nlin)
-                    # lift the call and its return out of the list
+                    # lift the call and its return out of the list (inlined: the hot path)
                     p = prv[node]
                     q = nxt[node]
                     nxt[p] = q
@@ -205,6 +213,7 @@ def search(
             if forced:
                 node = -node
             lin ^= bit[node]
+            # unlift, in the reverse order of the lift
             m = match[node]
             p = prv[m]
             q = nxt[m]
