@@ -5,9 +5,8 @@ The canonical fingerprint of ``s`` is the least fingerprint of ``π(s)`` over a 
 candidate permutations.  TLC takes every permutation (``n!`` of them).  We take fewer, without
 losing canonicity:
 
-1. *Signatures.*  Each id gets a signature that renaming ids cannot change: its entry in every
-   top-level ``[D -> T]`` field whose entries hold no ids of ``D``, and its membership in every
-   top-level ``SUBSET D`` field.  ``C(s)`` is the set of permutations that list ids by increasing
+1. *Signatures.*  Each id gets a signature that renaming ids cannot change: what every field
+   looks like from that id (see ``_signature_parts``).  ``C(s)`` is the set of permutations that list ids by increasing
    signature.  For ``s' = σ(s)``, ``C(s') = {π σ⁻¹ : π ∈ C(s)}``, so ``{π(s) : π ∈ C(s)}`` is the same
    set of states for every member of an orbit, and so is its least fingerprint.
 2. *Interchangeable ties.*  Ids with equal signatures are tried in every order -- unless swapping
@@ -21,7 +20,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from spec import Ids, RecordOf, SetOf, TupleOf, Type
+from spec import Ids, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
 from spec._values import stable_hash
 
 
@@ -80,13 +79,52 @@ def _interchangeable(s: Any, group: list[int], n: int, permute: Callable[[Any, S
 
 
 def _signature_parts(state_type: Type, d: Ids) -> list[Callable[[Any], Sequence[Any]]]:
-    """Functions ``s -> [value for id 0, value for id 1, ...]`` that renaming ids cannot change."""
+    """Functions ``s -> [signature part of id 0, of id 1, ...]`` that renaming ids cannot change.
+
+    An id's part of a field is the field's value seen from that id: every id of ``d`` replaced by
+    0 if it is that id and by 1 otherwise (``anon``).  Renaming ids by ``σ`` then maps the part of
+    ``i`` to the part of ``σ(i)`` unchanged.  For a ``[d -> T]`` field the id's own entry comes
+    first, followed by the sorted others.
+    """
     if not isinstance(state_type, RecordOf):
         return []
     parts: list[Callable[[Any], Sequence[Any]]] = []
+    n = d.n
+    anon_maps = [tuple(0 if j == i else 1 for j in range(n)) for i in range(n)]
     for name, t in state_type.fields.items():
+        if d not in t.ids():
+            continue
         if isinstance(t, TupleOf) and t.index is d and d not in t.elem.ids():
             parts.append(lambda s, name=name: [stable_hash(v) for v in getattr(s, name)])
-        elif isinstance(t, SetOf) and t.elem is d:
-            parts.append(lambda s, name=name: [i in getattr(s, name) for i in range(d.n)])
+        elif isinstance(t, TupleOf) and t.index is d and not _indexed_by(t.elem, d):
+            inner = t.elem.permuter(d)
+            assert inner is not None
+
+            def part(s: Any, name: str = name, inner: Any = inner) -> list[Any]:
+                value = getattr(s, name)
+                out = []
+                for i, m in enumerate(anon_maps):
+                    seen = [stable_hash(inner(v, m)) for v in value]
+                    own = seen.pop(i)
+                    out.append((own, tuple(sorted(seen))))
+                return out
+
+            parts.append(part)
+        elif not _indexed_by(t, d):
+            permute = t.permuter(d)
+            assert permute is not None
+            parts.append(lambda s, name=name, p=permute: [stable_hash(p(getattr(s, name), m)) for m in anon_maps])
     return parts
+
+
+def _indexed_by(t: Type, d: Ids) -> bool:
+    """Does ``t`` contain a tuple indexed by ``d`` (which a non-bijective renaming cannot map)?"""
+    if isinstance(t, TupleOf):
+        return t.index is d or _indexed_by(t.elem, d)
+    if isinstance(t, (SetOf, SeqOf)):
+        return _indexed_by(t.elem, d)
+    if isinstance(t, RecordOf):
+        return any(_indexed_by(f, d) for f in t.fields.values())
+    if isinstance(t, Union):
+        return any(_indexed_by(m, d) for m in t.members)
+    return False

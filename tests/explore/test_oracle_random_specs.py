@@ -194,6 +194,7 @@ class Msg:
 @record
 class Net:
     vals: tuple[int, ...]
+    ptr: tuple[int, ...]  # each id points at an id (like Raft's votedFor)
     msgs: frozenset[Msg]
 
 
@@ -201,17 +202,23 @@ class SymmetricSpec(Spec):
     """Node ids are interchangeable by construction: every rule is the same table for every id."""
 
     def __init__(self, n: int = 3, bump: Any = None, send_when: Any = frozenset(), recv: Any = None,
-                 cap: int = 2, bad_count: int = 3) -> None:
+                 cap: int = 2, bad_count: int = 3, point_when: Any = frozenset()) -> None:
         super().__init__()
         self.D = Ids("D", n)
         self.n, self.bump_t, self.send_when, self.recv_t = n, bump, send_when, recv
-        self.cap, self.bad_count = cap, bad_count
+        self.cap, self.bad_count, self.point_when = cap, bad_count, point_when
         self.symmetry = (self.D,)
-        self.state_type = RecordOf(Net, vals=TupleOf(self.D, Ints(0, 2)),
+        self.state_type = RecordOf(Net, vals=TupleOf(self.D, Ints(0, 2)), ptr=TupleOf(self.D, self.D),
                                    msgs=SetOf(RecordOf(Msg, src=self.D, dst=self.D)))
 
     def init(self):
-        yield Net((0,) * self.n, frozenset())
+        yield Net((0,) * self.n, tuple(range(self.n)), frozenset())
+
+    @action(i="D", j="D")
+    def point(self, s: Net, i: int, j: int) -> Net | None:
+        if s.vals[i] not in self.point_when or s.ptr[i] == j:
+            return None
+        return s.evolve(ptr=s.ptr[:i] + (j,) + s.ptr[i + 1:])
 
     @action(i="D")
     def bump(self, s: Net, i: int) -> Net | None:
@@ -232,7 +239,7 @@ class SymmetricSpec(Spec):
         if nv is None:
             return None
         d = m.dst
-        return Net(s.vals[:d] + (nv,) + s.vals[d + 1:], s.msgs - {m})
+        return s.evolve(vals=s.vals[:d] + (nv,) + s.vals[d + 1:], msgs=s.msgs - {m})
 
     @invariant
     def FewTwos(self, s: Net) -> bool:
@@ -240,25 +247,27 @@ class SymmetricSpec(Spec):
 
 
 def _permute(s: Net, p: tuple[int, ...]) -> Net:
-    vals = [0] * len(s.vals)
+    vals, ptr = [0] * len(s.vals), [0] * len(s.vals)
     for i, v in enumerate(s.vals):
         vals[p[i]] = v
-    return Net(tuple(vals), frozenset(Msg(p[m.src], p[m.dst]) for m in s.msgs))
+        ptr[p[i]] = p[s.ptr[i]]
+    return Net(tuple(vals), tuple(ptr), frozenset(Msg(p[m.src], p[m.dst]) for m in s.msgs))
 
 
 def _key(s: Net) -> Any:
-    return s.vals, tuple(sorted((m.src, m.dst) for m in s.msgs))
+    return s.vals, s.ptr, tuple(sorted((m.src, m.dst) for m in s.msgs))
 
 
 v3 = st.integers(0, 2)
 symmetric_specs = st.builds(
     SymmetricSpec,
     n=st.integers(2, 3),
-    bump=st.dictionaries(v3, v3, max_size=3),
+    bump=st.dictionaries(v3, v3, min_size=1, max_size=3),
     send_when=st.frozensets(v3, max_size=3),
     recv=st.dictionaries(st.tuples(v3, v3), v3, max_size=6),
     cap=st.integers(1, 2),
-    bad_count=st.integers(1, 4),
+    bad_count=st.integers(1, 3),
+    point_when=st.frozensets(v3, max_size=2),
 )
 
 
@@ -301,3 +310,14 @@ def test_random_families_exercise_every_verdict() -> None:
 
     sample()
     assert all(seen.get(v, 0) >= 10 for v in ("ok", "violation", "deadlock")), seen
+
+    symmetric: dict[str, int] = {}
+
+    @settings(SETTINGS, max_examples=80)
+    @given(symmetric_specs)
+    def sample_symmetric(spec: SymmetricSpec) -> None:
+        v = explore(spec, symmetry=True, check_deadlock=False).verdict
+        symmetric[v] = symmetric.get(v, 0) + 1
+
+    sample_symmetric()
+    assert all(symmetric.get(v, 0) >= 10 for v in ("ok", "violation")), symmetric
