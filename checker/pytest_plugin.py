@@ -5,3 +5,6 @@ Each engine keeps its pytest support next to its code and this module wires it i
 """
 
 from __future__ import annotations
+
+#: engines' pytest hooks, each kept next to its engine
+pytest_plugins = ["checker.linearizability._pytest"]

@@ -27,3 +27,34 @@ def assert_holds(spec: Any, **options: Any) -> Any:
     if not result.ok:
         raise AssertionError(result.render_text())
     return result
+
+
+def assert_linearizable(
+    history: Any,
+    model: Any,
+    *,
+    init: Any = None,
+    timeout: float | None = None,
+    format: str | None = None,
+) -> Any:
+    """Check ``history`` and fail unless it is linearizable with respect to ``model``.
+
+    ``history`` is a path to a history file, a :class:`~checker.linearizability.History`, a
+    list of :class:`~checker.linearizability.Operation`, or Jepsen-style event dicts
+    (``{"process": 0, "type": "invoke", "f": "write", "value": 1}``, ...). ``model`` is a model
+    name (``init`` then sets its initial state) or a :class:`~checker.linearizability.Model`.
+    A history that cannot be decided within ``timeout`` fails too: it was not shown
+    linearizable. The failure message names the operations that cannot be linearized and the
+    longest partial linearization. Returns the :class:`~checker.linearizability.LinResult`.
+    """
+    from checker.linearizability import check, get_model
+    from checker.linearizability._pytest import coerce_history
+    from checker.linearizability._render import result_text
+
+    __tracebackhide__ = True
+    h = coerce_history(history, format)
+    m = get_model(model, init, has_init=init is not None) if isinstance(model, str) else model
+    result = check(h, m, timeout=timeout)
+    if result.verdict != "ok":
+        raise AssertionError("\n".join(result_text(result)))
+    return result

@@ -8,7 +8,7 @@ The public API is what this module exports; everything in ``_``-modules is inter
 """
 
 from ._check import LinResult, PartitionResult, check, get_model
-from ._formats import FORMATS, load_history, parse_history
+from ._formats import FORMATS, history_from_events, load_history, parse_history
 from ._history import NEVER, FrozenDict, History, HistoryError, Operation
 from ._models import MODELS, Model, NondeterministicModel, OperationError, show
 
@@ -27,6 +27,7 @@ __all__ = [
     "PartitionResult",
     "check",
     "get_model",
+    "history_from_events",
     "load_history",
     "parse_history",
     "show",

@@ -113,6 +113,8 @@ def get_model(name: str, init: Any = None, *, has_init: bool = False) -> Model:
         return cls(init) if has_init else cls()
     except OperationError as e:
         raise ValueError(str(e)) from None
+    except TypeError as e:
+        raise ValueError(f"cannot make model {name!r}: {e}") from None
 
 
 def _model_error(source: str, model: Model, op: Operation, e: BaseException) -> HistoryError:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from .._history import History, HistoryError
 from ._edn import read_edn
+from ._events import pair_events
 from ._jepsen_log import read_jepsen_log
 from ._jsonl import read_jsonl
 
@@ -71,3 +73,12 @@ def load_history(path: str | os.PathLike[str], format: str | None = None) -> His
     except UnicodeDecodeError as e:
         raise HistoryError(source, None, f"not UTF-8 text: {e.reason} at byte {e.start}") from None
     return parse_history(text, format, source)
+
+
+def history_from_events(events: Iterable[Mapping[str, Any]], source: str = "<events>") -> History:
+    """A history from Jepsen-style event dicts (``process``, ``type``, ``f``, ``value``,
+    optional ``key``), in order, as a test harness might record them. Event ``i`` is reported
+    as line ``i + 1``."""
+    from .._history import freeze
+
+    return pair_events(((i, freeze(ev)) for i, ev in enumerate(events, 1)), source, "events")

@@ -1,0 +1,100 @@
+"""The HTML rendering: one self-contained file (inline CSS and JS, data as embedded JSON, no
+network) showing the history as a timeline, as Porcupine's visualization does: one row per
+client, each operation a box from its call to its return, the (partial) linearization of the
+selected partition drawn through the boxes, the failing operations highlighted, and the model
+state before and after each linearized operation on hover."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import jinja2
+
+from ._check import ILLEGAL, LinResult
+from ._history import NEVER
+from ._models import show
+from ._render import failure_text, jsonable
+
+
+def _data(result: LinResult, file: str) -> dict[str, Any]:
+    ops = result.history.operations
+    # time axis: the distinct finite times, in order; indeterminate operations run to the end
+    times = sorted({t for op in ops for t in (op.call, op.ret) if t != NEVER})
+    rank = {t: i for i, t in enumerate(times)}
+    end = len(times)
+    clients = sorted(
+        {op.process for op in ops}, key=lambda p: (0, p, "") if isinstance(p, int) else (1, 0, str(p))
+    )
+    row = {p: i for i, p in enumerate(clients)}
+    st = result.describe_state
+    info: dict[int, dict[str, Any]] = {
+        op.id: {
+            "id": op.id,
+            "row": row[op.process],
+            "start": rank[op.call],
+            "end": end if op.ret == NEVER else rank[op.ret],
+            "desc": result.describe_op(op),
+            "type": op.type,
+            "line": op.line,
+            "part": None,
+            "status": "dropped",  # failed operations the model ignores: they did not happen
+        }
+        for op in ops
+    }
+    parts = []
+    for pi, p in enumerate(result.partitions):
+        for op in p.operations:
+            info[op.id]["part"] = pi
+            info[op.id]["status"] = "pending"
+        order, points, prev = [], [], -math.inf
+        for k, op in enumerate(p.linearization):
+            d = info[op.id]
+            d.update(status="linearized", pos=k, before=st(p.states[k]), after=st(p.states[k + 1]))
+            # a point inside the box, after the previous one: the order drawn on the timeline
+            x = max(prev + 0.08, d["start"] + 0.1)
+            x = min(x, d["end"] - 0.05 if d["end"] > d["start"] else d["start"] + 0.5)
+            prev = x
+            order.append(op.id)
+            points.append(round(x, 3))
+        for op, legal, after in p.stuck:
+            d = info[op.id]
+            d.update(
+                status="blocking" if op is p.blocking else "stuck",
+                before=st(p.states[-1]),
+                after=(st(after) + " (explored: a dead end)") if legal else "illegal",
+            )
+        parts.append(
+            {
+                "key": None if p.key is None else show(p.key),
+                "verdict": p.verdict,
+                "order": order,
+                "points": points,
+                "ops": len(p.operations),
+                "explain": "\n".join(failure_text(result, p)) if p.verdict == ILLEGAL else "",
+            }
+        )
+    first_bad = next((i for i, p in enumerate(result.partitions) if p.verdict == ILLEGAL), 0)
+    return {
+        "file": file,
+        "model": result.model.name,
+        "verdict": result.verdict,
+        "operations": len(ops),
+        "seconds": round(result.seconds, 6),
+        "reason": result.reason,
+        "clients": [jsonable(c) for c in clients],
+        "ticks": end,
+        "ops": [info[op.id] for op in ops],
+        "partitions": parts,
+        "selected": first_bad,
+    }
+
+
+def render_html(result: LinResult, file: str | None = None) -> str:
+    """The HTML page for ``result``."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("checker.linearizability", "templates"),
+        autoescape=True,
+    )
+    name = file if file is not None else result.history.source
+    return env.get_template("timeline.html.j2").render(data=_data(result, name), title=name)

@@ -1,0 +1,115 @@
+"""pytest support for recorded histories: ``pytest --distcheck-histories=DIR
+--distcheck-model=NAME`` collects every history file under DIR as a test item that fails when
+the history is not linearizable, is skipped (never passed) when it cannot be decided within
+``--distcheck-timeout``, and errors with one line when the file is malformed.
+
+Wired in by :mod:`checker.pytest_plugin`; :func:`checker.testing.assert_linearizable` is the
+assertion for tests written by hand.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+#: the file endings collected under --distcheck-histories
+HISTORY_SUFFIXES = (".edn", ".jsonl", ".json", ".log", ".txt")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("distcheck-lin", "distcheck: linearizability of recorded histories")
+    group.addoption("--distcheck-histories", metavar="DIR", default=None,
+                    help="collect every history file under DIR (" + ", ".join(HISTORY_SUFFIXES)
+                    + ") as a test that fails when it is not linearizable")
+    group.addoption("--distcheck-model", metavar="NAME", default=None,
+                    help="model for --distcheck-histories (as distcheck lin --model)")
+    group.addoption("--distcheck-init", metavar="VALUE", default=None,
+                    help="initial state, a JSON or EDN literal (as distcheck lin --init)")
+    group.addoption("--distcheck-timeout", metavar="S", type=float, default=None,
+                    help="seconds per history; undecided histories are skipped, not passed")
+    group.addoption("--distcheck-format", metavar="FORMAT", default=None,
+                    help="history format (default: detected from the content)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("distcheck_histories") and not config.getoption("distcheck_model"):
+        raise pytest.UsageError("--distcheck-histories needs --distcheck-model")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselection sees the items
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[Any]) -> None:
+    root = config.getoption("distcheck_histories")
+    if not root:
+        return
+    base = Path(root)
+    if not base.is_dir():
+        raise pytest.UsageError(f"--distcheck-histories: {root} is not a directory")
+    files = sorted(
+        p for p in base.rglob("*")
+        if p.is_file() and p.suffix in HISTORY_SUFFIXES and not p.name.startswith(".")
+    )
+    for p in files:
+        try:
+            shown = p.resolve().relative_to(config.rootpath).as_posix()
+        except ValueError:
+            shown = p.as_posix()
+        items.append(HistoryItem.from_parent(session, name=p.relative_to(base).as_posix(), path=p,
+                                             nodeid=f"{shown}::linearizable"))
+
+
+class HistoryFailure(Exception):
+    """A history that is not linearizable, or not readable: the message is the report."""
+
+
+class HistoryItem(pytest.Item):
+    """One recorded history, checked against the configured model."""
+
+    def runtest(self) -> None:
+        from . import HistoryError, check, get_model, load_history
+        from ._render import result_text
+        from .cli import parse_literal
+
+        opt = self.config.getoption
+        init = opt("distcheck_init")
+        try:
+            model = get_model(opt("distcheck_model"), parse_literal(init) if init is not None else None,
+                              has_init=init is not None)
+            result = check(load_history(self.path, opt("distcheck_format")), model,
+                           timeout=opt("distcheck_timeout"))
+        except (HistoryError, ValueError) as e:
+            raise HistoryFailure(str(e)) from None
+        if result.verdict == "illegal":
+            raise HistoryFailure("\n".join(result_text(result, os.fspath(self.path))))
+        if result.verdict == "unknown":
+            pytest.skip(f"linearizability unknown: {result.reason}")
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, HistoryFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        return self.path, None, self.name
+
+
+def coerce_history(history: Any, format: str | None = None) -> Any:
+    """What :func:`checker.testing.assert_linearizable` accepts as a history: a path, a
+    :class:`History`, operations, or Jepsen-style event dicts."""
+    from . import History, Operation, history_from_events, load_history
+
+    if isinstance(history, History):
+        return history
+    if isinstance(history, (str, os.PathLike)):
+        return load_history(history, format)
+    items = list(history) if isinstance(history, Iterable) else None
+    if items is None:
+        raise TypeError(f"not a history: {history!r}")
+    if all(isinstance(x, Operation) for x in items):
+        return History(tuple(items))
+    if all(isinstance(x, Mapping) for x in items):
+        return history_from_events(items)
+    raise TypeError("a history is a path, a History, Operations, or event dicts")

@@ -1,0 +1,139 @@
+"""``distcheck lin``: check recorded histories for linearizability."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from checker import exitcodes
+
+from ._check import ILLEGAL, UNKNOWN, LinResult, check, get_model
+from ._formats import FORMATS, load_history
+from ._history import HistoryError
+
+
+def parse_literal(text: str) -> Any:
+    """An ``--init`` value: JSON if it parses as JSON, else EDN (``nil``, ``[1 2]``, ``{:x 1}``)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    import edn_format
+
+    try:
+        return edn_format.loads(text)
+    except Exception as e:
+        raise ValueError(f"not a JSON or EDN literal: {text!r} ({e})") from None
+
+
+def html_paths(files: tuple[str, ...], out: str) -> list[Path]:
+    """Where ``--html OUT`` writes: OUT itself for one history; for several, OUT is a directory
+    holding ``<name>.html`` per history (the file's name, or its path with separators as ``__``
+    when two histories share a name)."""
+    if len(files) == 1:
+        return [Path(out)]
+    names = [os.path.basename(f) for f in files]
+    if len(set(names)) < len(names):
+        names = [f.strip("/").replace(os.sep, "__").replace("/", "__") for f in files]
+    return [Path(out) / f"{n}.html" for n in names]
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"distcheck lin: error: {msg}", err=True)
+
+
+@click.command("lin")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--model", "-m", "model_name", required=True,
+              help="etcd, register, cas-register, multi-register, kv, queue, set, counter, "
+              "mutex, or module:Class for your own Model subclass.")
+@click.option("--init", "init", default=None, metavar="VALUE",
+              help="Initial model state as a JSON or EDN literal (e.g. 0, nil, '{\"x\": 1}').")
+@click.option("--timeout", type=float, default=None, metavar="S",
+              help="Seconds per history; a history not decided in time is 'unknown'.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Input format (default: detected from the content).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per history, one a line.")
+@click.option("--html", "html_out", default=None, metavar="OUT",
+              help="Write a timeline: OUT is an .html file for one history, a directory for several.")
+def lin_command(
+    files: tuple[str, ...],
+    model_name: str,
+    init: str | None,
+    timeout: float | None,
+    fmt: str | None,
+    as_json: bool,
+    html_out: str | None,
+) -> None:
+    """Check recorded histories (Jepsen EDN, JSON Lines, Jepsen logs) for linearizability.
+
+    Exit codes: 0 every history is linearizable, 1 some history is not, 3 some history could
+    not be decided in time (and none is illegal), 2 bad usage or input.
+    """
+    try:
+        model = get_model(model_name, parse_literal(init) if init is not None else None,
+                          has_init=init is not None)
+    except ValueError as e:
+        _fail(str(e))
+        sys.exit(exitcodes.USAGE)
+    if timeout is not None and timeout <= 0:
+        _fail("--timeout must be positive")
+        sys.exit(exitcodes.USAGE)
+    outs = html_paths(files, html_out) if html_out else []
+    verdicts: list[str] = []
+    errors = 0
+    total = 0.0
+    for i, file in enumerate(files):
+        try:
+            history = load_history(file, fmt)
+            result = check(history, model, timeout=timeout)
+        except HistoryError as e:
+            errors += 1
+            _fail(str(e))
+            if as_json:
+                click.echo(json.dumps({"file": file, "verdict": "error", "error": str(e)}))
+            continue
+        verdicts.append(result.verdict)
+        total += result.seconds
+        _report(result, file, as_json)
+        if outs:
+            _write_html(result, file, outs[i])
+    if not as_json and len(files) > 1:
+        counts = ", ".join(f"{verdicts.count(v)} {v}" for v in ("ok", ILLEGAL, UNKNOWN))
+        click.echo(
+            f"{len(files)} histories: {counts}"
+            + (f", {errors} unreadable" if errors else "")
+            + f" (check time {total:.3f} s)"
+        )
+    if errors:
+        sys.exit(exitcodes.USAGE)
+    if ILLEGAL in verdicts:
+        sys.exit(exitcodes.VIOLATION)
+    if UNKNOWN in verdicts:
+        sys.exit(exitcodes.UNKNOWN)
+    sys.exit(exitcodes.OK)
+
+
+def _report(result: LinResult, file: str, as_json: bool) -> None:
+    from ._render import result_json, result_text
+
+    if as_json:
+        click.echo(json.dumps(result_json(result, file)))
+    else:
+        click.echo("\n".join(result_text(result, file)))
+
+
+def _write_html(result: LinResult, file: str, out: Path) -> None:
+    from ._html import render_html
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_html(result, file), encoding="utf-8")
+    except OSError as e:
+        _fail(f"{out}: cannot write: {e.strerror or e}")
+        sys.exit(exitcodes.USAGE)
