@@ -267,11 +267,13 @@ def _bfs(search: _Search) -> ExploreResult:
                     continue
                 search.generated += len(succ)
                 for t in succ:
-                    if t.__class__ is not state_cls:
-                        raise _expand_failure(search, s, sfp, None)
                     fp = fingerprint(t)
                     if fp in seen:
                         continue
+                    # Checked only for new states, off the hot path: a non-state that slipped
+                    # into the `in seen` test above could only match by a 2**-64 accident.
+                    if t.__class__ is not state_cls:
+                        raise _expand_failure(search, s, sfp, None)
                     if constraints and not all(c(t) for c in constraints):
                         continue
                     if len(seen) == max_states:
