@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -227,14 +228,21 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
     return _Stop(search.failure(err, sfp))
 
 
-def bfs(model: Model, limits: Limits, progress: bool) -> ExploreResult:
-    search = _Search(model, limits, "bfs", progress)
+def _run(search: _Search, body: Callable[[_Search], ExploreResult]) -> ExploreResult:
     try:
-        return _bfs(search)
+        return body(search)
     except _Stop as stop:
         return stop.result
     finally:
         search.progress.close()
+
+
+def bfs(model: Model, limits: Limits, progress: bool) -> ExploreResult:
+    return _run(_Search(model, limits, "bfs", progress), _bfs)
+
+
+def dfs(model: Model, limits: Limits, progress: bool) -> ExploreResult:
+    return _run(_Search(model, limits, "dfs", progress), _dfs)
 
 
 def _bfs(search: _Search) -> ExploreResult:
@@ -302,16 +310,6 @@ def _bfs(search: _Search) -> ExploreResult:
     return search.result("ok")
 
 
-def dfs(model: Model, limits: Limits, progress: bool) -> ExploreResult:
-    search = _Search(model, limits, "dfs", progress)
-    try:
-        return _dfs(search)
-    except _Stop as stop:
-        return stop.result
-    finally:
-        search.progress.close()
-
-
 def _dfs(search: _Search) -> ExploreResult:
     """Depth-first search.  With a depth limit, a state first met deep and later met shallower
     is expanded again from the shallower depth, so the limit never hides a state within it."""
@@ -334,7 +332,7 @@ def _dfs(search: _Search) -> ExploreResult:
             if limits.max_depth is not None and d >= limits.max_depth:
                 for t in succ:
                     fp = model.fingerprint(t)
-                    if (fp not in seen or depth_of[fp] > d + 1) and model.in_model(t):
+                    if fp not in seen and model.in_model(t):
                         raise search.limit_hit(f"depth limit of {limits.max_depth} reached with "
                                                "states left unexplored")
                 continue
@@ -376,43 +374,39 @@ def _dfs(search: _Search) -> ExploreResult:
 def simulate(model: Model, limits: Limits, progress: bool, *, walks: int, walk_depth: int,
              seed: int) -> ExploreResult:
     """Random walks.  Finding nothing proves nothing, so that verdict is ``unknown``."""
-    search = _Search(model, limits, "simulate", progress)
     rng = random.Random(seed)
-    try:
-        inits = [s for s in model.init_states if model.in_model(s)]
-        for walk in range(walks):
-            if not inits:
-                break
-            path = [rng.choice(inits)]
-            search.generated += 1
-            _check_walk_state(search, path)
-            while len(path) < walk_depth:
-                s = path[-1]
-                try:
-                    succ = model.successor_states(s)
-                except Exception as e:  # noqa: BLE001
-                    raise _walk_failure(search, path, model.diagnose(s, e)) from e
-                if not succ:
-                    if model.check_deadlock:
-                        raise search.stop("deadlock", trace=_walk_trace(model, path))
-                    break
+    return _run(_Search(model, limits, "simulate", progress),
+                lambda search: _simulate(search, walks, walk_depth, rng))
+
+
+def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) -> ExploreResult:
+    model = search.model
+    inits = [s for s, _ in _initial(search)]  # checked (and counted) once, like in BFS
+    for walk in range(walks):
+        path = [rng.choice(inits)]
+        while len(path) < walk_depth:
+            s = path[-1]
+            try:
+                succ = model.successor_states(s)
+                if not succ and model.check_deadlock:
+                    raise search.stop("deadlock", trace=_walk_trace(model, path))
                 search.generated += len(succ)
                 succ = [t for t in succ if model.in_model(t)]
-                if not succ:
-                    break
-                t = rng.choice(succ)
-                if t.__class__ is not model.state_cls:
-                    raise _walk_failure(search, path, model.diagnose(s, None))
-                path.append(t)
-                _check_walk_state(search, path)
-            if walk % 16 == 0:
-                search.tick(0)
-        return search.result("unknown", limit=f"simulation: {walks:,} random walks of up to {walk_depth} states found "
-                                   "no violation (random walks are not exhaustive)")
-    except _Stop as stop:
-        return stop.result
-    finally:
-        search.progress.close()
+            except _Stop:
+                raise
+            except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
+                raise _walk_failure(search, path, model.diagnose(s, e)) from e
+            if not succ:
+                break
+            t = rng.choice(succ)
+            if t.__class__ is not model.state_cls:
+                raise _walk_failure(search, path, model.diagnose(s, None))
+            path.append(t)
+            _check_walk_state(search, path)
+        if walk % 16 == 0:
+            search.tick(0)
+    return search.result("unknown", limit=f"simulation: {walks:,} random walks of up to {walk_depth} "
+                                          "states found no violation (random walks are not exhaustive)")
 
 
 def _check_walk_state(search: _Search, path: list[Any]) -> None:
@@ -425,6 +419,8 @@ def _check_walk_state(search: _Search, path: list[Any]) -> None:
         err = _diagnose_state(search.model, t) or SpecRuntimeError(f"{type(e).__name__}: {e}", spec_location(e), t)
         raise _walk_failure(search, path[:-1], err) from e
     if fp not in search.seen:
+        if len(search.seen) == search.limits.max_states:
+            raise search.limit_hit(_state_limit(search.limits.max_states))
         search.seen[fp] = None
         if search.validated < _VALIDATE_FIRST and (err := search.validate(t)):
             raise _walk_failure(search, path, err)
