@@ -33,6 +33,7 @@ def _spans(text: str, source: str) -> tuple[bool, list[tuple[int, int, int]]]:
     level = 1 if wrapped else 0
     spans: list[tuple[int, int, int]] = []
     depth = 0
+    opened: list[int] = []  # the line of each open bracket
     line = 1
     start = -1
     start_line = 0
@@ -49,15 +50,17 @@ def _spans(text: str, source: str) -> tuple[bool, list[tuple[int, int, int]]]:
                 if tok == "{" and m.start() > 0 and text[m.start() - 1] == "#":
                     start -= 1  # a set literal
             depth += 1
+            opened.append(line)
         elif c in _CLOSE:
             depth -= 1
             if depth < 0:
                 raise HistoryError(source, line, f"unbalanced {tok!r}")
+            opened.pop()
             if depth == level and start >= 0:
                 spans.append((start_line, start, m.end()))
                 start = -1
     if depth != 0:
-        raise HistoryError(source, line, "unexpected end of file: unclosed bracket")
+        raise HistoryError(source, opened[-1], "bracket never closed (end of file)")
     return wrapped, spans
 
 
