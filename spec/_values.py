@@ -29,6 +29,8 @@ from typing import Any, Callable, TypeVar
 
 import attrs
 
+from spec import _symbolic
+
 __all__ = ["record", "evolve", "stable_hash", "is_record", "annotation_errors"]
 
 T = TypeVar("T")
@@ -236,10 +238,17 @@ def _make_evolve(cls: type) -> Callable[..., Any]:
     names = [f.name for f in attrs.fields(cls)]
     params = ", ".join(f"{n}=_M" for n in names)
     if _plain(cls):
-        # Set the slots directly: the frozen __init__ would go through __setattr__ per field.
+        # An action that sets a field to the value it already has (receiving a message twice,
+        # adding a member already there) yields the same state; returning ``self`` spares
+        # building and fingerprinting a copy -- a third of all successors in TwoPhase.  Not
+        # while the prover runs: comparing symbolic values would split its paths.
+        same = " and ".join([f"({n} is _M or {n} == self.{n})" for n in names] + ["True"])
+        # Otherwise set the slots directly: the frozen __init__ would go through __setattr__.
         body = "".join(f"    _set_{n}(o, self.{n} if {n} is _M else {n})\n" for n in names)
-        src = f"def __dc_evolve__(self, {params}):\n    o = _new(_cls)\n{body}    return o\n"
-        env = _setters(cls)
+        src = (f"def __dc_evolve__(self, {params}):\n"
+               f"    if {same} and _symbolic.hooks is None:\n        return self\n"
+               f"    o = _new(_cls)\n{body}    return o\n")
+        env = {**_setters(cls), "_symbolic": _symbolic}
     else:
         args = ", ".join(f"{n}=self.{n} if {n} is _M else {n}" for n in names)
         src = f"def __dc_evolve__(self, {params}):\n    return _cls({args})\n"

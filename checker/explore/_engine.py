@@ -275,6 +275,8 @@ def _bfs(search: _Search) -> ExploreResult:
                     continue
                 search.generated += len(succ)
                 for t in succ:
+                    if t is s:  # a step that changes nothing (see record's evolve)
+                        continue
                     fp = fingerprint(t)
                     if fp in seen:
                         continue
