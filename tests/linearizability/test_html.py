@@ -1,0 +1,103 @@
+"""The HTML report in a real headless Chromium (Debian's ``chromium`` and ``chromium-driver``):
+it loads with no script error and no network request, shows one box per operation, highlights
+the failing operation, draws the linearization, and shows states on hover."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker.linearizability import check, load_history
+from checker.linearizability._html import render_html
+
+from .conftest import DATA
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+if not (CHROMIUM and DRIVER):
+    if os.environ.get("CI"):
+        pytest.fail("CI needs the Debian packages chromium and chromium-driver", pytrace=False)
+    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+
+webdriver = pytest.importorskip("selenium.webdriver")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="distcheck-chromium-")
+    for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--window-size=1400,900", f"--user-data-dir={profile}"):
+        opts.add_argument(a)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _open(browser: Any, tmp_path: Path, file: str, model: str) -> Any:
+    result = check(load_history(DATA / file), model)
+    page = tmp_path / (Path(file).name + ".html")
+    html = render_html(result, file)
+    # no URL but the SVG namespace name, which is an identifier, not a resource
+    assert "https://" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    page.write_text(html, encoding="utf-8")
+    browser.get_log("browser")  # drop anything logged before this page
+    browser.get(page.as_uri())
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    return result
+
+
+def test_illegal_history(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    result = _open(browser, tmp_path, "jepsen/etcd_000.log", "etcd")
+    css = browser.find_elements
+    assert len(css("css selector", ".op")) == len(result.history) == 85
+    blocking = css("css selector", ".op.blocking")
+    assert len(blocking) == 1
+    fail = result.failures[0]
+    assert blocking[0].get_attribute("data-id") == str(fail.blocking.id)
+    assert len(css("css selector", ".op.linearized")) == len(fail.linearization)
+    assert len(css("css selector", "svg#overlay circle")) == len(fail.linearization)
+    assert "no operation can come next" in browser.find_element("id", "explain").text
+    first = fail.linearization[0]
+    box = browser.find_element("css selector", f'.op[data-id="{first.id}"]')
+    ActionChains(browser).move_to_element(box).perform()
+    tip = browser.find_element("id", "tip").text
+    assert "state before: nil" in tip and "state after:" in tip
+
+
+def test_partitions_and_ok(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    result = _open(browser, tmp_path, "kv/c10-bad.txt", "kv")
+    assert len(browser.find_elements("css selector", ".op")) == 405
+    select = Select(browser.find_element("id", "partition"))
+    assert len(select.options) == len(result.partitions)
+    for i, p in enumerate(result.partitions):
+        select.select_by_index(i)
+        assert len(browser.find_elements("css selector", "svg#overlay circle")) == len(p.linearization)
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    result = _open(browser, tmp_path, "jepsen/etcd_002.log", "etcd")
+    assert len(browser.find_elements("css selector", ".op")) == 77
+    assert browser.find_elements("css selector", ".op.blocking") == []
+    assert len(browser.find_elements("css selector", "svg#overlay circle")) == len(
+        result.partitions[0].linearization)

@@ -1,0 +1,81 @@
+"""pytest support: ``assert_linearizable`` and ``--distcheck-histories`` collection."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.linearizability import NEVER, HistoryError, Operation, check
+from checker.testing import assert_linearizable
+
+from .conftest import DATA
+
+
+def test_assert_linearizable_accepts_paths_events_operations() -> None:
+    assert assert_linearizable(DATA / "jepsen/etcd_002.log", "etcd").verdict == "ok"
+    events = [
+        {"process": 0, "type": "invoke", "f": "write", "value": 1},
+        {"process": 1, "type": "invoke", "f": "read", "value": None},
+        {"process": 0, "type": "ok", "f": "write", "value": 1},
+        {"process": 1, "type": "ok", "f": "read", "value": 0},
+    ]
+    assert_linearizable(events, "register", init=0)  # the read went first
+    ops = [Operation(0, 0, "write", 1, 1, "ok", 0, 1), Operation(1, 1, "read", None, 0, "ok", 2, 3)]
+    with pytest.raises(AssertionError) as e:
+        assert_linearizable(ops, "register", init=0)
+    msg = str(e.value)
+    assert "illegal" in msg and "read(nil) -> 0" not in msg
+    assert "no operation can come next" in msg and "op 1" in msg and "illegal in 1" in msg
+
+
+def test_assert_linearizable_fails_when_undecided() -> None:
+    with pytest.raises(AssertionError, match="(?s)unknown.*timed out"):
+        assert_linearizable(DATA / "jepsen/etcd_002.log", "etcd", timeout=0.0005)
+    with pytest.raises(HistoryError):
+        assert_linearizable([Operation(0, 0, "pop", None, None, "ok", 0, 1)], "register")
+
+
+def test_check_api_timeout_and_errors() -> None:
+    assert check([], "etcd").verdict == "ok"
+    r = check([Operation(0, 0, "write", 1, None, "info", 0, NEVER)], "register", timeout=10)
+    assert r.verdict == "ok" and r.partitions[0].linearization in ((), (r.history.operations[0],))
+
+
+def test_history_directory_as_test_items(tmp_path: Path) -> None:
+    d = tmp_path / "histories"
+    (d / "sub").mkdir(parents=True)
+    shutil.copy(DATA / "jepsen/etcd_000.log", d / "illegal.log")
+    shutil.copy(DATA / "jepsen/etcd_002.log", d / "sub/slow-ok.log")
+    (d / "tiny-ok.jsonl").write_text('{"process": 0, "f": "write", "input": 1, "call": 0, "return": 1}\n')
+    (d / "broken.edn").write_text("{:process 0 :type :ok :f :read :value 1}\n")
+    (d / "notes.md").write_text("not a history\n")
+    (tmp_path / "test_plain.py").write_text("def test_plain():\n    pass\n")
+    p = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--rootdir={tmp_path}",
+         "--distcheck-histories", str(d), "--distcheck-model", "etcd",
+         "--distcheck-timeout", "0.02", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )
+    out = p.stdout
+    assert p.returncode == 1, out
+    assert "2 failed, 2 passed, 1 skipped" in out, out
+    assert "PASSED test_plain.py::test_plain" in out
+    assert "PASSED histories/tiny-ok.jsonl::linearizable" in out
+    assert "SKIPPED" in out and "linearizability unknown: timed out" in out
+    assert "FAILED histories/illegal.log::linearizable" in out
+    assert "no operation can come next" in out  # the report, not a traceback
+    assert "broken.edn:1: process 0 completes read (ok) but invoked nothing" in out
+    assert "Traceback" not in out
+
+
+def test_history_option_needs_model(tmp_path: Path) -> None:
+    p = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--rootdir={tmp_path}",
+         "--distcheck-histories", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )
+    assert p.returncode == 4 and "--distcheck-histories needs --distcheck-model" in p.stderr
