@@ -42,7 +42,8 @@ def assert_linearizable(
     ``history`` is a path to a history file, a :class:`~checker.linearizability.History`, a
     list of :class:`~checker.linearizability.Operation`, or Jepsen-style event dicts
     (``{"process": 0, "type": "invoke", "f": "write", "value": 1}``, ...). ``model`` is a model
-    name (``init`` then sets its initial state) or a :class:`~checker.linearizability.Model`.
+    name (``init``, unless ``None``, then sets its initial state) or a
+    :class:`~checker.linearizability.Model`.
     A history that cannot be decided within ``timeout`` fails too: it was not shown
     linearizable. The failure message names the operations that cannot be linearized and the
     longest partial linearization. Returns the :class:`~checker.linearizability.LinResult`.
@@ -53,8 +54,9 @@ def assert_linearizable(
 
     __tracebackhide__ = True
     h = coerce_history(history, format)
-    m = get_model(model, init, has_init=init is not None) if isinstance(model, str) else model
-    result = check(h, m, timeout=timeout)
+    if isinstance(model, str):
+        model = get_model(model) if init is None else get_model(model, init)
+    result = check(h, model, timeout=timeout)
     if result.verdict != "ok":
         raise AssertionError("\n".join(result_text(result)))
     return result

@@ -91,9 +91,10 @@ def _view(model: Model) -> Any:
     return _PowersetView(model) if isinstance(model, NondeterministicModel) else model
 
 
-def get_model(name: str, init: Any = None, *, has_init: bool = False) -> Model:
+def get_model(name: str, *init: Any) -> Model:
     """A model by ``--model`` name: a built-in name (see :data:`MODELS`) or ``module:Class``
-    naming a :class:`Model` subclass. ``init`` is passed on when ``has_init``."""
+    naming a :class:`Model` subclass; ``get_model(name, value)`` sets its initial state
+    (``--init``), ``get_model(name)`` keeps the model's default."""
     cls: Any = MODELS.get(name)
     if cls is None and ":" in name:
         import importlib
@@ -110,7 +111,7 @@ def get_model(name: str, init: Any = None, *, has_init: bool = False) -> Model:
             f"unknown model {name!r}; built-in models: {', '.join(MODELS)} (or module:Class)"
         )
     try:
-        return cls(init) if has_init else cls()
+        return cls(*init)
     except OperationError as e:
         raise ValueError(str(e)) from None
     except TypeError as e:

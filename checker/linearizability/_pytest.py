@@ -76,8 +76,7 @@ class HistoryItem(pytest.Item):
         opt = self.config.getoption
         init = opt("distcheck_init")
         try:
-            model = get_model(opt("distcheck_model"), parse_literal(init) if init is not None else None,
-                              has_init=init is not None)
+            model = get_model(opt("distcheck_model"), *([] if init is None else [parse_literal(init)]))
             result = check(load_history(self.path, opt("distcheck_format")), model,
                            timeout=opt("distcheck_timeout"))
         except (HistoryError, ValueError) as e:

@@ -76,8 +76,7 @@ def lin_command(
     not be decided in time (and none is illegal), 2 bad usage or input.
     """
     try:
-        model = get_model(model_name, parse_literal(init) if init is not None else None,
-                          has_init=init is not None)
+        model = get_model(model_name, *([] if init is None else [parse_literal(init)]))
     except ValueError as e:
         _fail(str(e))
         sys.exit(exitcodes.USAGE)

@@ -92,10 +92,10 @@ def test_jsonl_operations() -> None:
     # Porcupine's register example: linearizable with initial value 0
     from checker.linearizability import get_model
 
-    assert check(h, get_model("register", 0, has_init=True)).verdict == "ok"
+    assert check(h, get_model("register", 0)).verdict == "ok"
     bad = text.replace('"output": 100, "call": 25, "return": 75', '"output": 100, "call": 10, "return": 30')
     bad = bad.replace('"call": 30, "return": 60', '"call": 40, "return": 90')
-    assert check(parse_history(bad), get_model("register", 0, has_init=True)).verdict == "illegal"
+    assert check(parse_history(bad), get_model("register", 0)).verdict == "illegal"
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,9 @@ def seq(*steps: tuple[Any, ...]) -> list[Operation]:
 
 
 def verdict(model: str | Model, *steps: tuple[Any, ...], init: Any = None) -> str:
-    m = get_model(model, init, has_init=init is not None) if isinstance(model, str) else model
+    if isinstance(model, str):
+        model = get_model(model) if init is None else get_model(model, init)
+    m = model
     return check(seq(*steps), m).verdict
 
 
@@ -126,7 +128,7 @@ def test_malformed_operations_are_input_errors() -> None:
     with pytest.raises(HistoryError, match="add takes a number"):
         check(seq(("add", "x", "x")), "counter")
     with pytest.raises(ValueError, match="multi-register --init takes a map"):
-        get_model("multi-register", 3, has_init=True)
+        get_model("multi-register", 3)
 
 
 class Owned(Model):
