@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 import attrs
 
+from spec import _symbolic
 from spec._values import evolve
 
 __all__ = [
@@ -71,6 +72,8 @@ def as_type(t: Any) -> Type:
 @attrs.frozen
 class _Bool(Type):
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+            return _symbolic.hooks.type_contains(self, value)
         return type(value) is bool
 
     def values(self) -> Iterator[Any]:
@@ -91,6 +94,8 @@ class Ints(Type):
     hi: int
 
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+            return _symbolic.hooks.type_contains(self, value)
         return type(value) is int and self.lo <= value <= self.hi
 
     def values(self) -> Iterator[Any]:
@@ -119,6 +124,8 @@ class Ids(Type):
     n: int
 
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+            return _symbolic.hooks.type_contains(self, value)
         return type(value) is int and 0 <= value < self.n
 
     def values(self) -> Iterator[Any]:
@@ -155,6 +162,8 @@ class OneOf(Type):
         self.__attrs_init__(tuple(options))
 
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+            return _symbolic.hooks.type_contains(self, value)
         # Compare types too: IntEnum members equal plain ints and True equals 1.
         return any(value == o and type(value) is type(o) for o in self.options)
 
@@ -185,6 +194,8 @@ class TupleOf(Type):
         return self.index.n if isinstance(self.index, Ids) else self.index
 
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+            return _symbolic.hooks.type_contains(self, value)
         return (type(value) is tuple and len(value) == self.length
                 and all(v in self.elem for v in value))
 
@@ -226,6 +237,8 @@ class SetOf(Type):
     elem: Type = attrs.field(converter=as_type)
 
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+            return _symbolic.hooks.type_contains(self, value)
         return type(value) is frozenset and all(v in self.elem for v in value)
 
     def values(self) -> Iterator[Any]:
@@ -257,6 +270,8 @@ class SeqOf(Type):
     max_len: int = 0
 
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+            return _symbolic.hooks.type_contains(self, value)
         return (type(value) is tuple and len(value) <= self.max_len
                 and all(v in self.elem for v in value))
 
@@ -294,6 +309,8 @@ class RecordOf(Type):
         self.fields: dict[str, Type] = {n: as_type(fields[n]) for n in names}
 
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+            return _symbolic.hooks.type_contains(self, value)
         return type(value) is self.cls and all(getattr(value, n) in t for n, t in self.fields.items())
 
     def values(self) -> Iterator[Any]:
@@ -328,6 +345,8 @@ class Union(Type):
         self.members: tuple[Type, ...] = tuple(as_type(m) for m in members)
 
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+            return _symbolic.hooks.type_contains(self, value)
         return any(value in m for m in self.members)
 
     def values(self) -> Iterator[Any]:

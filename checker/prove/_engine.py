@@ -1,0 +1,480 @@
+"""The obligations: induction (initiation, consecution, implication), bounded model checking and
+k-induction, each discharged by Z3 and each failure replayed concretely before it is reported.
+
+Induction (``Init => Inv``, ``Inv /\\ Next => Inv'``, ``Inv => Safety``) follows TLAPS and Ivy:
+one consecution obligation per action and parameter value -- a ``members`` parameter is not
+enumerated in the report but ranges over its universe inside the obligation.  The implicit
+conjunct ``state in state_type`` (TLA+'s ``TypeOK``) is assumed in every pre-state and checked
+in every post-state: the prover's variables only cover typed states, so a step out of the type
+must fail the proof rather than fall outside it.
+
+BMC unrolls the transition relation from the initial states, depth by depth, so that the first
+violation it finds is a shortest one (as the explorer's BFS); k-induction adds the step case over
+*simple* paths (pairwise distinct states; Sheeran, Singh and Stalmarck, FMCAD 2000), which is
+sound and makes it complete on a finite state space for k large enough.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import z3
+
+from spec._symbolic import symbolic
+
+from checker.prove import _terms as T
+from checker.prove._cti import broken_conjunct
+from checker.prove._layout import Layout
+from checker.prove._model import SymbolicModel, Transition
+from checker.prove._paths import exception_location
+from checker.prove._terms import Formula
+from checker.prove.result import Counterexample, Obligation, Step
+
+
+class Clock:
+    """A global deadline shared by the obligations of a run."""
+
+    def __init__(self, timeout: float | None) -> None:
+        self.start = time.perf_counter()
+        self.deadline = None if timeout is None else self.start + timeout
+
+    def remaining_ms(self) -> int | None:
+        if self.deadline is None:
+            return None
+        return int((self.deadline - time.perf_counter()) * 1000)
+
+    def expired(self) -> bool:
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
+
+def _solver(clock: Clock) -> z3.Solver:
+    return z3.SolverFor("QF_LIA")
+
+
+def _check(solver: z3.Solver, clock: Clock, *extra: Formula) -> tuple[str, z3.ModelRef | None, str | None]:
+    """``sat``/``unsat``/``unknown`` of the solver's assertions and ``extra``."""
+    ms = clock.remaining_ms()
+    if ms is not None:
+        if ms <= 0:
+            return "unknown", None, "time-out"
+        solver.set("timeout", ms)
+    fs = [f for f in extra if f is not True]
+    if any(f is False for f in fs):
+        return "unsat", None, None
+    solver.push()
+    try:
+        for f in fs:
+            solver.add(f)
+        r = solver.check()
+        if r == z3.sat:
+            return "sat", solver.model(), None
+        if r == z3.unsat:
+            return "unsat", None, None
+        reason = solver.reason_unknown()
+        return "unknown", None, "time-out" if reason in ("timeout", "canceled") else f"Z3: {reason}"
+    finally:
+        solver.pop()
+
+
+def _label(t: Transition) -> str:
+    """``Action(p=v, m ∈ msgs)``: static parameters shown, members parameters named by domain."""
+    from spec import members
+
+    parts = []
+    for name, dom, val in zip(t.action.param_names, t.action.domains, t.params):
+        parts.append(f"{name} \u2208 {dom.field}" if isinstance(dom, members) else f"{name}={val!r}")
+    return t.action.name + (f"({', '.join(parts)})" if parts else "")
+
+
+def _step(model: SymbolicModel, t: Transition, post: Any) -> Step:
+    return Step(t.action.name, dict(zip(t.action.param_names, t.params)), post)
+
+
+def _violation_report(model: SymbolicModel, state: Any, names: Sequence[str]) -> tuple[tuple[str, ...], str | None, str | None]:
+    """Which of ``names`` (and the type) ``state`` violates, and the first broken conjunct."""
+    bad = []
+    if not model.concrete_typed(state):
+        bad.append("state_type")
+    bad += model.concrete_invariants(state, names)
+    conjunct = location = None
+    for n in bad:
+        if n == "state_type":
+            continue
+        found = broken_conjunct(model.invariant_fns[n], model.spec, state)
+        if found is not None:
+            conjunct, location = found
+        else:
+            from spec import source_of
+
+            location = source_of(model.invariant_fns[n])
+        break
+    return tuple(bad), conjunct, location
+
+
+# --- induction -------------------------------------------------------------------------------------
+
+def induction(model: SymbolicModel, invariants: Sequence[str], targets: Sequence[str],
+              clock: Clock) -> list[Obligation]:
+    out = [_initiation(model, invariants)]
+    inv = T.conj(model.formula(n) for n in invariants)
+    solver = _solver(clock)
+    solver.add(T.as_z3(model.typed), T.as_z3(inv))
+    groups: dict[tuple[str, tuple[Any, ...]], list[Transition]] = {}
+    labels: dict[tuple[str, tuple[Any, ...]], str] = {}
+    from spec import members
+
+    for act in model.actions:
+        # every action and static parameter value gets a line, even when it is never enabled
+        for params in _static_groups(act):
+            labels[(act.name, params)] = _group_label(act, params)
+            groups[(act.name, params)] = []
+    for t in model.transitions():
+        key = (t.action.name, tuple(None if isinstance(d, members) else v
+                                    for d, v in zip(t.action.domains, t.params)))
+        groups[key].append(t)
+    for key, ts in groups.items():
+        out.append(_consecution(model, labels[key], ts, inv, invariants, solver, clock))
+    for target in targets:
+        out.append(_implication(model, invariants, inv, target, clock))
+    return out
+
+
+def _static_groups(act: Any) -> list[tuple[Any, ...]]:
+    import itertools
+
+    from spec import members
+
+    doms = [[None] if isinstance(d, members) else list(d) for d in act.domains]
+    return [tuple(p) for p in itertools.product(*doms)]
+
+
+def _group_label(act: Any, params: tuple[Any, ...]) -> str:
+    from spec import members
+
+    parts = []
+    for name, dom, val in zip(act.param_names, act.domains, params):
+        parts.append(f"{name} \u2208 {dom.field}" if isinstance(dom, members) else f"{name}={val!r}")
+    return act.name + (f"({', '.join(parts)})" if parts else "")
+
+
+def _initiation(model: SymbolicModel, invariants: Sequence[str]) -> Obligation:
+    """Every initial state is typed and satisfies the invariant (checked concretely)."""
+    t0 = time.perf_counter()
+    n = len(model.inits)
+    for s in model.inits:
+        bad, conjunct, location = _violation_report(model, s, invariants)
+        if bad:
+            cex = Counterexample((Step(None, {}, s),), bad, conjunct, location)
+            return Obligation("init", "Init => " + " /\\ ".join(invariants), "violation",
+                              time.perf_counter() - t0, "an initial state violates it", cex)
+    return Obligation("init", "Init => " + " /\\ ".join(invariants), "proved", time.perf_counter() - t0,
+                      f"{n} initial state{'s' if n != 1 else ''}, checked concretely")
+
+
+def _consecution(model: SymbolicModel, label: str, transitions: list[Transition], inv: Formula,
+                 invariants: Sequence[str], solver: z3.Solver, clock: Clock) -> Obligation:
+    t0 = time.perf_counter()
+    unknown: str | None = None
+    for t in transitions:
+        if t.error is not None:
+            status, m, reason = _check(solver, clock, t.pc)
+        else:
+            post_inv = T.substitute(inv, model.layout.substitution(list(t.terms)))
+            status, m, reason = _check(solver, clock, t.pc, T.neg(T.conj((t.typed_post, post_inv))))
+        if status == "unsat":
+            continue
+        if status == "unknown":
+            unknown = unknown or reason
+            continue
+        return _cti(model, label, t, m, invariants, time.perf_counter() - t0)  # type: ignore[arg-type]
+    if unknown is not None:
+        return Obligation("consecution", label, "unknown", time.perf_counter() - t0, unknown)
+    if not transitions:
+        return Obligation("consecution", label, "proved", time.perf_counter() - t0, "never enabled")
+    return Obligation("consecution", label, "proved", time.perf_counter() - t0)
+
+
+def _cti(model: SymbolicModel, label: str, t: Transition, m: z3.ModelRef,
+         invariants: Sequence[str], seconds: float) -> Obligation:
+    """Replay the counterexample concretely; report it only if the replay agrees."""
+    pre = model.layout.decode(m)
+    first = "State satisfying " + " /\\ ".join(invariants) + " (not necessarily reachable)"
+    if not model.concrete_typed(pre) or model.concrete_invariants(pre, invariants):
+        return _mismatch(label, seconds, "the pre-state does not satisfy the invariant")
+    steps = [Step(None, {}, pre)]
+    try:
+        with symbolic(None):
+            post = t.action.fn(pre, *t.params)
+    except Exception as e:  # noqa: BLE001
+        if t.error is None:
+            return _mismatch(label, seconds, f"the action raised {type(e).__name__} on replay")
+        cex = Counterexample(tuple(steps), (), None, exception_location(e), first,
+                             error=f"{type(e).__name__}: {e} (in {t.label})")
+        return Obligation("consecution", label, "error", seconds, "spec code raised", cex)
+    if t.error is not None or post is None:
+        return _mismatch(label, seconds, "the action did not behave on replay as it did symbolically")
+    steps.append(_step(model, t, post))
+    bad, conjunct, location = _violation_report(model, post, invariants)
+    if not bad:
+        return _mismatch(label, seconds, "the post-state satisfies the invariant on replay")
+    cex = Counterexample(tuple(steps), bad, conjunct, location, first)
+    return Obligation("consecution", label, "not-inductive", seconds, f"{t.label} breaks {', '.join(bad)}", cex)
+
+
+def _mismatch(label: str, seconds: float, what: str) -> Obligation:
+    # A symbolic result the concrete interpretation does not confirm is a prover bug; it must
+    # never become a verdict either way.
+    return Obligation("consecution", label, "unknown", seconds,
+                      f"internal error: Z3's counterexample did not replay ({what}); please report")
+
+
+def _implication(model: SymbolicModel, invariants: Sequence[str], inv: Formula, target: str,
+                 clock: Clock) -> Obligation:
+    t0 = time.perf_counter()
+    name = " /\\ ".join(invariants) + f" => {target}"
+    solver = _solver(clock)
+    solver.add(T.as_z3(model.typed), T.as_z3(inv))
+    status, m, reason = _check(solver, clock, T.neg(model.formula(target)))
+    seconds = time.perf_counter() - t0
+    if status == "unsat":
+        return Obligation("implies", name, "proved", seconds)
+    if status == "unknown":
+        return Obligation("implies", name, "unknown", seconds, reason)
+    state = model.layout.decode(m)  # type: ignore[arg-type]
+    bad_inv = model.concrete_invariants(state, invariants)
+    bad, conjunct, location = _violation_report(model, state, [target])
+    if bad_inv or not model.concrete_typed(state) or target not in bad:
+        return Obligation("implies", name, "unknown", seconds,
+                          "internal error: Z3's counterexample did not replay; please report")
+    first = "State satisfying " + " /\\ ".join(invariants) + " (not necessarily reachable)"
+    cex = Counterexample((Step(None, {}, state),), (target,), conjunct, location, first)
+    return Obligation("implies", name, "not-implied", seconds, f"a state satisfying the invariant violates {target}", cex)
+
+
+# --- unrolling: BMC and k-induction -------------------------------------------------------------
+
+class Unrolling:
+    """Copies of the state variables for states 0, 1, 2, ... and the transition relation between
+    consecutive copies, built by substitution from the symbolic transitions."""
+
+    def __init__(self, model: SymbolicModel) -> None:
+        self.model = model
+        self.frames: list[Layout] = []
+        nxt = Layout(model.spec.state_type, "next")  # type: ignore[arg-type]
+        self._next = nxt
+        self.steps: list[tuple[Transition, Formula]] = []
+        self.escapes: list[tuple[Transition, Formula]] = []
+        self.raises: list[tuple[Transition, Formula]] = []
+        for t in model.transitions():
+            if t.error is not None:
+                self.raises.append((t, t.pc))
+                continue
+            self.steps.append((t, T.conj((t.pc, t.typed_post, nxt.equal_to(list(t.terms))))))
+            self.escapes.append((t, T.conj((t.pc, T.neg(t.typed_post)))))
+
+    def frame(self, i: int) -> Layout:
+        while len(self.frames) <= i:
+            self.frames.append(Layout(self.model.spec.state_type, f"s{len(self.frames)}"))  # type: ignore[arg-type]
+        return self.frames[i]
+
+    def at(self, f: Formula, i: int) -> Formula:
+        """``f`` (over the generic state) on state ``i``."""
+        return T.substitute(f, list(zip(self.model.layout.vars, self.frame(i).vars)))
+
+    def step(self, i: int) -> Formula:
+        """Some action takes state ``i`` to state ``i+1``."""
+        pairs = list(zip(self.model.layout.vars, self.frame(i).vars)) + \
+            list(zip(self._next.vars, self.frame(i + 1).vars))
+        return T.disj(T.substitute(f, pairs) for _, f in self.steps)
+
+    def escape(self, i: int) -> Formula:
+        return T.disj(self.at(f, i) for _, f in self.escapes)
+
+    def raising(self, i: int) -> Formula:
+        return T.disj(self.at(f, i) for _, f in self.raises)
+
+    def init(self) -> Formula:
+        fr = self.frame(0)
+        return T.disj(fr.equal_to(fr.encode(s)) for s in self.model.inits)
+
+    def typed(self, i: int) -> Formula:
+        return self.frame(i).typed
+
+    def distinct(self, i: int, j: int) -> Formula:
+        return T.neg(self.frame(i).equal_to(list(self.frame(j).vars)))
+
+    def states(self, m: z3.ModelRef, n: int) -> list[Any]:
+        return [self.frame(i).decode(m) for i in range(n)]
+
+
+def name_steps(model: SymbolicModel, states: list[Any], first_is_initial: bool = True) -> tuple[Step, ...] | None:
+    """The trace through ``states`` with each step's action and parameters found by running the
+    spec concretely (as the explorer rebuilds traces); None if some step is not a transition."""
+    steps = [Step(None, {}, states[0])]
+    with symbolic(None):
+        for prev, nxt in zip(states, states[1:]):
+            for act in model.actions:
+                found = None
+                for p in act.params(prev):
+                    try:
+                        t = act.fn(prev, *p)
+                    except Exception:  # noqa: BLE001
+                        continue
+                    if t is not None and t == nxt:
+                        found = Step(act.name, dict(zip(act.param_names, p)), t)
+                        break
+                if found is not None:
+                    steps.append(found)
+                    break
+            else:
+                return None
+    return tuple(steps)
+
+
+def _find_raising(model: SymbolicModel, state: Any) -> tuple[str, str, dict[str, Any]] | None:
+    with symbolic(None):
+        for act in model.actions:
+            for p in act.params(state):
+                try:
+                    act.fn(state, *p)
+                except Exception as e:  # noqa: BLE001
+                    return f"{type(e).__name__}: {e}", exception_location(e), dict(zip(act.param_names, p))
+    return None
+
+
+def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
+        kind: str = "bmc") -> list[Obligation]:
+    """No state violating ``props`` within ``depth`` steps of an initial state (depth by depth)."""
+    u = Unrolling(model)
+    prop = T.conj(model.formula(n) for n in props)
+    constraint = model.constraint()
+    solver = _solver(clock)
+    solver.add(T.as_z3(u.init()), T.as_z3(u.typed(0)), T.as_z3(u.at(constraint, 0)))
+    out: list[Obligation] = []
+    for d in range(depth + 1):
+        t0 = time.perf_counter()
+        name = f"depth {d}: no violation in states reached in {d} step{'s' if d != 1 else ''}"
+        status, m, reason = _check(solver, clock, T.neg(u.at(prop, d)))
+        if status == "sat":
+            out.append(_bmc_violation(model, u, m, d + 1, props, name, kind, time.perf_counter() - t0))  # type: ignore[arg-type]
+            return out
+        if status == "unknown":
+            out.append(Obligation(kind, name, "unknown", time.perf_counter() - t0, reason))
+            return out
+        if d < depth:
+            # a step out of the type, or spec code raising, from a state at depth d
+            for what, f in (("escape", u.escape(d)), ("raise", u.raising(d))):
+                status, m, reason = _check(solver, clock, f)
+                if status == "sat":
+                    out.append(_bmc_special(model, u, m, d, what, name, kind, time.perf_counter() - t0))  # type: ignore[arg-type]
+                    return out
+                if status == "unknown":
+                    out.append(Obligation(kind, name, "unknown", time.perf_counter() - t0, reason))
+                    return out
+            solver.add(T.as_z3(u.step(d)), T.as_z3(u.typed(d + 1)), T.as_z3(u.at(constraint, d + 1)))
+        out.append(Obligation(kind, name, "proved", time.perf_counter() - t0))
+    return out
+
+
+def _bmc_violation(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, n: int, props: Sequence[str],
+                   name: str, kind: str, seconds: float) -> Obligation:
+    states = u.states(m, n)
+    steps = name_steps(model, states)
+    bad, conjunct, location = _violation_report(model, states[-1], props)
+    if steps is None or not bad or steps[0].state not in model.inits:
+        return Obligation(kind, name, "unknown", seconds,
+                          "internal error: Z3's trace did not replay; please report")
+    cex = Counterexample(steps, bad, conjunct, location)
+    return Obligation(kind, name, "violation", seconds, f"a trace of {n} states violates {', '.join(bad)}", cex)
+
+
+def _bmc_special(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, d: int, what: str, name: str,
+                 kind: str, seconds: float) -> Obligation:
+    steps = name_steps(model, u.states(m, d + 1))
+    found = None if steps is None else _step_out(model, steps, what, None)
+    if found is None:
+        return Obligation(kind, name, "unknown", seconds, "internal error: Z3's trace did not replay; please report")
+    verdict, reason, cex = found
+    return Obligation(kind, name, verdict, seconds, reason, cex)
+
+
+def _step_out(model: SymbolicModel, steps: tuple[Step, ...], what: str,
+              first: str | None) -> tuple[str, str, Counterexample] | None:
+    """From the last state of ``steps``: the action that raises (``what == "raise"``) or the
+    step that leaves the state type (``"escape"``), replayed concretely."""
+    last = steps[-1].state
+    if what == "raise":
+        found = _find_raising(model, last)
+        if found is None:
+            return None
+        msg, loc, _ = found
+        return "error", "spec code raised", Counterexample(steps, (), None, loc, first, error=msg)
+    with symbolic(None):
+        for act in model.actions:
+            for p in act.params(last):
+                try:
+                    t = act.fn(last, *p)
+                except Exception:  # noqa: BLE001
+                    continue
+                if t is not None and not model.concrete_typed(t):
+                    full = (*steps, Step(act.name, dict(zip(act.param_names, p)), t))
+                    return ("violation" if first is None else "not-inductive",
+                            "a step leaves the declared state_type", Counterexample(full, ("state_type",), first_label=first))
+    return None
+
+
+def k_induction(model: SymbolicModel, props: Sequence[str], k: int, clock: Clock) -> list[Obligation]:
+    """Base case: BMC to depth k-1; step case: k consecutive distinct states satisfying the
+    properties are followed only by states satisfying them."""
+    out = bmc(model, props, k - 1, clock, kind="base")
+    if any(o.verdict != "proved" for o in out):
+        return out
+    t0 = time.perf_counter()
+    conj_text = " /\\ ".join(props)
+    name = f"step: {k} consecutive states satisfying {conj_text} are followed by one that does"
+    u = Unrolling(model)
+    prop = T.conj(model.formula(n) for n in props)
+    solver = _solver(clock)
+    for i in range(k):
+        solver.add(T.as_z3(u.typed(i)), T.as_z3(u.at(prop, i)))
+        for j in range(i):
+            solver.add(T.as_z3(u.distinct(j, i)))
+        if i < k - 1:
+            solver.add(T.as_z3(u.step(i)))
+    last = T.conj((u.step(k - 1), u.typed(k), T.neg(u.at(prop, k)),
+                   *(u.distinct(j, k) for j in range(k))))
+    status, m, reason = _check(solver, clock, T.disj((last, u.escape(k - 1), u.raising(k - 1))))
+    seconds = time.perf_counter() - t0
+    if status == "unsat":
+        out.append(Obligation("step", name, "proved", seconds))
+    elif status == "unknown":
+        out.append(Obligation("step", name, "unknown", seconds, reason))
+    else:
+        out.append(_step_cti(model, u, m, k, props, name, seconds))  # type: ignore[arg-type]
+    return out
+
+
+def _step_cti(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, k: int, props: Sequence[str],
+              name: str, seconds: float) -> Obligation:
+    first = "State satisfying " + " /\\ ".join(props) + " (not necessarily reachable)"
+    states = u.states(m, k + 1)
+    if not any(model.concrete_invariants(s, props) for s in states[:k]):
+        steps = name_steps(model, states)
+        if steps is not None:
+            bad, conjunct, location = _violation_report(model, states[-1], props)
+            if bad:
+                cex = Counterexample(steps, bad, conjunct, location, first)
+                return Obligation("step", name, "not-inductive", seconds,
+                                  f"not {k}-inductive: a path of {k} states satisfying it leads out", cex)
+        # the escape or raise disjunct: the first k states are the path, the last step is special
+        steps = name_steps(model, states[:k])
+        if steps is not None:
+            for what in ("raise", "escape"):
+                found = _step_out(model, steps, what, first)
+                if found is not None:
+                    verdict, reason, cex = found
+                    return Obligation("step", name, verdict, seconds, reason, cex)
+    return Obligation("step", name, "unknown", seconds,
+                      "internal error: Z3's counterexample did not replay; please report")

@@ -1,0 +1,222 @@
+"""The symbolic meaning of the spec language's helpers (``spec._helpers``).
+
+While the prover runs spec code, ``spec._symbolic.hooks`` is an instance of :class:`Hooks`, and
+``exists``, ``forall``, ``count``, ``select``, ... build formulas instead of iterating.  A
+collection is iterated as *guarded elements*: a symbolic set yields every element of its universe
+with the formula "it is a member"; tuples, concrete sets, ``Ids`` and ranges yield their elements
+with the guard ``true``.  Elements of a symbolic set are concrete values, so a quantifier body
+mostly computes on concrete data.
+
+A callback (``pred``, ``fn``, ``key``) is run in a *local* exploration: if it branches on a
+symbolic value, each of its paths is run and the results are merged into one formula or value,
+so that the branching stays inside the quantifier instead of multiplying the paths of the
+enclosing function (see ``_paths``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from spec._types import Type
+
+from checker.prove import _paths
+from checker.prove import _terms as T
+from checker.prove._layout import typed_in
+from checker.prove._paths import Unsupported
+from checker.prove._sym import (
+    SymBool, SymEnum, SymInt, SymSet, Symbolic, compare, concretize, eq, expand, holds_sym, known_concrete,
+    make_int, members_of, select_case, truth, wrap,
+)
+from checker.prove._terms import Formula
+
+
+def elements(coll: Any) -> list[tuple[Formula, Any]]:
+    """``coll``'s elements, each with the formula "it is an element"."""
+    if isinstance(coll, SymSet):
+        return [(g, k) for k, g in coll.members.items()]
+    if isinstance(coll, SymEnum):
+        return elements(concretize(coll))
+    if isinstance(coll, Symbolic):
+        raise Unsupported(f"iterating over a symbolic {coll._what()}")
+    if isinstance(coll, dict):
+        return [(True, k) for k in coll]
+    try:
+        return [(True, x) for x in coll]
+    except TypeError as e:
+        raise TypeError(f"a helper needs a collection, not {type(coll).__name__}: {e}") from None
+
+
+def _callback_paths(fn: Callable[[Any], Any], x: Any) -> list[_paths.Path]:
+    paths = _paths.local_paths(lambda: fn(x))
+    _paths.raise_if_error(paths)
+    return [p for p in paths if p.error is None]
+
+
+def _truth_of(fn: Callable[[Any], Any], x: Any) -> Formula:
+    """The truth of ``fn(x)``, merged over the callback's paths."""
+    paths = _callback_paths(fn, x)
+    return T.disj(T.conj((p.pc, truth(p.result))) for p in paths)
+
+
+def _value_of(fn: Callable[[Any], Any], x: Any) -> Any:
+    """The value of ``fn(x)``, merged over the callback's paths (or decided, if unlike)."""
+    paths = _callback_paths(fn, x)
+    if len(paths) == 1:
+        return paths[0].result
+    return select_case([(p.pc, p.result) for p in paths])
+
+
+def _add(members: dict[Any, Formula], key: Any, g: Formula) -> None:
+    old = members.get(key)
+    members[key] = g if old is None else T.disj((old, g))
+
+
+def _concrete_cases(x: Any) -> list[tuple[Formula, Any]]:
+    known = known_concrete(x)
+    if known is not _paths.NONE:
+        return [(True, known)]
+    return expand(x)
+
+
+class Hooks:
+    """The helpers' symbolic implementation (installed with ``spec._symbolic.symbolic``)."""
+
+    # Quantifiers ------------------------------------------------------------------------------
+
+    def exists(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
+        return _paths.memoized("exists", lambda: wrap(
+            T.disj(T.conj((g, _truth_of(pred, x))) for g, x in elements(coll))))
+
+    def forall(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
+        return _paths.memoized("forall", lambda: wrap(
+            T.conj(T.implies(g, _truth_of(pred, x)) for g, x in elements(coll))))
+
+    def count(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
+        def compute() -> Any:
+            items = [T.conj((g, _truth_of(pred, x))) for g, x in elements(coll)]
+            return make_int(T.add([T.bool_to_int(f) for f in items]), 0, len(items))
+        return _paths.memoized("count", compute)
+
+    def size(self, coll: Iterable[Any]) -> Any:
+        def compute() -> Any:
+            if isinstance(coll, SymSet):
+                gs = list(coll.members.values())
+                return make_int(T.add([T.bool_to_int(g) for g in gs]), 0, len(gs))
+            if isinstance(coll, SymEnum):
+                return len(concretize(coll))
+            if isinstance(coll, Symbolic):
+                raise Unsupported(f"size() of a symbolic {coll._what()}")
+            return len(coll)  # type: ignore[arg-type]
+        return _paths.memoized("size", compute)
+
+    # Set builders -----------------------------------------------------------------------------
+
+    def select(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
+        def compute() -> Any:
+            out: dict[Any, Formula] = {}
+            for g, x in elements(coll):
+                t = T.conj((g, _truth_of(pred, x)))
+                if t is False:
+                    continue
+                for h, c in _concrete_cases(x):
+                    _add(out, c, T.conj((t, h)))
+            return _set_value(out)
+        return _paths.memoized("select", compute)
+
+    def image(self, coll: Iterable[Any], fn: Callable[[Any], Any]) -> Any:
+        def compute() -> Any:
+            out: dict[Any, Formula] = {}
+            for g, x in elements(coll):
+                if g is False:
+                    continue
+                for p in _callback_paths(fn, x):
+                    for h, c in _concrete_cases(p.result):
+                        _add(out, c, T.conj((g, p.pc, h)))
+            return _set_value(out)
+        return _paths.memoized("image", compute)
+
+    def union_all(self, sets: Iterable[Any]) -> Any:
+        def compute() -> Any:
+            out: dict[Any, Formula] = {}
+            for g, s in elements(sets):
+                if isinstance(s, SymEnum):
+                    cases = s.cases()
+                else:
+                    cases = [(True, s)]
+                for h, one in cases:
+                    m = members_of(one)
+                    if m is None:
+                        raise TypeError(f"union_all() needs sets, got a {type(one).__name__}")
+                    for k, f in m.items():
+                        _add(out, k, T.conj((g, h, f)))
+            return _set_value(out)
+        return _paths.memoized("union_all", compute)
+
+    # Choice ------------------------------------------------------------------------------------
+
+    def maximum(self, coll: Iterable[Any], key: Callable[[Any], Any] | None, default: Any) -> Any:
+        ordered = isinstance(coll, (tuple, list))
+        items = elements(coll)
+        items = [(g, x) for g, x in items if g is not False]
+        if not items:
+            return default
+        keys = [x if key is None else _value_of(key, x) for _, x in items]
+        for k in keys:
+            if not isinstance(k, (int, SymInt, SymBool)):
+                raise Unsupported("maximum() needs numeric elements or a numeric key")
+        cases: list[tuple[Formula, Any]] = []
+        for i, (g, x) in enumerate(items):
+            beats = []
+            for j, (h, _) in enumerate(items):
+                if j != i:
+                    # Python's max keeps the first of equal maxima (in iteration order)
+                    beats.append(T.implies(h, compare(">" if j < i else ">=", keys[i], keys[j])))
+            cases.append((T.conj((g, *beats)), x))
+        if not ordered:
+            # A set has no order that the concrete and the symbolic runs share: two different
+            # elements with the largest key would make the result depend on iteration order.
+            top = [T.conj((g, *(T.implies(h, compare(">=", keys[i], keys[j]))
+                                for j, (h, _) in enumerate(items) if j != i)))
+                   for i, (g, _) in enumerate(items)]
+            tie = T.disj(T.conj((top[i], items[j][0], eq(keys[i], keys[j]),
+                                 T.neg(eq(items[i][1], items[j][1]))))
+                         for i, j in itertools.combinations(range(len(items)), 2))
+            if _paths.decide(tie):
+                raise Unsupported("maximum() over a set whose largest key may be shared by two "
+                                  "different elements: the result would depend on iteration order")
+        empty = T.conj(T.neg(g) for g, _ in items)
+        return select_case([*cases, (empty, default)])
+
+    def ite(self, cond: Any, then: Any, otherwise: Any) -> Any:
+        f = truth(cond)
+        return select_case([(f, then), (T.neg(f), otherwise)])
+
+    def implies(self, a: Any, b: Any) -> Any:
+        return wrap(T.implies(truth(a), truth(b)))
+
+    def replace_at(self, tup: tuple[Any, ...], index: Any, value: Any) -> tuple[Any, ...]:
+        if isinstance(index, SymInt) and type(tup) is tuple and 0 <= index.lo and index.hi < len(tup):
+            return tuple(select_case([(T.eq_int(index.t, j), value), (T.neg(T.eq_int(index.t, j)), old)])
+                         for j, old in enumerate(tup))
+        if holds_sym(index):
+            index = concretize(index)
+        copy = list(tup)
+        copy[index] = value
+        return tuple(copy)
+
+    # Types --------------------------------------------------------------------------------------
+
+    def type_contains(self, t: Type, value: Any) -> Any:
+        return _paths.memoized("type_contains", lambda: wrap(typed_in(value, t)))
+
+
+def _set_value(members: dict[Any, Formula]) -> Any:
+    members = {k: g for k, g in members.items() if g is not False}
+    if all(g is True for g in members.values()):
+        return frozenset(members)
+    return SymSet(members)
+
+
+HOOKS = Hooks()

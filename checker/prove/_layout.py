@@ -1,0 +1,383 @@
+"""From a spec's ``state_type`` to Z3 variables, and back.
+
+The state type (TLA+'s ``TypeOK``) gives every state variable a finite universe.  A
+:class:`Layout` turns it into Z3 variables -- one Boolean per ``Bool``, one bounded integer per
+``Ints``/``Ids``, one index per enumerated type (``OneOf``, ``Union``, ``Optional``, ...), one
+Boolean per possible element of a ``SetOf`` -- and builds from them:
+
+* the symbolic state: an instance of the spec's own record class whose fields hold stand-ins;
+* the typing constraints (the ranges of the integers and indices);
+* :meth:`Layout.encode`: any state value (a successor computed symbolically, or a concrete
+  initial state) as one term per variable, so that a formula over the variables, such as an
+  invariant, can be evaluated on it by substitution;
+* :meth:`Layout.decode`: a Z3 model back to a concrete state, for counterexamples.
+
+The encoding is a bijection between the typed assignments of the variables and the values of the
+type, so substituting :meth:`encode`'s terms into a formula that is exact on typed states gives
+the formula's value on the encoded state -- provided that state is well typed, which
+:func:`typed_in` expresses and every obligation checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import z3
+
+from spec import _symbolic
+from spec._types import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
+
+from checker.prove import _terms as T
+from checker.prove._paths import Unsupported
+from checker.prove._sym import (
+    SymBool, SymEnum, SymInt, SymSet, Symbolic, expand, holds_sym, record_fields,
+)
+from checker.prove._terms import Formula
+
+#: The largest universe a single enumerated variable or set may have.
+MAX_UNIVERSE = 50_000
+
+
+def _values(t: Type, what: str) -> list[Any]:
+    out = []
+    for v in t.values():
+        out.append(v)
+        if len(out) > MAX_UNIVERSE:
+            raise Unsupported(f"the type of {what} has more than {MAX_UNIVERSE:,} values: too large "
+                              "for the prover (narrow the type)", location="<state_type>")
+    return out
+
+
+class _Leaf:
+    """A node of the layout tree."""
+
+    def build(self) -> Any:
+        raise NotImplementedError
+
+    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+        raise NotImplementedError
+
+    def decode(self, model: z3.ModelRef) -> Any:
+        raise NotImplementedError
+
+    def variables(self) -> Iterator[z3.ExprRef]:
+        return iter(())
+
+
+@attrs.define
+class _Const(_Leaf):
+    value: Any
+
+    def build(self) -> Any:
+        return self.value
+
+    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+        pass
+
+    def decode(self, model: z3.ModelRef) -> Any:
+        return self.value
+
+
+@attrs.define
+class _BoolLeaf(_Leaf):
+    var: z3.BoolRef
+
+    def build(self) -> Any:
+        return SymBool(self.var)
+
+    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+        if type(v) is bool:
+            out.append(T.as_z3(v))
+        elif isinstance(v, SymBool):
+            out.append(v.f)
+        elif isinstance(v, SymEnum):
+            f: Formula = False
+            for g, o in reversed(v.cases()):
+                f = T.ite_formula(g, o is True, f)
+            out.append(T.as_z3(f))
+        else:
+            out.append(T.FALSE)  # not a bool: the state is not typed, the term is irrelevant
+
+    def decode(self, model: z3.ModelRef) -> Any:
+        return z3.is_true(model.eval(self.var, model_completion=True))
+
+    def variables(self) -> Iterator[z3.ExprRef]:
+        yield self.var
+
+
+@attrs.define
+class _IntLeaf(_Leaf):
+    var: z3.ArithRef
+    lo: int
+    hi: int
+
+    def build(self) -> Any:
+        return SymInt(self.var, self.lo, self.hi)
+
+    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+        if type(v) is int:
+            out.append(T.int_const(v))
+        elif isinstance(v, SymInt):
+            out.append(v.t)
+        elif isinstance(v, SymEnum):
+            t: Any = self.lo
+            for g, o in reversed(v.cases()):
+                t = T.ite_int(g, o if type(o) is int else self.lo, t)
+            out.append(T.int_z3(t))
+        else:
+            out.append(T.int_const(self.lo))
+
+    def decode(self, model: z3.ModelRef) -> Any:
+        return model.eval(self.var, model_completion=True).as_long()
+
+    def variables(self) -> Iterator[z3.ExprRef]:
+        yield self.var
+
+
+@attrs.define
+class _EnumLeaf(_Leaf):
+    var: z3.ArithRef
+    options: tuple[Any, ...]
+    index: dict[tuple[type, Any], int]
+
+    def build(self) -> Any:
+        return SymEnum(self.options, self.var)
+
+    def _index_of(self, o: Any) -> int:
+        try:
+            return self.index.get((type(o), o), 0)
+        except TypeError:
+            return 0
+
+    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+        if isinstance(v, SymEnum) and v.options is self.options:
+            out.append(v.idx)
+            return
+        if holds_sym(v):
+            try:
+                cases = expand(v)
+            except Unsupported:
+                out.append(T.int_const(0))
+                return
+            t: Any = 0
+            for g, o in reversed(cases):
+                t = T.ite_int(g, self._index_of(o), t)
+            out.append(T.int_z3(t))
+            return
+        out.append(T.int_const(self._index_of(v)))
+
+    def decode(self, model: z3.ModelRef) -> Any:
+        i = model.eval(self.var, model_completion=True).as_long()
+        return self.options[i]
+
+    def variables(self) -> Iterator[z3.ExprRef]:
+        yield self.var
+
+
+@attrs.define
+class _SetLeaf(_Leaf):
+    universe: list[Any]
+    vars: list[z3.BoolRef]
+
+    def build(self) -> Any:
+        return SymSet(dict(zip(self.universe, self.vars)))
+
+    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+        if isinstance(v, SymSet):
+            m = v.members
+            out.extend(T.as_z3(m.get(e, False)) for e in self.universe)
+        elif type(v) is frozenset and not holds_sym(v):
+            out.extend(T.as_z3(e in v) for e in self.universe)
+        elif isinstance(v, SymEnum):
+            for e in self.universe:
+                f: Formula = False
+                for g, o in reversed(v.cases()):
+                    f = T.ite_formula(g, type(o) is frozenset and e in o, f)
+                out.append(T.as_z3(f))
+        else:
+            out.extend(T.FALSE for _ in self.universe)
+
+    def decode(self, model: z3.ModelRef) -> Any:
+        return frozenset(e for e, b in zip(self.universe, self.vars)
+                         if z3.is_true(model.eval(b, model_completion=True)))
+
+    def variables(self) -> Iterator[z3.ExprRef]:
+        return iter(self.vars)
+
+
+@attrs.define
+class _TupleNode(_Leaf):
+    children: list[_Leaf]
+
+    def build(self) -> Any:
+        return tuple(c.build() for c in self.children)
+
+    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+        ok = type(v) is tuple and len(v) == len(self.children)
+        for i, c in enumerate(self.children):
+            c.encode(v[i] if ok else None, out)
+
+    def decode(self, model: z3.ModelRef) -> Any:
+        return tuple(c.decode(model) for c in self.children)
+
+    def variables(self) -> Iterator[z3.ExprRef]:
+        for c in self.children:
+            yield from c.variables()
+
+
+@attrs.define
+class _RecordNode(_Leaf):
+    cls: type
+    children: dict[str, _Leaf]
+
+    def build(self) -> Any:
+        fields = {n: c.build() for n, c in self.children.items()}
+        try:
+            return self.cls(**fields)
+        except Exception as e:  # noqa: BLE001 -- a validator or converter refused a stand-in
+            raise Unsupported(f"cannot build a symbolic {self.cls.__qualname__}: its __init__ "
+                              f"raised {type(e).__name__}: {e}", location="<state_type>") from None
+
+    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+        ok = type(v) is self.cls
+        for n, c in self.children.items():
+            c.encode(getattr(v, n) if ok else None, out)
+
+    def decode(self, model: z3.ModelRef) -> Any:
+        return self.cls(**{n: c.decode(model) for n, c in self.children.items()})
+
+    def variables(self) -> Iterator[z3.ExprRef]:
+        for c in self.children.values():
+            yield from c.variables()
+
+
+class Layout:
+    """The Z3 variables of one state of type ``state_type`` (names prefixed with ``prefix``)."""
+
+    def __init__(self, state_type: Type, prefix: str = "s") -> None:
+        self.state_type = state_type
+        self.prefix = prefix
+        self.ranges: list[Formula] = []
+        self.root = self._node(state_type, prefix)
+        self.vars: list[z3.ExprRef] = list(self.root.variables())
+        self.typed: Formula = T.conj(self.ranges)
+        self._state: Any = None
+
+    def _node(self, t: Type, name: str) -> _Leaf:
+        if t is Bool:
+            return _BoolLeaf(z3.Bool(name, T.CTX))
+        if isinstance(t, (Ints, Ids)):
+            lo, hi = (t.lo, t.hi) if isinstance(t, Ints) else (0, t.n - 1)
+            if lo > hi:
+                raise Unsupported(f"the type of {name} is empty ({t!r})", location="<state_type>")
+            if lo == hi:
+                return _Const(lo)
+            var = z3.Int(name, T.CTX)
+            self.ranges += [T.le(lo, var), T.le(var, hi)]
+            return _IntLeaf(var, lo, hi)
+        if isinstance(t, TupleOf):
+            return _TupleNode([self._node(t.elem, f"{name}[{i}]") for i in range(t.length)])
+        if isinstance(t, SetOf):
+            universe = _values(t.elem, name)
+            return _SetLeaf(universe, [z3.Bool(f"{name}∋{e!r}", T.CTX) for e in universe])
+        if isinstance(t, RecordOf):
+            return _RecordNode(t.cls, {n: self._node(ft, f"{name}.{n}") for n, ft in t.fields.items()})
+        if isinstance(t, (OneOf, Union, SeqOf)) or isinstance(t, Type):
+            options = tuple(_values(t, name))
+            if not options:
+                raise Unsupported(f"the type of {name} is empty ({t!r})", location="<state_type>")
+            if len(options) == 1:
+                return _Const(options[0])
+            index: dict[tuple[type, Any], int] = {}
+            for i, o in enumerate(options):
+                index.setdefault((type(o), o), i)
+            var = z3.Int(name, T.CTX)
+            self.ranges += [T.le(0, var), T.le(var, len(options) - 1)]
+            return _EnumLeaf(var, options, index)
+        raise Unsupported(f"{name}: {t!r} is not a distcheck type", location="<state_type>")
+
+    def state(self) -> Any:
+        """The symbolic state (built once: stand-ins are immutable and can be shared)."""
+        if self._state is None:
+            self._state = self.root.build()
+        return self._state
+
+    def encode(self, value: Any) -> list[z3.ExprRef]:
+        """One term per variable (in :attr:`vars` order) giving ``value``'s encoding."""
+        out: list[z3.ExprRef] = []
+        self.root.encode(value, out)
+        assert len(out) == len(self.vars)
+        return out
+
+    def decode(self, model: z3.ModelRef) -> Any:
+        return self.root.decode(model)
+
+    def substitution(self, terms: list[z3.ExprRef]) -> list[tuple[z3.ExprRef, z3.ExprRef]]:
+        return [(v, t) for v, t in zip(self.vars, terms) if not T.same(v, t)]
+
+    def equal_to(self, terms: list[z3.ExprRef]) -> Formula:
+        """These variables equal the given terms."""
+        return T.conj(T.iff(v, t) if isinstance(v, z3.BoolRef) else T.eq_int(v, t)
+                      for v, t in zip(self.vars, terms))
+
+
+# --- "value in type", symbolically -------------------------------------------------------------
+
+def typed_in(value: Any, t: Type) -> Formula:
+    """``value in t`` (the spec language's strict membership) as a formula."""
+    if not holds_sym(value):
+        with _symbolic.symbolic(None):
+            return bool(value in t)
+    if isinstance(value, SymEnum):
+        return T.disj(T.conj((g, typed_in(o, t))) for g, o in value.cases())
+    if isinstance(t, Union):
+        return T.disj(typed_in(value, m) for m in t.members)
+    if t is Bool:
+        return isinstance(value, SymBool)
+    if isinstance(t, Ints):
+        if not isinstance(value, SymInt):
+            return False
+        return T.conj((T.le(t.lo, value.t) if value.lo < t.lo else True,
+                       T.le(value.t, t.hi) if value.hi > t.hi else True))
+    if isinstance(t, Ids):
+        return typed_in(value, Ints(0, t.n - 1)) if isinstance(value, SymInt) else False
+    if isinstance(t, OneOf):
+        if isinstance(value, SymInt):
+            return T.disj(T.eq_int(value.t, o) for o in t.options if type(o) is int)
+        if isinstance(value, SymBool):
+            opts = {o for o in t.options if type(o) is bool}
+            return True if opts == {True, False} else (
+                value.f if opts == {True} else T.neg(value.f) if opts == {False} else False)
+        if isinstance(value, SymSet):
+            from checker.prove._sym import eq
+            return T.disj(eq(value, o) for o in t.options if type(o) is frozenset)
+        # a tuple or record holding stand-ins
+        from checker.prove._sym import eq
+        return T.disj(T.conj((eq(value, o), type(value) is type(o))) for o in t.options)
+    if isinstance(t, TupleOf):
+        if type(value) is not tuple or len(value) != t.length:
+            return False
+        return T.conj(typed_in(v, t.elem) for v in value)
+    if isinstance(t, SeqOf):
+        if type(value) is not tuple or len(value) > t.max_len:
+            return False
+        return T.conj(typed_in(v, t.elem) for v in value)
+    if isinstance(t, SetOf):
+        if isinstance(value, SymSet):
+            return T.conj(T.implies(g, typed_in(k, t.elem)) for k, g in value.members.items())
+        if type(value) is frozenset:
+            return T.conj(typed_in(v, t.elem) for v in value)
+        return False
+    if isinstance(t, RecordOf):
+        if type(value) is not t.cls:
+            return False
+        return T.conj(typed_in(getattr(value, n), ft) for n, ft in t.fields.items())
+    if isinstance(value, Symbolic):
+        raise Unsupported(f"membership of a symbolic value in the custom type {t!r}")
+    raise Unsupported(f"membership of a value holding symbolic parts in {t!r}")
+
+
+def state_record_fields(cls: type) -> tuple[str, ...]:
+    return record_fields(cls)

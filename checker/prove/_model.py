@@ -1,0 +1,185 @@
+"""A spec instance interpreted symbolically: its invariants as formulas over the state
+variables, and its actions as a list of symbolic transitions.
+
+Everything is computed once per spec instance and then reused by every obligation: an invariant
+is evaluated symbolically on the generic state *once*, and its value on a successor state is that
+formula with the variables replaced by the successor's encoding (``_layout``) -- exact because
+the encoding is a bijection on typed states and every obligation also checks that the successor
+is typed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+import z3
+
+from spec import Action, Spec, SpecError, members, source_of
+from spec._symbolic import symbolic
+
+from checker.prove import _paths
+from checker.prove import _terms as T
+from checker.prove._guard import Guard
+from checker.prove._hooks import HOOKS, elements
+from checker.prove._layout import Layout, typed_in
+from checker.prove._paths import Explorer, Pruner
+from checker.prove._sym import truth
+from checker.prove._terms import Formula
+
+
+@attrs.frozen
+class Transition:
+    """One execution path of one action with given parameters, from the generic state.
+
+    ``pc`` is the path condition over the state variables (it includes "each ``members`` parameter
+    is an element of its collection"); the successor is ``post`` (symbolic), well typed exactly
+    when ``typed_post`` holds, and encoded by ``terms`` (one per state variable).  When spec code
+    raised on this path instead, ``error``/``location`` say what and where.
+    """
+
+    action: Action
+    params: tuple[Any, ...]
+    pc: Formula
+    post: Any = None
+    typed_post: Formula = True
+    terms: tuple[z3.ExprRef, ...] = ()
+    error: BaseException | None = None
+    location: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.action.describe(self.params)
+
+
+class SymbolicModel:
+    """The prover's view of a spec instance."""
+
+    def __init__(self, spec: Spec) -> None:
+        if not isinstance(spec, Spec):
+            raise SpecError(f"{spec!r} is not a distcheck Spec instance")
+        if spec.state_type is None:
+            raise SpecError(f"{source_of(type(spec).init)}: {type(spec).__name__} declares no "
+                            "state_type: the prover needs the finite type of every state variable "
+                            "(TLA+'s TypeOK), e.g. state_type = RecordOf(State, x=Ints(0, 3), ...)")
+        self.spec = spec
+        self.actions = spec.actions()
+        self.invariant_fns = spec.invariants()
+        self.constraint_fns = spec.constraints()
+        self.layout = Layout(spec.state_type)
+        self.typed = self.layout.typed
+        with symbolic(None):
+            self.inits = list(spec.init())
+        if not self.inits:
+            raise SpecError(f"{source_of(type(spec).init)}: {type(spec).__name__}.init() yields no "
+                            "initial state")
+        self.state_cls = type(self.inits[0])
+        self._formulas: dict[str, Formula] = {}
+        self._transitions: list[Transition] | None = None
+
+    # --- running spec code symbolically ---------------------------------------------------------
+
+    def _paths(self, thunk: Callable[[], Any], context: Sequence[Formula]) -> list[_paths.Path]:
+        pruner = Pruner([self.typed, *context])
+        with symbolic(HOOKS), Guard():
+            return Explorer(pruner).paths(thunk)
+
+    def formula(self, name: str) -> Formula:
+        """The invariant ``name`` as a formula over the state variables, exact on typed states.
+        Where the invariant raises, the formula is false (such a state does not satisfy it)."""
+        f = self._formulas.get(name)
+        if f is None:
+            fn = self.invariant_fns[name]
+            state = self.layout.state()
+            paths = self._paths(lambda: fn(state), ())
+            f = self._formulas[name] = T.disj(T.conj((p.pc, truth(p.result)))
+                                              for p in paths if p.error is None)
+        return f
+
+    def predicate(self, key: str, fn: Callable[[Any], Any]) -> Formula:
+        """Any state predicate (a constraint) as a formula, cached under ``key``."""
+        f = self._formulas.get(key)
+        if f is None:
+            state = self.layout.state()
+            paths = self._paths(lambda: fn(state), ())
+            f = self._formulas[key] = T.disj(T.conj((p.pc, truth(p.result)))
+                                             for p in paths if p.error is None)
+        return f
+
+    def constraint(self) -> Formula:
+        return T.conj(self.predicate(f"<constraint {i}>", c) for i, c in enumerate(self.constraint_fns))
+
+    def transitions(self) -> list[Transition]:
+        """Every execution path of every action, for every parameter value."""
+        if self._transitions is None:
+            out: list[Transition] = []
+            for act in self.actions:
+                for params, guard in self._parameters(act):
+                    out.extend(self._run_action(act, params, guard))
+            self._transitions = out
+        return self._transitions
+
+    def _parameters(self, act: Action) -> list[tuple[tuple[Any, ...], Formula]]:
+        """Parameter tuples with the condition under which they are in their domains: static
+        domains enumerate concretely; ``members(field)`` ranges over the universe of the field's
+        elements, guarded by membership."""
+        state = self.layout.state()
+        per_param: list[list[tuple[Formula, Any]]] = []
+        for d in act.domains:
+            if isinstance(d, members):
+                coll = getattr(state, d.field, None)
+                if coll is None:
+                    raise SpecError(f"{act.source}: members({d.field!r}) of {act.name}: the state "
+                                    f"has no field {d.field!r}")
+                with symbolic(HOOKS):
+                    per_param.append(elements(coll))
+            else:
+                per_param.append([(True, v) for v in d])
+        out = []
+        for combo in itertools.product(*per_param):
+            guard = T.conj(g for g, _ in combo)
+            if guard is not False:
+                out.append((tuple(v for _, v in combo), guard))
+        return out
+
+    def _run_action(self, act: Action, params: tuple[Any, ...], guard: Formula) -> list[Transition]:
+        state = self.layout.state()
+        paths = self._paths(lambda: act.fn(state, *params), (guard,))
+        out = []
+        for p in paths:
+            pc = T.conj((guard, p.pc))
+            if p.error is not None:
+                out.append(Transition(act, params, pc, error=p.error, location=p.location))
+                continue
+            post = p.result
+            if post is None:
+                continue
+            if type(post) is not self.state_cls:
+                raise SpecError(f"{act.source}: action {act.describe(params)} returned "
+                                f"{type(post).__name__}, not a {self.state_cls.__name__} or None")
+            typed_post = typed_in(post, self.spec.state_type)  # type: ignore[arg-type]
+            terms = tuple(self.layout.encode(post))
+            out.append(Transition(act, params, pc, post, typed_post, terms))
+        return out
+
+    # --- concrete counterparts (counterexamples are replayed on the explorer's interpretation) ---
+
+    def concrete_invariants(self, state: Any, names: Sequence[str]) -> list[str]:
+        """The names among ``names`` that ``state`` violates, evaluated concretely (an invariant
+        that raises counts as violated)."""
+        bad = []
+        with symbolic(None):
+            for n in names:
+                try:
+                    ok = bool(self.invariant_fns[n](state))
+                except Exception:  # noqa: BLE001
+                    ok = False
+                if not ok:
+                    bad.append(n)
+        return bad
+
+    def concrete_typed(self, state: Any) -> bool:
+        with symbolic(None):
+            return state in self.spec.state_type  # type: ignore[operator]

@@ -1,0 +1,202 @@
+"""The prover's result: one object per run, rendered as text or JSON.
+
+A run checks *obligations* -- initiation, consecution per action and parameter value, the
+implication of each safety invariant, or the depths of a bounded model check -- and each has its
+own verdict; the run's verdict is the worst of them.  Counterexamples are concrete states and
+traces, replayed on the explorer's (concrete) interpretation of the spec before they are
+reported, and rendered with the explorer's own functions.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+
+from checker import exitcodes
+from checker.report import Step, describe_step, render_trace, step_json, to_json
+
+#: Verdicts of one obligation.
+#:  proved        -- holds (for a BMC depth: no violation at that depth)
+#:  not-inductive -- a counterexample to induction (a state satisfying the invariant, a step out)
+#:  not-implied   -- a state satisfying the invariant violates the safety property
+#:  violation     -- a reachable state violates the property (an initial state, or a BMC trace)
+#:  unknown       -- Z3 said unknown, a time-out, or a bound of the prover was reached
+#:  error         -- spec code raised on a state the obligation covers
+OBLIGATION_VERDICTS = ("proved", "not-inductive", "not-implied", "violation", "unknown", "error")
+#: Verdicts of a run.
+VERDICTS = ("proved", "not-inductive", "violation", "unknown", "error")
+
+_EXIT = {
+    "proved": exitcodes.OK,
+    "not-inductive": exitcodes.VIOLATION,
+    "violation": exitcodes.VIOLATION,
+    "error": exitcodes.USAGE,
+    "unknown": exitcodes.UNKNOWN,
+}
+
+
+@attrs.frozen
+class Counterexample:
+    """A concrete counterexample: a trace (one state for an implication or an initial state,
+    a pre-state and a post-state for a counterexample to induction, a path for BMC and
+    k-induction), the properties its last state violates, and the conjunct that broke."""
+
+    trace: tuple[Step, ...]
+    violated: tuple[str, ...] = ()
+    conjunct: str | None = None
+    location: str | None = None
+    first_label: str | None = None  # how to introduce the first state when it is not initial
+    error: str | None = None  # spec code raised (then ``location`` is where)
+
+    def render(self, indent: str = "  ") -> str:
+        text = render_trace(self.trace, indent)
+        if self.first_label is not None:
+            head, _, rest = text.partition("\n")
+            text = f"1: {self.first_label}" + ("\n" + rest if rest else "")
+        lines = [text]
+        if self.error is not None:
+            lines.append(f"then spec code raised at {self.location}:\n{indent}{self.error}")
+        elif self.violated:
+            what = ", ".join(self.violated)
+            lines.append(f"The last state violates {what}" + (
+                f": the conjunct\n{indent}{self.conjunct}\n{indent}({self.location}) is false"
+                if self.conjunct else ""))
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "violated": list(self.violated),
+            "conjunct": self.conjunct,
+            "location": self.location,
+            "error": self.error,
+            "trace": [step_json(s) for s in self.trace],
+        }
+
+
+@attrs.frozen
+class Obligation:
+    """One proof obligation and its verdict."""
+
+    kind: str  # init | consecution | implies | bmc | base | step
+    name: str
+    verdict: str
+    seconds: float = 0.0
+    reason: str | None = None
+    counterexample: Counterexample | None = None
+
+    def line(self) -> str:
+        text = f"  {self.verdict:<14}{self.name}"
+        if self.reason:
+            text += f"  ({self.reason})"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "verdict": self.verdict,
+            "seconds": round(self.seconds, 6),
+            "reason": self.reason,
+            "counterexample": None if self.counterexample is None else self.counterexample.to_json(),
+        }
+
+
+def overall(obligations: list[Obligation]) -> str:
+    verdicts = {o.verdict for o in obligations}
+    if "violation" in verdicts:
+        return "violation"
+    if verdicts & {"not-inductive", "not-implied"}:
+        return "not-inductive"
+    if "error" in verdicts:
+        return "error"
+    if "unknown" in verdicts or not obligations:
+        return "unknown"
+    return "proved"
+
+
+@attrs.frozen
+class ProveResult:
+    """What one prover run established.
+
+    ``verdict`` is ``proved`` only when every obligation was discharged by Z3 (``unsat``) or,
+    for initiation, checked on every initial state; a time-out, a Z3 ``unknown`` or a prover bound
+    makes it ``unknown``.  ``mode`` is ``induction``, ``bmc`` or ``k-induction``.
+    """
+
+    verdict: str
+    spec: str
+    mode: str
+    invariants: tuple[str, ...]
+    targets: tuple[str, ...]
+    obligations: tuple[Obligation, ...]
+    seconds: float
+    depth: int | None = None
+    params: dict[str, Any] = attrs.Factory(dict)
+
+    @property
+    def exit_code(self) -> int:
+        return _EXIT[self.verdict]
+
+    @property
+    def proved(self) -> bool:
+        return self.verdict == "proved"
+
+    def counterexamples(self) -> list[tuple[Obligation, Counterexample]]:
+        return [(o, o.counterexample) for o in self.obligations if o.counterexample is not None]
+
+    def headline(self) -> str:
+        invs = " /\\ ".join(self.invariants)
+        if self.mode == "bmc":
+            claim = f"no state violating {invs} is reachable within {self.depth} steps"
+        elif self.mode == "k-induction":
+            claim = f"{invs} is {self.depth}-inductive (holds in every reachable state)"
+        else:
+            claim = f"{invs} is inductive"
+            if self.targets:
+                claim += f" and implies {', '.join(self.targets)}"
+        return {
+            "proved": f"proved: {claim}",
+            "not-inductive": f"not-inductive: could not prove that {claim}",
+            "violation": f"violation: {invs} is violated by a reachable state",
+            "unknown": f"unknown: could not decide whether {claim}",
+            "error": "error: spec code raised on a state the proof covers",
+        }[self.verdict]
+
+    def render_text(self) -> str:
+        counts: dict[str, int] = {}
+        for o in self.obligations:
+            counts[o.verdict] = counts.get(o.verdict, 0) + 1
+        tally = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+        parts = [f"{self.spec}: {self.headline()}",
+                 *(o.line() for o in self.obligations),
+                 f"{len(self.obligations)} obligations ({tally}), {self.seconds:.2f} s"]
+        for o, cex in self.counterexamples():
+            title = {
+                "not-inductive": f"Counterexample to induction: {o.name}",
+                "not-implied": f"Counterexample to {o.name}",
+                "violation": f"Violation: {o.name}",
+                "error": f"Spec code raised: {o.name}",
+            }.get(o.verdict, o.name)
+            parts.append(f"\n{title}\n{cex.render()}")
+        return "\n".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "spec": self.spec,
+            "params": {k: to_json(v) for k, v in self.params.items()},
+            "mode": self.mode,
+            "depth": self.depth,
+            "invariants": list(self.invariants),
+            "targets": list(self.targets),
+            "seconds": round(self.seconds, 6),
+            "obligations": [o.to_json() for o in self.obligations],
+        }
+
+    def render_json(self) -> str:
+        return json.dumps(self.to_json())
+
+
+__all__ = ["ProveResult", "Obligation", "Counterexample", "Step", "describe_step"]
