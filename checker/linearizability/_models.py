@@ -292,18 +292,22 @@ class KV(Model):
     def read_only(self, op: Operation) -> bool:
         return op.f == "get"
 
-    def step(self, state: State, op: Operation) -> tuple[bool, State]:
+    def partition(self, op: Operation) -> Hashable:
         if op.key is None:
             raise OperationError("kv operations need a key")
+        return op.key
+
+    def step(self, state: State, op: Operation) -> tuple[bool, State]:
         f = op.f
+        if f == "append":
+            try:
+                return True, state + op.input  # type: ignore[operator]
+            except TypeError:
+                raise OperationError(f"append takes a string, got {show(op.input)}") from None
         if f == "get":
             return op.type == "info" or op.output == state, state
         if f == "put":
             return True, op.input
-        if f == "append":
-            if not (isinstance(state, str) and isinstance(op.input, str)):
-                raise OperationError(f"append takes a string, got {show(op.input)}")
-            return True, state + op.input
         raise _unknown_f(self, op, "get, put, append")
 
     def describe_op(self, op: Operation) -> str:
