@@ -6,4 +6,5 @@ from __future__ import annotations
 BUNDLED: dict[str, str] = {
     "twophase": "spec.twophase:TwoPhase",
     "tcommit": "spec.tcommit:TCommit",
+    "paxos": "spec.paxos:Paxos",
 }
