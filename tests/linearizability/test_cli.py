@@ -43,7 +43,7 @@ def test_several_files_summary_and_json() -> None:
     code, out, _ = run(OK_LOG, KV_BAD, "-m", "kv", "--json")
     lines = [json.loads(x) for x in out.splitlines()]
     assert [x["file"] for x in lines] == [OK_LOG, KV_BAD]
-    assert lines[0]["verdict"] == "error" and "kv operations need a key" in lines[0]["error"]
+    assert lines[0]["verdict"] == "error" and "model kv has no function 'read'" in lines[0]["error"]
     bad = lines[1]
     assert bad["verdict"] == "illegal" and bad["operations"] == 38 and bad["seconds"] >= 0
     assert bad["partitions"] >= 1 and bad["partitions_illegal"] >= 1
