@@ -83,6 +83,8 @@ def replace_at(tup: tuple[T, ...], index: int, value: T) -> tuple[T, ...]:
     """``[tup EXCEPT ![index] = value]`` for a tuple indexed by node id."""
     if _symbolic.hooks is not None:
         return _symbolic.hooks.replace_at(tup, index, value)
+    if tup[index] == value:  # unchanged: keep the tuple, so that evolve can tell nothing changed
+        return tup
     copy = list(tup)  # two allocations; slicing and concatenating would make four
     copy[index] = value
     return tuple(copy)
