@@ -38,8 +38,9 @@ import attrs
 
 from ._history import Operation
 
-#: how many dead ends between two pauses (the caller looks at the clock, switches partitions)
-SLICE = 256
+#: how many steps (model calls, lifts, dead ends) between two pauses, when the caller looks at
+#: the clock and switches partitions
+SLICE = 1024
 
 
 @attrs.frozen
@@ -75,7 +76,7 @@ def search(
 
     ``step`` is the model's deterministic step; ``read_only(op)`` promises that ``op`` never
     changes the state when it is legal. A generator: it pauses (yields) after every
-    :data:`SLICE` dead ends or model steps so that the caller can watch the clock and
+    :data:`SLICE` model calls, lifts and dead ends, so that the caller can watch the clock and
     interleave partitions, and returns the :class:`Outcome`. An exception from ``step`` is
     raised as :class:`ModelFailure`.
     """
@@ -186,6 +187,10 @@ def search(
                     sid = ns
                     lin = nlin
                     node = nxt[0]
+                    clock -= 1
+                    if not clock:
+                        clock = SLICE
+                        yield
                     continue
                 if not ro[node]:
                     node = nxt[node]
