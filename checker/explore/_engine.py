@@ -229,10 +229,15 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
 
 
 def _run(search: _Search, body: Callable[[_Search], ExploreResult]) -> ExploreResult:
+    """Run a search; an interruption or exhausted memory is a limit like any other: ``unknown``."""
     try:
         return body(search)
     except _Stop as stop:
         return stop.result
+    except KeyboardInterrupt:
+        return search.result("unknown", limit="interrupted before the state space was exhausted")
+    except MemoryError:
+        return search.result("unknown", limit="out of memory before the state space was exhausted")
     finally:
         search.progress.close()
 

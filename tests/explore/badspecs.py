@@ -129,3 +129,22 @@ class Stuck(Spec):
     @action
     def Inc(self, s: Counter) -> Counter | None:
         return Counter(s.x + 1) if s.x < 2 else None
+
+
+class Interrupted(Spec):
+    """Counts up; the user presses Ctrl-C while x = 3 is expanded."""
+
+    raises: type[BaseException] = KeyboardInterrupt
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        if s.x == 3:
+            raise self.raises()
+        return Counter(s.x + 1)
+
+
+class OutOfMemory(Interrupted):
+    raises = MemoryError

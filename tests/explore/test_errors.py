@@ -147,3 +147,12 @@ def test_every_mode_reports_spec_errors(mode) -> None:
         r = explore(spec, mode=mode, walks=5, walk_depth=10)
         assert r.verdict == "error" and what in r.error, (mode, r.render_text())
         assert r.trace and r.location
+
+
+@pytest.mark.parametrize("cls", [badspecs.Interrupted, badspecs.OutOfMemory])
+def test_interruption_and_memory_exhaustion_are_unknown(cls) -> None:
+    """Ctrl-C and MemoryError end the run with verdict unknown and the statistics so far."""
+    r = explore(cls())
+    assert r.verdict == "unknown" and r.exit_code == 3
+    assert "interrupted" in r.limit or "out of memory" in r.limit
+    assert r.distinct_states == 4
