@@ -31,7 +31,7 @@ _JEPSEN_LOG = re.compile(r"jepsen\.util\s+-\s+\S+\s+:(invoke|ok|fail|info)\b")
 def detect(text: str, source: str) -> str:
     """The format of ``text``: a Jepsen log line among the first lines, else by the first
     character of the first non-blank line (``{`` that parses as JSON: JSON Lines; ``{``, ``[``,
-    ``(`` or ``;``: EDN)."""
+    ``(``, ``;`` or ``#``: EDN)."""
     lines = [ln for ln in text.splitlines()[:200] if ln.strip()]
     if any(_JEPSEN_LOG.search(ln) for ln in lines[:50]):
         return "jepsen-log"
@@ -46,7 +46,7 @@ def detect(text: str, source: str) -> str:
             return "jsonl"
         except ValueError:
             return "edn"
-    if first[0] in "[(;":
+    if first[0] in "[(;#":
         return "edn"
     raise HistoryError(
         source, None, "cannot tell the format (not EDN, JSON Lines or a Jepsen log); use --format"

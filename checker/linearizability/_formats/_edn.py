@@ -4,6 +4,10 @@ Jepsen's ``history.edn`` and Porcupine's kv logs are written).
 The EDN itself is read by ``edn_format``. This module only finds where each top-level form
 starts, so that a problem can be reported with its line number: a small scanner that knows
 strings, comments, character literals and brackets, and nothing else of EDN.
+
+Tagged values with no reader (Jepsen writes ``#jepsen.history.Op{...}`` records, and
+``#object[...]`` or ``#error {...}`` in ``:error`` fields) stand for their untagged value:
+a reader that returns it is registered with ``edn_format`` for each such tag met.
 """
 
 from __future__ import annotations
@@ -64,24 +68,40 @@ def _spans(text: str, source: str) -> tuple[bool, list[tuple[int, int, int]]]:
     return wrapped, spans
 
 
+_UNKNOWN_TAG = re.compile(r"handle tag ImmutableDict\((.+)\)$")
+
+
+def _loads(fn: Any, text: str) -> Any:
+    """``edn_format.loads``/``loads_all``, reading unknown tags as their untagged values."""
+    for _ in range(100):
+        try:
+            return fn(text)
+        except NotImplementedError as e:
+            m = _UNKNOWN_TAG.search(str(e))
+            if m is None:
+                raise
+            edn_format.add_tag(m.group(1), lambda value: value)
+    return fn(text)
+
+
 def _decode(text: str, source: str, line: int | None) -> Any:
     try:
-        return edn_format.loads(text)
-    except Exception as e:  # EDNDecodeError, or NotImplementedError for an unknown #tag
+        return _loads(edn_format.loads, text)
+    except Exception as e:  # EDNDecodeError and friends
         raise HistoryError(source, line, f"invalid EDN: {e}") from None
 
 
 def read_edn(text: str, source: str) -> History:
     wrapped, spans = _spans(text, source)
     try:
-        values = edn_format.loads(text) if wrapped else edn_format.loads_all(text)
+        values = _loads(edn_format.loads if wrapped else edn_format.loads_all, text)
     except Exception:
         values = None
     if values is None or len(values) != len(spans):
         # slow path, only for broken input: find the form at fault
         values = [_decode(text[a:b], source, line) for line, a, b in spans]
         try:
-            (edn_format.loads if wrapped else edn_format.loads_all)(text)
+            _loads(edn_format.loads if wrapped else edn_format.loads_all, text)
         except Exception as e:
             raise HistoryError(source, None, f"invalid EDN outside the operation maps: {e}") from None
         raise HistoryError(source, None, "a top-level value is not an operation map")
