@@ -26,9 +26,12 @@ def _conjuncts(node: ast.expr) -> list[ast.expr]:
     return [node]
 
 
-def broken_conjunct(fn: Callable[..., Any], spec: Any, state: Any) -> tuple[str, str] | None:
-    """``(source text, file:line)`` of the first top-level conjunct of invariant ``fn`` that is
-    false (or raises) on ``state``; None if ``fn`` is not a single ``return a and b ...``."""
+def broken_conjunct(fn: Callable[..., Any], spec: Any, state: Any,
+                    _depth: int = 0) -> tuple[str, str, str | None] | None:
+    """``(source text, file:line, witness)`` of the first top-level conjunct of invariant ``fn``
+    that is false (or raises) on ``state`` -- the witness names the first element that falsifies
+    a ``forall(coll, lambda x: ...)`` conjunct; None if ``fn`` is not of the form ``[x = ...]* return a and b
+    ...``.  A conjunct ``self.Other(s)`` that breaks is looked into in turn."""
     func = inspect.unwrap(getattr(fn, "__func__", fn))
     try:
         lines, start = inspect.getsourcelines(func)
@@ -45,11 +48,12 @@ def broken_conjunct(fn: Callable[..., Any], spec: Any, state: Any) -> tuple[str,
         return None
     body = [s for s in fdef.body
             if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+    if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
         return None
-    parts = _conjuncts(body[0].value)
-    if len(parts) < 2:
+    lets = body[:-1]
+    if not all(isinstance(s, ast.Assign) and all(isinstance(t, ast.Name) for t in s.targets) for s in lets):
         return None
+    parts = _conjuncts(body[-1].value)
     names = [a.arg for a in fdef.args.args]
     env: dict[str, Any] = dict(func.__globals__)
     if func.__closure__:
@@ -57,28 +61,66 @@ def broken_conjunct(fn: Callable[..., Any], spec: Any, state: Any) -> tuple[str,
     bound = [spec, state] if len(names) >= 2 else [state]
     env.update(zip(names, bound))
     with symbolic(None):
+        try:
+            for let in lets:  # LET ... IN: the local definitions before the conjunction
+                exec(compile(ast.Module(body=[let], type_ignores=[]), filename, "exec"), env)  # noqa: S102
+        except Exception:  # noqa: BLE001
+            return None
+        if len(parts) < 2 and _depth > 0:
+            return None
         for part in parts:
             expr = ast.Expression(body=part)
-            ast.increment_lineno(expr, start - 1)
-            where = f"{filename}:{part.lineno}"
-            text = ast.get_source_segment(src, _shifted(part, start)) or ast.unparse(part)
+            text = ast.get_source_segment(src, part) or ast.unparse(part)
+            where = f"{filename}:{part.lineno + start - 1}"
             try:
                 ok = bool(eval(compile(expr, filename, "eval"), env))  # noqa: S307 -- the spec's own code
             except Exception:  # noqa: BLE001 -- raising breaks the invariant too
                 ok = False
             if not ok:
-                return " ".join(text.split()), where
+                inner = _called_invariant(part, names, spec)
+                if inner is not None and _depth < 8:
+                    deeper = broken_conjunct(inner, spec, state, _depth + 1)
+                    if deeper is not None:
+                        return deeper
+                if len(parts) < 2:
+                    return None
+                return " ".join(text.split()), where, _forall_witness(part, env, filename)
     return None
 
 
-def _shifted(node: ast.expr, start: int) -> ast.expr:
-    # get_source_segment reads positions relative to ``src``: undo the line shift for it.
-    class _View:
-        pass
+def _forall_witness(node: ast.expr, env: dict[str, Any], filename: str) -> str | None:
+    """For a conjunct ``forall(coll, lambda x: body)``: ``x = <first element where body is
+    false>``."""
+    from spec import forall
 
-    view = _View()
-    view.lineno = node.lineno - (start - 1)  # type: ignore[attr-defined]
-    view.end_lineno = (node.end_lineno or node.lineno) - (start - 1)  # type: ignore[attr-defined]
-    view.col_offset = node.col_offset  # type: ignore[attr-defined]
-    view.end_col_offset = node.end_col_offset  # type: ignore[attr-defined]
-    return view  # type: ignore[return-value]
+    if not (isinstance(node, ast.Call) and len(node.args) == 2 and isinstance(node.args[1], ast.Lambda)
+            and len(node.args[1].args.args) == 1):
+        return None
+    try:
+        if eval(compile(ast.Expression(body=node.func), filename, "eval"), env) is not forall:  # noqa: S307
+            return None
+        coll = eval(compile(ast.Expression(body=node.args[0]), filename, "eval"), env)  # noqa: S307
+        pred = eval(compile(ast.Expression(body=node.args[1]), filename, "eval"), env)  # noqa: S307
+        for x in sorted(coll, key=repr) if isinstance(coll, (set, frozenset)) else coll:
+            try:
+                ok = bool(pred(x))
+            except Exception:  # noqa: BLE001
+                ok = False
+            if not ok:
+                from checker.report import show
+
+                return f"{node.args[1].args.args[0].arg} = {show(x)}"
+    except Exception:  # noqa: BLE001 -- a best-effort refinement of the report
+        return None
+    return None
+
+
+def _called_invariant(node: ast.expr, names: list[str], spec: Any) -> Callable[..., Any] | None:
+    """The method ``self.X`` if ``node`` is ``self.X(s)`` (another invariant-like predicate)."""
+    if len(names) < 2 or not isinstance(node, ast.Call) or len(node.args) != 1 or node.keywords:
+        return None
+    f, arg = node.func, node.args[0]
+    if (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == names[0]
+            and isinstance(arg, ast.Name) and arg.id == names[1]):
+        return getattr(spec, f.attr, None)
+    return None

@@ -92,33 +92,35 @@ def _step(model: SymbolicModel, t: Transition, post: Any) -> Step:
     return Step(t.action.name, dict(zip(t.action.param_names, t.params)), post)
 
 
-def _violation_report(model: SymbolicModel, state: Any, names: Sequence[str]) -> tuple[tuple[str, ...], str | None, str | None]:
-    """Which of ``names`` (and the type) ``state`` violates, and the first broken conjunct."""
+def _violation_report(model: SymbolicModel, state: Any,
+                      names: Sequence[str]) -> tuple[tuple[str, ...], str | None, str | None, str | None]:
+    """Which of ``names`` (and the type) ``state`` violates, the first broken conjunct, where it
+    is, and the element a broken ``forall`` fails for."""
     bad = []
     if not model.concrete_typed(state):
         bad.append("state_type")
     bad += model.concrete_invariants(state, names)
-    conjunct = location = None
+    conjunct = location = witness = None
     for n in bad:
         if n == "state_type":
             continue
         found = broken_conjunct(model.invariant_fns[n], model.spec, state)
         if found is not None:
-            conjunct, location = found
+            conjunct, location, witness = found
         else:
             from spec import source_of
 
             location = source_of(model.invariant_fns[n])
         break
-    return tuple(bad), conjunct, location
+    return tuple(bad), conjunct, location, witness
 
 
 # --- induction -------------------------------------------------------------------------------------
 
 def induction(model: SymbolicModel, invariants: Sequence[str], targets: Sequence[str],
               clock: Clock) -> list[Obligation]:
-    out = [_initiation(model, invariants)]
     inv = T.conj(model.formula(n) for n in invariants)
+    out = [_initiation(model, invariants, inv)]
     solver = _solver(clock)
     solver.add(T.as_z3(model.typed), T.as_z3(inv))
     groups: dict[tuple[str, tuple[Any, ...]], list[Transition]] = {}
@@ -159,18 +161,30 @@ def _group_label(act: Any, params: tuple[Any, ...]) -> str:
     return act.name + (f"({', '.join(parts)})" if parts else "")
 
 
-def _initiation(model: SymbolicModel, invariants: Sequence[str]) -> Obligation:
-    """Every initial state is typed and satisfies the invariant (checked concretely)."""
+def _initiation(model: SymbolicModel, invariants: Sequence[str], inv: Formula) -> Obligation:
+    """Every initial state is typed and satisfies the invariant -- concretely (for the report)
+    and as the formula the other obligations assume (consecution assumes the formula, so it must
+    hold on the initial states too: a symbolic evaluation that disagreed with the concrete one
+    must not go unnoticed)."""
     t0 = time.perf_counter()
+    name = "Init => " + " /\\ ".join(invariants)
     n = len(model.inits)
+    solver = z3.SolverFor("QF_LIA")
     for s in model.inits:
-        bad, conjunct, location = _violation_report(model, s, invariants)
+        bad, conjunct, location, witness = _violation_report(model, s, invariants)
         if bad:
-            cex = Counterexample((Step(None, {}, s),), bad, conjunct, location)
-            return Obligation("init", "Init => " + " /\\ ".join(invariants), "violation",
-                              time.perf_counter() - t0, "an initial state violates it", cex)
-    return Obligation("init", "Init => " + " /\\ ".join(invariants), "proved", time.perf_counter() - t0,
-                      f"{n} initial state{'s' if n != 1 else ''}, checked concretely")
+            cex = Counterexample((Step(None, {}, s),), bad, conjunct, location, witness=witness)
+            return Obligation("init", name, "violation", time.perf_counter() - t0,
+                              "an initial state violates it", cex)
+        terms = model.layout.encode(s)
+        holds = T.conj((T.substitute(model.typed, model.layout.substitution(terms)),
+                        T.substitute(inv, model.layout.substitution(terms))))
+        if holds is not True and solver.check(T.as_z3(T.neg(holds))) != z3.unsat:
+            return Obligation("init", name, "unknown", time.perf_counter() - t0,
+                              "internal error: the symbolic invariant disagrees with the concrete one "
+                              "on an initial state; please report")
+    return Obligation("init", name, "proved", time.perf_counter() - t0,
+                      f"{n} initial state{'s' if n != 1 else ''}")
 
 
 def _consecution(model: SymbolicModel, label: str, transitions: list[Transition], inv: Formula,
@@ -216,10 +230,10 @@ def _cti(model: SymbolicModel, label: str, t: Transition, m: z3.ModelRef,
     if t.error is not None or post is None:
         return _mismatch(label, seconds, "the action did not behave on replay as it did symbolically")
     steps.append(_step(model, t, post))
-    bad, conjunct, location = _violation_report(model, post, invariants)
+    bad, conjunct, location, witness = _violation_report(model, post, invariants)
     if not bad:
         return _mismatch(label, seconds, "the post-state satisfies the invariant on replay")
-    cex = Counterexample(tuple(steps), bad, conjunct, location, first)
+    cex = Counterexample(tuple(steps), bad, conjunct, location, first, witness=witness)
     return Obligation("consecution", label, "not-inductive", seconds, f"{t.label} breaks {', '.join(bad)}", cex)
 
 
@@ -244,12 +258,12 @@ def _implication(model: SymbolicModel, invariants: Sequence[str], inv: Formula, 
         return Obligation("implies", name, "unknown", seconds, reason)
     state = model.layout.decode(m)  # type: ignore[arg-type]
     bad_inv = model.concrete_invariants(state, invariants)
-    bad, conjunct, location = _violation_report(model, state, [target])
+    bad, conjunct, location, witness = _violation_report(model, state, [target])
     if bad_inv or not model.concrete_typed(state) or target not in bad:
         return Obligation("implies", name, "unknown", seconds,
                           "internal error: Z3's counterexample did not replay; please report")
     first = "State satisfying " + " /\\ ".join(invariants) + " (not necessarily reachable)"
-    cex = Counterexample((Step(None, {}, state),), (target,), conjunct, location, first)
+    cex = Counterexample((Step(None, {}, state),), (target,), conjunct, location, first, witness=witness)
     return Obligation("implies", name, "not-implied", seconds, f"a state satisfying the invariant violates {target}", cex)
 
 
@@ -349,13 +363,14 @@ def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
     """No state violating ``props`` within ``depth`` steps of an initial state (depth by depth)."""
     u = Unrolling(model)
     prop = T.conj(model.formula(n) for n in props)
+    prop_text = " /\\ ".join(props)
     constraint = model.constraint()
     solver = _solver(clock)
     solver.add(T.as_z3(u.init()), T.as_z3(u.typed(0)), T.as_z3(u.at(constraint, 0)))
     out: list[Obligation] = []
     for d in range(depth + 1):
         t0 = time.perf_counter()
-        name = f"depth {d}: no violation in states reached in {d} step{'s' if d != 1 else ''}"
+        name = f"depth {d}: states reached in {d} step{'s' if d != 1 else ''} satisfy {prop_text}"
         status, m, reason = _check(solver, clock, T.neg(u.at(prop, d)))
         if status == "sat":
             out.append(_bmc_violation(model, u, m, d + 1, props, name, kind, time.perf_counter() - t0))  # type: ignore[arg-type]
@@ -382,12 +397,12 @@ def _bmc_violation(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, n: int, p
                    name: str, kind: str, seconds: float) -> Obligation:
     states = u.states(m, n)
     steps = name_steps(model, states)
-    bad, conjunct, location = _violation_report(model, states[-1], props)
+    bad, conjunct, location, witness = _violation_report(model, states[-1], props)
     if steps is None or not bad or steps[0].state not in model.inits:
         return Obligation(kind, name, "unknown", seconds,
                           "internal error: Z3's trace did not replay; please report")
-    cex = Counterexample(steps, bad, conjunct, location)
-    return Obligation(kind, name, "violation", seconds, f"a trace of {n} states violates {', '.join(bad)}", cex)
+    cex = Counterexample(steps, bad, conjunct, location, witness=witness)
+    return Obligation(kind, name, "violation", seconds, f"a trace of {n} states reaches a violation of {', '.join(bad)}", cex)
 
 
 def _bmc_special(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, d: int, what: str, name: str,
@@ -463,9 +478,9 @@ def _step_cti(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, k: int, props:
     if not any(model.concrete_invariants(s, props) for s in states[:k]):
         steps = name_steps(model, states)
         if steps is not None:
-            bad, conjunct, location = _violation_report(model, states[-1], props)
+            bad, conjunct, location, witness = _violation_report(model, states[-1], props)
             if bad:
-                cex = Counterexample(steps, bad, conjunct, location, first)
+                cex = Counterexample(steps, bad, conjunct, location, first, witness=witness)
                 return Obligation("step", name, "not-inductive", seconds,
                                   f"not {k}-inductive: a path of {k} states satisfying it leads out", cex)
         # the escape or raise disjunct: the first k states are the path, the last step is special

@@ -49,6 +49,7 @@ class Counterexample:
     location: str | None = None
     first_label: str | None = None  # how to introduce the first state when it is not initial
     error: str | None = None  # spec code raised (then ``location`` is where)
+    witness: str | None = None  # "m = Msg2a(...)": the element a broken forall fails for
 
     def render(self, indent: str = "  ") -> str:
         text = render_trace(self.trace, indent)
@@ -60,15 +61,19 @@ class Counterexample:
             lines.append(f"then spec code raised at {self.location}:\n{indent}{self.error}")
         elif self.violated:
             what = ", ".join(self.violated)
-            lines.append(f"The last state violates {what}" + (
-                f": the conjunct\n{indent}{self.conjunct}\n{indent}({self.location}) is false"
-                if self.conjunct else ""))
+            if self.conjunct:
+                lines.append(f"The last state violates {what}: the conjunct ({self.location})\n"
+                             f"{indent}{self.conjunct}\nis false" + (f" for {self.witness}" if self.witness else ""))
+            else:
+                lines.append(f"The last state violates {what}" +
+                             (f" ({self.location})" if self.location else ""))
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "violated": list(self.violated),
             "conjunct": self.conjunct,
+            "witness": self.witness,
             "location": self.location,
             "error": self.error,
             "trace": [step_json(s) for s in self.trace],
@@ -172,7 +177,14 @@ class ProveResult:
         parts = [f"{self.spec}: {self.headline()}",
                  *(o.line() for o in self.obligations),
                  f"{len(self.obligations)} obligations ({tally}), {self.seconds:.2f} s"]
-        for o, cex in self.counterexamples():
+        shown: set[str] = set()
+        cexs = self.counterexamples()
+        for o, cex in cexs:
+            # one counterexample per action in text (they are usually alike); JSON has them all
+            key = o.name.split("(")[0]
+            if key in shown:
+                continue
+            shown.add(key)
             title = {
                 "not-inductive": f"Counterexample to induction: {o.name}",
                 "not-implied": f"Counterexample to {o.name}",
@@ -180,6 +192,9 @@ class ProveResult:
                 "error": f"Spec code raised: {o.name}",
             }.get(o.verdict, o.name)
             parts.append(f"\n{title}\n{cex.render()}")
+        if len(shown) < len(cexs):
+            parts.append(f"\n({len(cexs) - len(shown)} more counterexamples of the same actions "
+                         "with other parameters: --json lists them all)")
         return "\n".join(parts)
 
     def to_json(self) -> dict[str, Any]:
