@@ -301,7 +301,7 @@ class KV(Model):
         f = op.f
         if f == "append":
             try:
-                return True, state + op.input  # type: ignore[operator]
+                return True, state + op.input
             except TypeError:
                 raise OperationError(f"append takes a string, got {show(op.input)}") from None
         if f == "get":

@@ -53,9 +53,10 @@ def pair_events(
             pending[proc] = rec
             records.append(rec)
             continue
-        rec = pending.pop(proc, None)
-        if rec is None:
+        invoked = pending.pop(proc, None)
+        if invoked is None:
             raise HistoryError(source, line, f"process {proc} completes {f} ({typ}) but invoked nothing")
+        rec = invoked
         if rec[1] != f:
             raise HistoryError(
                 source, line, f"process {proc} completes {f} but invoked {rec[1]} at line {rec[8]}"
