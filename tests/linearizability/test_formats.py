@@ -117,9 +117,11 @@ def test_jsonl_operations() -> None:
         ('{"process": 0, "f": "read", "call": 5, "return": 2}\n', 1, "before call"),
         ('{"process": 0, "f": "read", "call": "x", "return": 2}\n', 1, "call must be"),
         ('{"process": 0, "f": "read", "call": 1, "return": 2, "type": "maybe"}\n', 1, "type must be"),
+        ('{"process": "c1", "f": "read", "call": 1, "return": 2}\n', 1, "process must be an integer"),
+        ('{"process": "c1", "type": "invoke", "f": "read"}\n', None, "no client operations"),
     ],
 )
-def test_jsonl_errors(text: str, line: int, problem: str) -> None:
+def test_jsonl_errors(text: str, line: int | None, problem: str) -> None:
     with pytest.raises(HistoryError) as e:
         parse_history(text, "jsonl", source="h.jsonl")
     assert (e.value.line, e.value.source) == (line, "h.jsonl") and problem in e.value.problem

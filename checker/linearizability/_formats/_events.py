@@ -29,9 +29,11 @@ def pair_events(
     ``process``, ``type``, ``f``, ``value`` and optionally ``key``; values already frozen."""
     records: list[list[Any]] = []  # [process, f, input, output, type, call, ret, key, line, ret_line]
     pending: dict[int, list[Any]] = {}
+    others = 0
     for pos, (line, ev) in enumerate(events):
         proc = ev.get("process")
         if not isinstance(proc, int) or isinstance(proc, bool):
+            others += 1
             continue
         typ = ev.get("type")
         if typ not in _TYPES:
@@ -66,6 +68,12 @@ def pair_events(
         rec[9] = line
         if typ != "info":
             rec[6] = pos
+    if others and not records:
+        # rather an error than an empty, trivially linearizable history
+        raise HistoryError(
+            source, None, f"no client operations: none of the {others} events has an integer "
+            "process (the nemesis and other named processes are not clients)"
+        )
     ops = tuple(
         Operation(i, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
         for i, r in enumerate(records)

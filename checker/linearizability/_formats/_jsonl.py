@@ -54,7 +54,7 @@ def _operations(rows: list[tuple[int, Any]], source: str) -> History:
     for line, obj in rows:
         proc = obj.get("process")
         if not isinstance(proc, int) or isinstance(proc, bool):
-            continue  # not a client (see the events shape)
+            raise HistoryError(source, line, f"process must be an integer (a client), got {proc!r}")
         f = obj.get("f")
         if not isinstance(f, str):
             raise HistoryError(source, line, f"operation has no f (got {f!r})")
