@@ -247,10 +247,13 @@ def _make_evolve(cls: type) -> Callable[..., Any]:
         # while the prover runs: comparing symbolic values would split its paths.
         same = " and ".join([f"({n} is _M or {n} == self.{n})" for n in names] + ["True"])
         # Otherwise set the slots directly: the frozen __init__ would go through __setattr__.
-        body = "".join(f"    _set_{n}(o, self.{n} if {n} is _M else {n})\n" for n in names)
+        o = "_dc_o"  # the new record's local name: it must not be a field's (a field ``o``)
+        while o in names:
+            o += "_"
+        body = "".join(f"    _set_{n}({o}, self.{n} if {n} is _M else {n})\n" for n in names)
         src = (f"def __dc_evolve__(self, {params}):\n"
                f"    if {same} and _symbolic.hooks is None:\n        return self\n"
-               f"    o = _new(_cls)\n{body}    return o\n")
+               f"    {o} = _new(_cls)\n{body}    return {o}\n")
         env = {**_setters(cls), "_symbolic": _symbolic}
     else:
         args = ", ".join(f"{n}=self.{n} if {n} is _M else {n}" for n in names)
