@@ -1,7 +1,8 @@
 """pytest support for recorded histories: ``pytest --distcheck-histories=DIR
 --distcheck-model=NAME`` collects every history file under DIR as a test item that fails when
-the history is not linearizable, is skipped (never passed) when it cannot be decided within
-``--distcheck-timeout``, and errors with one line when the file is malformed.
+the history is not linearizable, also fails when it cannot be decided within
+``--distcheck-timeout`` (a CI gate must not let an undecided history through, and a skip is too
+easily overlooked), and fails with one line when the file is malformed.
 
 Wired in by :mod:`checker.pytest_plugin`; :func:`checker.testing.assert_linearizable` is the
 assertion for tests written by hand.
@@ -30,7 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--distcheck-init", metavar="VALUE", default=None,
                     help="initial state, a JSON or EDN literal (as distcheck lin --init)")
     group.addoption("--distcheck-timeout", metavar="S", type=float, default=None,
-                    help="seconds per history; undecided histories are skipped, not passed")
+                    help="seconds per history; an undecided history fails (verdict unknown)")
     group.addoption("--distcheck-format", metavar="FORMAT", default=None,
                     help="history format (default: detected from the content)")
 
@@ -84,7 +85,7 @@ class HistoryItem(pytest.Item):
         if result.verdict == "illegal":
             raise HistoryFailure("\n".join(result_text(result, os.fspath(self.path))))
         if result.verdict == "unknown":
-            pytest.skip(f"linearizability unknown: {result.reason}")
+            raise HistoryFailure(f"{self.path}: linearizability unknown, not decided: {result.reason}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, HistoryFailure):
