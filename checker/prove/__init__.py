@@ -56,6 +56,7 @@ def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth
     if timeout is not None and timeout <= 0:
         raise SpecError(f"timeout must be positive, not {timeout}")
     clock = Clock(timeout)
+    _paths.deadline = clock.deadline
     try:
         model = SymbolicModel(spec)
         obligations = work(model, clock)
@@ -64,7 +65,9 @@ def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth
         raise Unsupported(f"{where}: unsupported by the prover: {e.message}") from None
     except _paths.LimitReached as e:
         obligations = [Obligation(mode, "symbolic execution", "unknown", time.perf_counter() - clock.start,
-                                  f"prover bound reached: {e}")]
+                                  str(e))]
+    finally:
+        _paths.deadline = None
     from checker.prove.result import overall
 
     return ProveResult(overall(obligations), spec.describe(), mode, tuple(invariants), tuple(targets),
@@ -81,7 +84,7 @@ def prove(spec: Spec, invariants: Sequence[str] | None = None, *, targets: Seque
     if targets is None:
         tgts = [n for n in type(spec).invariant_names() if n not in invs]
     else:
-        tgts = [n for n in _names(spec, targets, [], "target") if n not in invs]
+        tgts = [n for n in _names(spec, targets, [], "target") if n not in invs] if targets else []
     return _run(spec, "induction", invs, tgts, None, timeout,
                 lambda model, clock: induction(model, invs, tgts, clock))
 

@@ -474,10 +474,11 @@ def k_induction(model: SymbolicModel, props: Sequence[str], k: int, clock: Clock
 def _step_cti(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, k: int, props: Sequence[str],
               name: str, seconds: float) -> Obligation:
     first = "State satisfying " + " /\\ ".join(props) + " (not necessarily reachable)"
-    states = u.states(m, k + 1)
+    last_typed = z3.is_true(m.eval(T.as_z3(u.typed(k)), model_completion=True))
+    states = u.states(m, k + 1 if last_typed else k)
     if not any(model.concrete_invariants(s, props) for s in states[:k]):
         steps = name_steps(model, states)
-        if steps is not None:
+        if steps is not None and last_typed:
             bad, conjunct, location, witness = _violation_report(model, states[-1], props)
             if bad:
                 cex = Counterexample(steps, bad, conjunct, location, first, witness=witness)

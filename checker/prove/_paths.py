@@ -40,11 +40,13 @@ from __future__ import annotations
 import os
 import sys
 import sysconfig
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 import z3
+from z3 import z3core
 
 import spec as _spec_pkg
 
@@ -69,7 +71,16 @@ class Unsupported(BaseException):
 
 
 class LimitReached(BaseException):
-    """An exploration bound was reached: the obligation's verdict is ``unknown``."""
+    """An exploration bound or the time-out was reached: the verdict is ``unknown``."""
+
+
+#: ``time.perf_counter()`` value after which symbolic execution stops (the run's ``--timeout``)
+deadline: float | None = None
+
+
+def _check_deadline() -> None:
+    if deadline is not None and time.perf_counter() > deadline:
+        raise LimitReached("time-out during symbolic execution")
 
 
 class _Infeasible(BaseException):
@@ -143,23 +154,28 @@ class Path:
 
 class Pruner:
     """Decides the feasibility of a decision's alternatives with an incremental Z3 solver that
-    holds the context (e.g. "the state is well typed") and the decisions of the current path."""
+    holds the context (e.g. "the state is well typed") and the decisions of the current path.
+
+    Talks to Z3's C API directly: this runs once or twice per decision, and the ``Solver``
+    wrappers cost more than the (tiny) satisfiability checks themselves."""
 
     def __init__(self, context: Sequence[Formula], timeout_ms: int | None = None) -> None:
-        self.solver = z3.SolverFor("QF_LIA")
+        self._solver = z3.SolverFor("QF_LIA", ctx=T.CTX)  # kept alive: it owns the C solver
+        if timeout_ms is None and deadline is not None:
+            timeout_ms = int((deadline - time.perf_counter()) * 1000)
         if timeout_ms is not None:
-            self.solver.set("timeout", max(1, timeout_ms))
-        self.infeasible_context = False
+            self._solver.set("timeout", max(1, timeout_ms))
+        self._ctx = T.CTX.ref()
+        self._s = self._solver.solver
+        self.infeasible_context = any(f is False for f in context)
         for f in context:
-            if f is False:
-                self.infeasible_context = True
-            elif f is not True:
-                self.solver.add(f)
+            if f is not True and f is not False:
+                _assert(self._ctx, self._s, f.as_ast())  # type: ignore[union-attr]
         self.depth = 0
 
     def reset(self) -> None:
         if self.depth:
-            self.solver.pop(self.depth)
+            _pop(self._ctx, self._s, self.depth)
             self.depth = 0
 
     def feasible(self, g: Formula) -> bool:
@@ -167,18 +183,25 @@ class Pruner:
             return False
         if g is True:
             return True
-        self.solver.push()
+        _push(self._ctx, self._s)
         try:
-            self.solver.add(g)
-            return self.solver.check() != z3.unsat  # unknown: keep the alternative (sound)
+            _assert(self._ctx, self._s, g.as_ast())  # type: ignore[union-attr]
+            return _check(self._ctx, self._s) != _UNSAT  # unknown: keep the alternative (sound)
         finally:
-            self.solver.pop()
+            _pop(self._ctx, self._s, 1)
 
     def commit(self, g: Formula) -> None:
-        self.solver.push()
+        _push(self._ctx, self._s)
         self.depth += 1
         if g is not True:
-            self.solver.add(T.as_z3(g))
+            _assert(self._ctx, self._s, T.as_z3(g).as_ast())
+
+
+_push = z3core.Z3_solver_push
+_pop = z3core.Z3_solver_pop
+_assert = z3core.Z3_solver_assert
+_check = z3core.Z3_solver_check
+_UNSAT = z3.Z3_L_FALSE
 
 
 class _Run:
@@ -219,6 +242,8 @@ class Explorer:
             if runs > self.max_paths:
                 raise LimitReached(f"more than {self.max_paths:,} execution paths "
                                    f"({'inside a helper callback' if self.local else 'in one function'})")
+            if not self.local:
+                _check_deadline()
             run = _Run(self, prefix)
             if self.pruner is not None:
                 self.pruner.reset()
@@ -323,6 +348,7 @@ def memoized(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, memoized on the decision trie of the current exploration."""
     if not _STACK:
         return compute()
+    _check_deadline()
     run = _STACK[-1]
     key = (tuple(run.choices), run.calls)
     run.calls += 1
