@@ -27,7 +27,7 @@ import sys
 from typing import Any, Callable
 
 from checker.prove import _paths
-from checker.prove._paths import Unsupported, is_spec_file
+from checker.prove._paths import Unsupported, is_user_code
 from checker.prove._sym import SymEnum, Symbolic
 
 _IDENTITY_OPS = frozenset(dis.opmap[n] for n in (
@@ -86,7 +86,7 @@ _UNSCANNED = object()
 
 
 def _scan(code: Any, globals_: dict[str, Any]) -> dict[int, Check] | None:
-    if not is_spec_file(code.co_filename):
+    if not is_user_code(code.co_filename):
         return None
     checks: dict[int, Check] = {}
     for ins in dis.get_instructions(code):

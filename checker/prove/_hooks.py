@@ -19,6 +19,8 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import attrs
+
 from spec._types import Type
 
 from checker.prove import _paths
@@ -48,21 +50,28 @@ def elements(coll: Any) -> list[tuple[Formula, Any]]:
         raise TypeError(f"a helper needs a collection, not {type(coll).__name__}: {e}") from None
 
 
-def _callback_paths(fn: Callable[[Any], Any], x: Any) -> list[_paths.Path]:
+def _callback_paths(fn: Callable[[Any], Any], x: Any, g: Formula) -> list[_paths.Path]:
+    """The paths of ``fn(x)`` for an element ``x`` whose guard is ``g``.  The callback runs for
+    every possible element, but concretely it only runs on actual elements: its exceptions are
+    raised where ``g`` holds.  (Python's ``any``/``all`` may stop before reaching a raising
+    element; the prover does not know the iteration order, so it reports the exception anyway --
+    then the concrete replay disagrees and the verdict is unknown, never a wrong one.)"""
     paths = _paths.local_paths(lambda: fn(x))
-    _paths.raise_if_error(paths)
+    if any(p.error is not None for p in paths):
+        _paths.raise_if_error([attrs.evolve(p, pc=T.conj((g, p.pc))) for p in paths if p.error is not None]
+                              + [_paths.Path(T.neg(g))] + [p for p in paths if p.error is None])
     return [p for p in paths if p.error is None]
 
 
-def _truth_of(fn: Callable[[Any], Any], x: Any) -> Formula:
+def _truth_of(fn: Callable[[Any], Any], x: Any, g: Formula = True) -> Formula:
     """The truth of ``fn(x)``, merged over the callback's paths."""
-    paths = _callback_paths(fn, x)
+    paths = _callback_paths(fn, x, g)
     return T.disj(T.conj((p.pc, truth(p.result))) for p in paths)
 
 
-def _value_of(fn: Callable[[Any], Any], x: Any) -> Any:
+def _value_of(fn: Callable[[Any], Any], x: Any, g: Formula = True) -> Any:
     """The value of ``fn(x)``, merged over the callback's paths (or decided, if unlike)."""
-    paths = _callback_paths(fn, x)
+    paths = _callback_paths(fn, x, g)
     if len(paths) == 1:
         return paths[0].result
     return select_case([(p.pc, p.result) for p in paths])
@@ -87,15 +96,15 @@ class Hooks:
 
     def exists(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
         return _paths.memoized("exists", lambda: wrap(
-            T.disj(T.conj((g, _truth_of(pred, x))) for g, x in elements(coll))))
+            T.disj(T.conj((g, _truth_of(pred, x, g))) for g, x in elements(coll))))
 
     def forall(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
         return _paths.memoized("forall", lambda: wrap(
-            T.conj(T.implies(g, _truth_of(pred, x)) for g, x in elements(coll))))
+            T.conj(T.implies(g, _truth_of(pred, x, g)) for g, x in elements(coll))))
 
     def count(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
         def compute() -> Any:
-            items = [T.conj((g, _truth_of(pred, x))) for g, x in elements(coll)]
+            items = [T.conj((g, _truth_of(pred, x, g))) for g, x in elements(coll)]
             return make_int(T.add([T.bool_to_int(f) for f in items]), 0, len(items))
         return _paths.memoized("count", compute)
 
@@ -117,7 +126,7 @@ class Hooks:
         def compute() -> Any:
             out: dict[Any, Formula] = {}
             for g, x in elements(coll):
-                t = T.conj((g, _truth_of(pred, x)))
+                t = T.conj((g, _truth_of(pred, x, g)))
                 if t is False:
                     continue
                 for h, c in _concrete_cases(x):
@@ -131,7 +140,7 @@ class Hooks:
             for g, x in elements(coll):
                 if g is False:
                     continue
-                for p in _callback_paths(fn, x):
+                for p in _callback_paths(fn, x, g):
                     for h, c in _concrete_cases(p.result):
                         _add(out, c, T.conj((g, p.pc, h)))
             return _set_value(out)
@@ -162,7 +171,7 @@ class Hooks:
         items = [(g, x) for g, x in items if g is not False]
         if not items:
             return default
-        keys = [x if key is None else _value_of(key, x) for _, x in items]
+        keys = [x if key is None else _value_of(key, x, g) for g, x in items]
         for k in keys:
             if not isinstance(k, (int, SymInt, SymBool)):
                 raise Unsupported("maximum() needs numeric elements or a numeric key")

@@ -30,7 +30,7 @@ from spec import _symbolic
 from spec._types import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
 
 from checker.prove import _terms as T
-from checker.prove._paths import Unsupported
+from checker.prove._paths import LimitReached, Unsupported
 from checker.prove._sym import (
     SymBool, SymEnum, SymInt, SymSet, Symbolic, expand, holds_sym, record_fields,
 )
@@ -56,7 +56,7 @@ class _Leaf:
     def build(self) -> Any:
         raise NotImplementedError
 
-    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
         raise NotImplementedError
 
     def decode(self, model: z3.ModelRef) -> Any:
@@ -73,7 +73,7 @@ class _Const(_Leaf):
     def build(self) -> Any:
         return self.value
 
-    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
         pass
 
     def decode(self, model: z3.ModelRef) -> Any:
@@ -87,7 +87,7 @@ class _BoolLeaf(_Leaf):
     def build(self) -> Any:
         return SymBool(self.var)
 
-    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
         if type(v) is bool:
             out.append(T.as_z3(v))
         elif isinstance(v, SymBool):
@@ -116,7 +116,7 @@ class _IntLeaf(_Leaf):
     def build(self) -> Any:
         return SymInt(self.var, self.lo, self.hi)
 
-    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
         if type(v) is int:
             out.append(T.int_const(v))
         elif isinstance(v, SymInt):
@@ -141,32 +141,39 @@ class _EnumLeaf(_Leaf):
     var: z3.ArithRef
     options: tuple[Any, ...]
     index: dict[tuple[type, Any], int]
+    by_value: dict[Any, int]
 
     def build(self) -> Any:
         return SymEnum(self.options, self.var)
 
-    def _index_of(self, o: Any) -> int:
+    def _index_of(self, o: Any) -> int | None:
+        """The option ``o`` is encoded as: the same value of the same type, else an equal one
+        (states are told apart by ``==``, as the explorer does); None if there is none."""
         try:
-            return self.index.get((type(o), o), 0)
+            i = self.index.get((type(o), o))
+            if i is None:
+                i = self.by_value.get(o)
+            return i
         except TypeError:
-            return 0
+            return None
 
-    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
         if isinstance(v, SymEnum) and v.options is self.options:
             out.append(v.idx)
             return
-        if holds_sym(v):
-            try:
-                cases = expand(v)
-            except Unsupported:
-                out.append(T.int_const(0))
-                return
-            t: Any = 0
-            for g, o in reversed(cases):
-                t = T.ite_int(g, self._index_of(o), t)
-            out.append(T.int_z3(t))
-            return
-        out.append(T.int_const(self._index_of(v)))
+        try:
+            cases = expand(v) if holds_sym(v) else [(True, v)]
+        except Unsupported:
+            cases = [(True, None)]
+            bad.append(True)
+        t: Any = 0
+        for g, o in reversed(cases):
+            i = self._index_of(o)
+            if i is None:
+                bad.append(g)
+                i = 0
+            t = T.ite_int(g, i, t)
+        out.append(T.int_z3(t))
 
     def decode(self, model: z3.ModelRef) -> Any:
         i = model.eval(self.var, model_completion=True).as_long()
@@ -180,24 +187,31 @@ class _EnumLeaf(_Leaf):
 class _SetLeaf(_Leaf):
     universe: list[Any]
     vars: list[z3.BoolRef]
+    members: set[Any] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.members = set(self.universe)
 
     def build(self) -> Any:
         return SymSet(dict(zip(self.universe, self.vars)))
 
-    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
         if isinstance(v, SymSet):
             m = v.members
-            out.extend(T.as_z3(m.get(e, False)) for e in self.universe)
         elif type(v) is frozenset and not holds_sym(v):
-            out.extend(T.as_z3(e in v) for e in self.universe)
+            m = dict.fromkeys(v, True)
         elif isinstance(v, SymEnum):
-            for e in self.universe:
-                f: Formula = False
-                for g, o in reversed(v.cases()):
-                    f = T.ite_formula(g, type(o) is frozenset and e in o, f)
-                out.append(T.as_z3(f))
+            m = {}
+            for g, o in v.cases():
+                for e in (o if type(o) is frozenset else ()):
+                    m[e] = T.disj((m.get(e, False), g))
         else:
             out.extend(T.FALSE for _ in self.universe)
+            return
+        for k, g in m.items():
+            if k not in self.members:  # an element outside the universe cannot be encoded
+                bad.append(g)
+        out.extend(T.as_z3(m.get(e, False)) for e in self.universe)
 
     def decode(self, model: z3.ModelRef) -> Any:
         return frozenset(e for e, b in zip(self.universe, self.vars)
@@ -214,10 +228,10 @@ class _TupleNode(_Leaf):
     def build(self) -> Any:
         return tuple(c.build() for c in self.children)
 
-    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
         ok = type(v) is tuple and len(v) == len(self.children)
         for i, c in enumerate(self.children):
-            c.encode(v[i] if ok else None, out)
+            c.encode(v[i] if ok else None, out, bad)
 
     def decode(self, model: z3.ModelRef) -> Any:
         return tuple(c.decode(model) for c in self.children)
@@ -240,10 +254,10 @@ class _RecordNode(_Leaf):
             raise Unsupported(f"cannot build a symbolic {self.cls.__qualname__}: its __init__ "
                               f"raised {type(e).__name__}: {e}", location="<state_type>") from None
 
-    def encode(self, v: Any, out: list[z3.ExprRef]) -> None:
+    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
         ok = type(v) is self.cls
         for n, c in self.children.items():
-            c.encode(getattr(v, n) if ok else None, out)
+            c.encode(getattr(v, n) if ok else None, out, bad)
 
     def decode(self, model: z3.ModelRef) -> Any:
         return self.cls(**{n: c.decode(model) for n, c in self.children.items()})
@@ -291,11 +305,13 @@ class Layout:
             if len(options) == 1:
                 return _Const(options[0])
             index: dict[tuple[type, Any], int] = {}
+            by_value: dict[Any, int] = {}
             for i, o in enumerate(options):
                 index.setdefault((type(o), o), i)
+                by_value.setdefault(o, i)
             var = z3.Int(name, T.CTX)
             self.ranges += [T.le(0, var), T.le(var, len(options) - 1)]
-            return _EnumLeaf(var, options, index)
+            return _EnumLeaf(var, options, index, by_value)
         raise Unsupported(f"{name}: {t!r} is not a distcheck type", location="<state_type>")
 
     def state(self) -> Any:
@@ -306,10 +322,17 @@ class Layout:
 
     def encode(self, value: Any) -> list[z3.ExprRef]:
         """One term per variable (in :attr:`vars` order) giving ``value``'s encoding."""
+        return self.encode_checked(value)[0]
+
+    def encode_checked(self, value: Any) -> tuple[list[z3.ExprRef], Formula]:
+        """:meth:`encode`, and the condition under which the encoding is exact: the value's
+        parts are all among the enumerated values of their types (always so for a typed value
+        unless a type's ``values()`` misses some of its members)."""
         out: list[z3.ExprRef] = []
-        self.root.encode(value, out)
+        bad: list[Formula] = []
+        self.root.encode(value, out, bad)
         assert len(out) == len(self.vars)
-        return out
+        return out, T.neg(T.disj(bad))
 
     def decode(self, model: z3.ModelRef) -> Any:
         return self.root.decode(model)
@@ -374,9 +397,13 @@ def typed_in(value: Any, t: Type) -> Formula:
         if type(value) is not t.cls:
             return False
         return T.conj(typed_in(getattr(value, n), ft) for n, ft in t.fields.items())
-    if isinstance(value, Symbolic):
-        raise Unsupported(f"membership of a symbolic value in the custom type {t!r}")
-    raise Unsupported(f"membership of a value holding symbolic parts in {t!r}")
+    # a Type of the spec's own: ask it about every concrete value ``value`` may have
+    try:
+        cases = expand(value)
+    except (Unsupported, LimitReached):
+        raise Unsupported(f"membership of a symbolic value in the custom type {t!r}") from None
+    with _symbolic.symbolic(None):
+        return T.disj(T.conj((g, bool(c in t))) for g, c in cases)
 
 
 def state_record_fields(cls: type) -> tuple[str, ...]:

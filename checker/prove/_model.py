@@ -26,7 +26,7 @@ from checker.prove._guard import Guard
 from checker.prove._hooks import HOOKS, elements
 from checker.prove._layout import Layout, typed_in
 from checker.prove._paths import Explorer, Pruner
-from checker.prove._sym import truth
+from checker.prove._sym import expand, truth
 from checker.prove._terms import Formula
 
 
@@ -76,6 +76,11 @@ class SymbolicModel:
             raise SpecError(f"{source_of(type(spec).init)}: {type(spec).__name__}.init() yields no "
                             "initial state")
         self.state_cls = type(self.inits[0])
+        for s in self.inits:
+            if self.layout.encode_checked(s)[1] is not True and self.concrete_typed(s):
+                raise _paths.Unsupported(f"the initial state {s!r} is well typed but not among the "
+                                         "values its type enumerates (a Type whose values() is "
+                                         "incomplete?)", location=source_of(type(spec).init))
         self._formulas: dict[str, Formula] = {}
         self._transitions: list[Transition] | None = None
 
@@ -134,7 +139,9 @@ class SymbolicModel:
                     raise SpecError(f"{act.source}: members({d.field!r}) of {act.name}: the state "
                                     f"has no field {d.field!r}")
                 with symbolic(HOOKS):
-                    per_param.append(elements(coll))
+                    # elements of a tuple may be symbolic: enumerate their concrete values, so
+                    # that every parameter is concrete (as the explorer's are)
+                    per_param.append([(T.conj((g, h)), c) for g, x in elements(coll) for h, c in expand(x)])
             else:
                 per_param.append([(True, v) for v in d])
         out = []
@@ -159,8 +166,9 @@ class SymbolicModel:
             if type(post) is not self.state_cls:
                 raise SpecError(f"{act.source}: action {act.describe(params)} returned "
                                 f"{type(post).__name__}, not a {self.state_cls.__name__} or None")
-            typed_post = typed_in(post, self.spec.state_type)  # type: ignore[arg-type]
-            terms = tuple(self.layout.encode(post))
+            terms_list, exact = self.layout.encode_checked(post)
+            typed_post = T.conj((typed_in(post, self.spec.state_type), exact))  # type: ignore[arg-type]
+            terms = tuple(terms_list)
             out.append(Transition(act, params, pc, post, typed_post, terms))
         return out
 
