@@ -234,7 +234,8 @@ def _cti(model: SymbolicModel, label: str, t: Transition, m: z3.ModelRef,
     if not bad:
         return _mismatch(label, seconds, "the post-state satisfies the invariant on replay")
     cex = Counterexample(tuple(steps), bad, conjunct, location, first, witness=witness)
-    return Obligation("consecution", label, "not-inductive", seconds, f"{t.label} breaks {', '.join(bad)}", cex)
+    reason = f"breaks {', '.join(bad)}" if t.label == label else f"{t.label} breaks {', '.join(bad)}"
+    return Obligation("consecution", label, "not-inductive", seconds, reason, cex)
 
 
 def _mismatch(label: str, seconds: float, what: str) -> Obligation:

@@ -20,6 +20,7 @@ the formula's value on the encoded state -- provided that state is well typed, w
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from typing import Any
 
@@ -187,10 +188,14 @@ class _EnumLeaf(_Leaf):
 class _SetLeaf(_Leaf):
     universe: list[Any]
     vars: list[z3.BoolRef]
-    members: set[Any] = attrs.field(init=False)
+    by_id: dict[int, int] = attrs.field(init=False)
+    by_value: dict[Any, int] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        self.members = set(self.universe)
+        # Symbolic sets mostly hold the universe's own element objects: look them up by
+        # identity before hashing (hashing a record runs Python code).
+        self.by_id = {id(e): i for i, e in enumerate(self.universe)}
+        self.by_value = {e: i for i, e in enumerate(self.universe)}
 
     def build(self) -> Any:
         return SymSet(dict(zip(self.universe, self.vars)))
@@ -208,10 +213,16 @@ class _SetLeaf(_Leaf):
         else:
             out.extend(T.FALSE for _ in self.universe)
             return
+        terms: list[Formula] = [False] * len(self.universe)
         for k, g in m.items():
-            if k not in self.members:  # an element outside the universe cannot be encoded
+            i = self.by_id.get(id(k))
+            if i is None or self.universe[i] is not k:
+                i = self.by_value.get(k)
+            if i is None:  # an element outside the universe cannot be encoded
                 bad.append(g)
-        out.extend(T.as_z3(m.get(e, False)) for e in self.universe)
+            else:
+                terms[i] = g
+        out.extend(T.as_z3(t) for t in terms)
 
     def decode(self, model: z3.ModelRef) -> Any:
         return frozenset(e for e, b in zip(self.universe, self.vars)
@@ -348,11 +359,49 @@ class Layout:
 
 # --- "value in type", symbolically -------------------------------------------------------------
 
+_MEMBERSHIP: dict[int, tuple[Type, dict[Any, bool]]] = {}
+
+
+def _signature(v: Any) -> Any:
+    """The types inside a value: with the value, a cache key that tells ``1`` from ``True``
+    (equal, but not members of the same types).  None for values not worth caching."""
+    t = type(v)
+    if t is tuple:
+        parts = tuple(_signature(x) for x in v)
+        return None if None in parts else (tuple, parts)
+    if attrs.has(t):
+        parts = tuple(_signature(getattr(v, n)) for n in record_fields(t))
+        return None if None in parts else (t, parts)
+    if t in (int, bool, str, type(None)) or isinstance(v, enum.Enum):
+        return t
+    return None
+
+
+def _concrete_in(value: Any, t: Type) -> bool:
+    """``value in t`` for a concrete value, cached: the same message records are checked
+    against the same types for every successor state."""
+    entry = _MEMBERSHIP.get(id(t))
+    if entry is None or entry[0] is not t:
+        if len(_MEMBERSHIP) > 1000:
+            _MEMBERSHIP.clear()
+        entry = _MEMBERSHIP[id(t)] = (t, {})
+    sig = _signature(value)
+    key = None if sig is None else (sig, value)
+    if key is not None:
+        hit = entry[1].get(key)
+        if hit is not None:
+            return hit
+    with _symbolic.symbolic(None):
+        result = bool(value in t)
+    if key is not None and len(entry[1]) < 200_000:
+        entry[1][key] = result
+    return result
+
+
 def typed_in(value: Any, t: Type) -> Formula:
     """``value in t`` (the spec language's strict membership) as a formula."""
     if not holds_sym(value):
-        with _symbolic.symbolic(None):
-            return bool(value in t)
+        return _concrete_in(value, t)
     if isinstance(value, SymEnum):
         return T.disj(T.conj((g, typed_in(o, t))) for g, o in value.cases())
     if isinstance(t, Union):
