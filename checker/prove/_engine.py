@@ -177,8 +177,8 @@ def _initiation(model: SymbolicModel, invariants: Sequence[str], inv: Formula) -
             return Obligation("init", name, "violation", time.perf_counter() - t0,
                               "an initial state violates it", cex)
         terms = model.layout.encode(s)
-        holds = T.conj((T.substitute(model.typed, model.layout.substitution(terms)),
-                        T.substitute(inv, model.layout.substitution(terms))))
+        sub = T.Substitution(model.layout.substitution(terms))
+        holds = T.conj((T.substitute(model.typed, sub), T.substitute(inv, sub)))
         if holds is not True and solver.check(T.as_z3(T.neg(holds))) != z3.unsat:
             return Obligation("init", name, "unknown", time.perf_counter() - t0,
                               "internal error: the symbolic invariant disagrees with the concrete one "
@@ -277,6 +277,7 @@ class Unrolling:
     def __init__(self, model: SymbolicModel) -> None:
         self.model = model
         self.frames: list[Layout] = []
+        self._subs: list[T.Substitution] = []
         nxt = Layout(model.spec.state_type, "next")  # type: ignore[arg-type]
         self._next = nxt
         self.steps: list[tuple[Transition, Formula]] = []
@@ -292,23 +293,25 @@ class Unrolling:
     def frame(self, i: int) -> Layout:
         while len(self.frames) <= i:
             self.frames.append(Layout(self.model.spec.state_type, f"s{len(self.frames)}"))  # type: ignore[arg-type]
+            self._subs.append(T.Substitution(list(zip(self.model.layout.vars, self.frames[-1].vars))))
         return self.frames[i]
 
     def at(self, f: Formula, i: int) -> Formula:
         """``f`` (over the generic state) on state ``i``."""
-        return T.substitute(f, list(zip(self.model.layout.vars, self.frame(i).vars)))
+        self.frame(i)
+        return T.substitute(f, self._subs[i])
 
     def step(self, i: int) -> Formula:
         """Some action takes state ``i`` to state ``i+1``."""
-        pairs = list(zip(self.model.layout.vars, self.frame(i).vars)) + \
-            list(zip(self._next.vars, self.frame(i + 1).vars))
-        return T.disj(T.substitute(f, pairs) for _, f in self.steps)
+        sub = T.Substitution(list(zip(self.model.layout.vars, self.frame(i).vars))
+                             + list(zip(self._next.vars, self.frame(i + 1).vars)))
+        return T.substitute(T.disj(f for _, f in self.steps), sub)
 
     def escape(self, i: int) -> Formula:
-        return T.disj(self.at(f, i) for _, f in self.escapes)
+        return self.at(T.disj(f for _, f in self.escapes), i)
 
     def raising(self, i: int) -> Formula:
-        return T.disj(self.at(f, i) for _, f in self.raises)
+        return self.at(T.disj(f for _, f in self.raises), i)
 
     def init(self) -> Formula:
         fr = self.frame(0)

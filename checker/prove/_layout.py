@@ -20,7 +20,6 @@ the formula's value on the encoded state -- provided that state is well typed, w
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator
 from typing import Any
 
@@ -359,42 +358,26 @@ class Layout:
 
 # --- "value in type", symbolically -------------------------------------------------------------
 
-_MEMBERSHIP: dict[int, tuple[Type, dict[Any, bool]]] = {}
-
-
-def _signature(v: Any) -> Any:
-    """The types inside a value: with the value, a cache key that tells ``1`` from ``True``
-    (equal, but not members of the same types).  None for values not worth caching."""
-    t = type(v)
-    if t is tuple:
-        parts = tuple(_signature(x) for x in v)
-        return None if None in parts else (tuple, parts)
-    if attrs.has(t):
-        parts = tuple(_signature(getattr(v, n)) for n in record_fields(t))
-        return None if None in parts else (t, parts)
-    if t in (int, bool, str, type(None)) or isinstance(v, enum.Enum):
-        return t
-    return None
+_MEMBERSHIP: dict[int, tuple[Type, dict[int, tuple[Any, bool]]]] = {}
 
 
 def _concrete_in(value: Any, t: Type) -> bool:
-    """``value in t`` for a concrete value, cached: the same message records are checked
-    against the same types for every successor state."""
+    """``value in t`` for a concrete value, cached by identity: the universe's own element
+    objects (the keys of every symbolic set) are checked against the same types for every
+    successor state.  By identity, not equality: ``1 == True``, but not both are in ``Ints``."""
     entry = _MEMBERSHIP.get(id(t))
     if entry is None or entry[0] is not t:
         if len(_MEMBERSHIP) > 1000:
             _MEMBERSHIP.clear()
         entry = _MEMBERSHIP[id(t)] = (t, {})
-    sig = _signature(value)
-    key = None if sig is None else (sig, value)
-    if key is not None:
-        hit = entry[1].get(key)
-        if hit is not None:
-            return hit
+    hit = entry[1].get(id(value))
+    if hit is not None and hit[0] is value:
+        return hit[1]
     with _symbolic.symbolic(None):
         result = bool(value in t)
-    if key is not None and len(entry[1]) < 200_000:
-        entry[1][key] = result
+    if len(entry[1]) > 200_000:
+        entry[1].clear()
+    entry[1][id(value)] = (value, result)
     return result
 
 
@@ -437,8 +420,8 @@ def typed_in(value: Any, t: Type) -> Formula:
             return False
         return T.conj(typed_in(v, t.elem) for v in value)
     if isinstance(t, SetOf):
-        if isinstance(value, SymSet):
-            return T.conj(T.implies(g, typed_in(k, t.elem)) for k, g in value.members.items())
+        if isinstance(value, SymSet):  # its keys are concrete
+            return T.conj(T.implies(g, _concrete_in(k, t.elem)) for k, g in value.members.items())
         if type(value) is frozenset:
             return T.conj(typed_in(v, t.elem) for v in value)
         return False

@@ -70,8 +70,12 @@ class SymbolicModel:
         self.constraint_fns = spec.constraints()
         self.layout = Layout(spec.state_type)
         self.typed = self.layout.typed
-        with symbolic(None):
-            self.inits = list(spec.init())
+        try:
+            with symbolic(None):
+                self.inits = list(spec.init())
+        except Exception as e:  # noqa: BLE001 -- spec code raised: a one-line input error
+            raise SpecError(f"{_paths.exception_location(e)}: {type(spec).__name__}.init() raised "
+                            f"{type(e).__name__}: {e}") from None
         if not self.inits:
             raise SpecError(f"{source_of(type(spec).init)}: {type(spec).__name__}.init() yields no "
                             "initial state")

@@ -286,12 +286,28 @@ def bool_to_int(f: Formula) -> Term:
     return ite_int(f, 1, 0)
 
 
-def substitute(f: Formula, pairs: Sequence[tuple[z3.ExprRef, z3.ExprRef]]) -> Formula:
-    """``f`` with variables replaced (``pairs`` of (variable, term)); constants pass through."""
-    if isinstance(f, bool) or not pairs:
+class Substitution:
+    """Variables replaced by terms, prepared once for many formulas (through the C API: the
+    ``z3.substitute`` wrapper re-checks the sort of every pair on every call)."""
+
+    __slots__ = ("n", "sources", "targets", "_keep")
+
+    def __init__(self, pairs: Sequence[tuple[z3.ExprRef, z3.ExprRef]]) -> None:
+        pairs = [(a, b) for a, b in pairs if not same(a, b)]
+        self.n = len(pairs)
+        self._keep = pairs  # the arrays hold raw pointers: keep the terms referenced
+        self.sources = _array([a for a, _ in pairs])
+        self.targets = _array([b for _, b in pairs])
+
+
+def substitute(f: Formula, pairs: Substitution | Sequence[tuple[z3.ExprRef, z3.ExprRef]]) -> Formula:
+    """``f`` with variables replaced; constants pass through."""
+    if isinstance(f, bool):
         return f
-    out = z3.substitute(f, *pairs)
-    return fold(out)
+    sub = pairs if isinstance(pairs, Substitution) else Substitution(pairs)
+    if sub.n == 0:
+        return f
+    return fold(_bool(z3core.Z3_substitute(_REF, f.as_ast(), sub.n, sub.sources, sub.targets)))
 
 
 def fold(f: z3.BoolRef) -> Formula:
