@@ -22,6 +22,7 @@ from typing import Any
 
 import z3
 
+from spec import SpecError
 from spec._symbolic import symbolic
 
 from checker.prove import _terms as T
@@ -365,6 +366,9 @@ def _find_raising(model: SymbolicModel, state: Any) -> tuple[str, str, dict[str,
 def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
         kind: str = "bmc") -> list[Obligation]:
     """No state violating ``props`` within ``depth`` steps of an initial state (depth by depth)."""
+    if model.constraint_fns and not any(model.concrete_in_model(s) for s in model.inits):
+        # As the explorer: checking nothing would vacuously say "proved".
+        raise SpecError(f"no initial state of {model.spec.describe()} satisfies the state constraint")
     u = Unrolling(model)
     prop = T.conj(model.formula(n) for n in props)
     prop_text = " /\\ ".join(props)

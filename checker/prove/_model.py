@@ -192,6 +192,11 @@ class SymbolicModel:
                     bad.append(n)
         return bad
 
+    def concrete_in_model(self, state: Any) -> bool:
+        """``state`` satisfies every ``@constraint`` (concretely)."""
+        with symbolic(None):
+            return all(c(state) for c in self.constraint_fns)
+
     def concrete_typed(self, state: Any) -> bool:
         with symbolic(None):
             return state in self.spec.state_type  # type: ignore[operator]

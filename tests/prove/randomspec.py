@@ -23,8 +23,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from spec import (
-    Bool, Ids, Ints, OneOf, Optional, RecordOf, SetOf, Spec, TupleOf, action, count, exists, forall,
-    implies, invariant, ite, members, record, replace_at, size,
+    Bool, Ids, Ints, OneOf, Optional, RecordOf, SetOf, Spec, TupleOf, action, constraint, count, exists,
+    forall, implies, invariant, ite, members, record, replace_at, size,
 )
 
 
@@ -194,6 +194,15 @@ class RandomSpec(Spec):
         return s in self.state_type
 
 
+class ConstrainedSpec(RandomSpec):
+    """The same, with a random state constraint (TLC's CONSTRAINT): the explorer discards the
+    states outside it, and BMC must too."""
+
+    @constraint
+    def Bounded(self, s: RState) -> bool:
+        return ev_bool(self.program["constraint"], s, 0)
+
+
 # --- Hypothesis strategies (built once: building a recursive strategy is costly) ---------------
 
 _SMALL_INT = st.one_of(st.tuples(st.just("int"), st.integers(0, 3)), st.just(("x",)),
@@ -257,7 +266,7 @@ def programs(draw: st.DrawFn) -> dict:
     good = [s for s in ALL_STATES[::7] if spec.Inv(s)]  # a sample is enough to find initial states
     pool = st.sampled_from(good) if good and draw(st.integers(0, 9)) else STATES
     init = draw(st.lists(pool, min_size=1, max_size=2))
-    return {"init": init, "actions": actions, "inv": inv}
+    return {"init": init, "actions": actions, "inv": inv, "constraint": draw(BOOL_EXPRS)}
 
 
 # --- brute force -----------------------------------------------------------------------------------

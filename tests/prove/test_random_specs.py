@@ -6,7 +6,8 @@ For each random spec (``tests/prove/randomspec.py``):
   ("is Inv inductive?"), and every counterexample it reports replays concretely;
 * proved => the explorer finds no reachable state violating it;
 * BMC: a violation within k steps <=> the explorer's shortest counterexample has at most k+1
-  states, and the BMC trace is a real explorer trace of exactly that length;
+  states, and the BMC trace is a real explorer trace of exactly that length (with and without a
+  random state constraint, which both must honour);
 * k-induction: proved => the explorer finds no violation; a base-case violation => it does.
 
 The verdict ``unknown`` never happens on these tiny specs; it fails the test (it would mean a
@@ -16,11 +17,15 @@ prover bound or a replay mismatch, i.e. a bug).
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pytest
 
 from checker.explore import explore
 from checker.prove import bmc, k_induction, prove
+from spec import SpecError
 
-from tests.prove.randomspec import RandomSpec, brute_force_inductive, programs
+from tests.prove.randomspec import ConstrainedSpec, RandomSpec, brute_force_inductive, programs
 from tests.prove.replay import assert_counterexamples_replay, assert_real_trace
 
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
@@ -42,12 +47,17 @@ def test_induction_agrees_with_brute_force(program: dict) -> None:
 
 
 @SETTINGS
-@given(programs())
-def test_bmc_agrees_with_the_explorer(program: dict) -> None:
-    spec = RandomSpec(program)
+@given(programs(), st.booleans())
+def test_bmc_agrees_with_the_explorer(program: dict, constrained: bool) -> None:
+    spec = (ConstrainedSpec if constrained else RandomSpec)(program)
     depth = 3
+    try:
+        explored = explore(spec, invariants=["Inv", "TypeOK"])
+    except SpecError:  # no initial state within the constraint: both refuse to say anything
+        with pytest.raises(SpecError, match="no initial state"):
+            bmc(spec, depth, ["Inv", "TypeOK"])
+        return
     result = bmc(spec, depth, ["Inv", "TypeOK"])
-    explored = explore(spec, invariants=["Inv", "TypeOK"])
     assert result.verdict in ("proved", "violation"), result.render_text()
     shortest = len(explored.trace) if explored.verdict == "violation" else None
     if result.verdict == "violation":
