@@ -46,9 +46,6 @@ class Clock:
             return None
         return int((self.deadline - time.perf_counter()) * 1000)
 
-    def expired(self) -> bool:
-        return self.deadline is not None and time.perf_counter() >= self.deadline
-
 
 def _solver(clock: Clock) -> z3.Solver:
     return z3.SolverFor("QF_LIA")
@@ -77,16 +74,6 @@ def _check(solver: z3.Solver, clock: Clock, *extra: Formula) -> tuple[str, z3.Mo
         return "unknown", None, "time-out" if reason in ("timeout", "canceled") else f"Z3: {reason}"
     finally:
         solver.pop()
-
-
-def _label(t: Transition) -> str:
-    """``Action(p=v, m ∈ msgs)``: static parameters shown, members parameters named by domain."""
-    from spec import members
-
-    parts = []
-    for name, dom, val in zip(t.action.param_names, t.action.domains, t.params):
-        parts.append(f"{name} \u2208 {dom.field}" if isinstance(dom, members) else f"{name}={val!r}")
-    return t.action.name + (f"({', '.join(parts)})" if parts else "")
 
 
 def _step(model: SymbolicModel, t: Transition, post: Any) -> Step:

@@ -37,6 +37,10 @@ _IDENTITY_OPS = frozenset(dis.opmap[n] for n in (
 _MATCH_OPS = frozenset(dis.opmap[n] for n in ("MATCH_CLASS", "MATCH_MAPPING", "MATCH_SEQUENCE",
                                               "MATCH_KEYS") if n in dis.opmap)
 _LOAD_GLOBAL = dis.opmap["LOAD_GLOBAL"]
+_LOAD_ATTR = dis.opmap["LOAD_ATTR"]
+#: attributes a stand-in answers for itself (found on its own class), not for its value
+_SELF_ATTRS = frozenset({"__class__", "__dict__", "__module__", "__doc__", "__slots__", "__qualname__",
+                         "__name__", "__weakref__"})
 _RISKY_BUILTINS = {id(f): f.__name__ for f in (type, isinstance, issubclass, builtins.id)}
 
 Check = Callable[[Any], None]
@@ -44,7 +48,7 @@ Check = Callable[[Any], None]
 # code object -> {instruction offset: check} (None: nothing to check in that code)
 _SCANNED: dict[Any, dict[int, Check] | None] = {}
 # filename -> {source span: AST node}
-_AST_INDEX: dict[str, dict[tuple[int, int, int, int], ast.AST] | None] = {}
+_AST_INDEX: dict[str, dict[tuple[Any, ...], ast.AST] | None] = {}
 
 _SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Tuple, ast.Load, ast.Slice,
            ast.expr_context)
@@ -96,6 +100,8 @@ def _scan(code: Any, globals_: dict[str, Any]) -> dict[int, Check] | None:
         elif op in _MATCH_OPS:
             checks[ins.offset] = _refuse(code, ins, "a `match` statement (its patterns test types and "
                                          "identity, which the prover cannot see through)")
+        elif op == _LOAD_ATTR and ins.argval in _SELF_ATTRS:
+            checks[ins.offset] = _attr_check(code, ins)
         elif op == _LOAD_GLOBAL:
             name = ins.argval
             target = globals_.get(name, getattr(builtins, name, None))
@@ -118,10 +124,10 @@ def _refuse(code: Any, ins: dis.Instruction, what: str) -> Check:
     return check
 
 
-def _index(filename: str) -> dict[tuple[int, int, int, int], ast.AST] | None:
+def _index(filename: str) -> dict[tuple[Any, ...], ast.AST] | None:
     if filename in _AST_INDEX:
         return _AST_INDEX[filename]
-    index: dict[tuple[int, int, int, int], ast.AST] | None = None
+    index: dict[tuple[Any, ...], ast.AST] | None = None
     lines = linecache.getlines(filename)
     if lines:
         try:
@@ -131,13 +137,16 @@ def _index(filename: str) -> dict[tuple[int, int, int, int], ast.AST] | None:
         if tree is not None:
             index = {}
             for node in ast.walk(tree):
-                if isinstance(node, (ast.Compare, ast.Name, ast.Call)):
+                if isinstance(node, ast.Attribute):
+                    index[("attr", node.lineno, node.end_lineno or node.lineno, node.col_offset,
+                           node.end_col_offset or 0)] = node
+                elif isinstance(node, (ast.Compare, ast.Name, ast.Call)):
                     span = (node.lineno, node.end_lineno or node.lineno, node.col_offset,
                             node.end_col_offset or 0)
                     if isinstance(node, ast.Call):
                         f = node.func
-                        index[("call",) + (f.lineno, f.end_lineno or f.lineno, f.col_offset,  # type: ignore[operator]
-                                           f.end_col_offset or 0)] = node
+                        index[("call", f.lineno, f.end_lineno or f.lineno, f.col_offset,
+                               f.end_col_offset or 0)] = node
                     else:
                         index.setdefault(span, node)
     _AST_INDEX[filename] = index
@@ -215,11 +224,39 @@ def _compare_check(code: Any, ins: dis.Instruction) -> Check:
     return check
 
 
+def _attr_check(code: Any, ins: dis.Instruction) -> Check:
+    """``x.__class__`` and the like: a stand-in would answer for itself, not for its value."""
+    where = _where(code, ins)
+    index = _index(code.co_filename)
+    span = _span(ins)
+    node = index.get(("attr", *span)) if index is not None and span is not None else None
+    if not isinstance(node, ast.Attribute):
+        return _refuse(code, ins, f"`.{ins.argval}` whose source the prover cannot locate")
+    text = _source(code.co_filename, node)
+    evaluate = _evaluator(code.co_filename, node.value)
+
+    def check(frame: Any) -> None:
+        if evaluate is None:
+            raise Unsupported(f"`{text}`: the prover cannot check whether the object is symbolic",
+                              location=where)
+        try:
+            with _paths.probing():
+                v = evaluate(frame)
+        except (_paths.Probe, Exception):  # noqa: BLE001
+            raise Unsupported(f"`{text}`: the prover cannot evaluate the object without a decision",
+                              location=where) from None
+        if isinstance(v, Symbolic):
+            raise Unsupported(f"`{text}` of a symbolic value: the prover's stand-in would answer "
+                              "for itself, not for the value", location=where)
+
+    return check
+
+
 def _call_check(code: Any, ins: dis.Instruction, name: str) -> Check:
     where = _where(code, ins)
     index = _index(code.co_filename)
     span = _span(ins)
-    node = index.get(("call",) + span) if index is not None and span is not None else None  # type: ignore[operator]
+    node = index.get(("call", *span)) if index is not None and span is not None else None
     if not isinstance(node, ast.Call):
         # ``isinstance`` loaded but not called right there (passed around): refuse if it runs.
         return _refuse(code, ins, f"`{name}` used as a value (the prover can only check direct "

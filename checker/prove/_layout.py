@@ -437,6 +437,3 @@ def typed_in(value: Any, t: Type) -> Formula:
     with _symbolic.symbolic(None):
         return T.disj(T.conj((g, bool(c in t))) for g, c in cases)
 
-
-def state_record_fields(cls: type) -> tuple[str, ...]:
-    return record_fields(cls)

@@ -296,7 +296,7 @@ class Explorer:
         candidates = [j for j, g in enumerate(guards) if g is not False]
         if self.pruner is None:
             return candidates
-        out = []
+        out: list[int] = []
         for n, j in enumerate(candidates):
             # The guards are exhaustive: if all the others are infeasible, the last one holds
             # whenever the path does, so it needs no solver call.

@@ -390,10 +390,6 @@ def record_fields(cls: type) -> tuple[str, ...]:
     return names
 
 
-def is_record_value(x: Any) -> bool:
-    return attrs.has(type(x))
-
-
 def holds_sym(x: Any) -> bool:
     """Does ``x`` contain a stand-in (itself, or inside a tuple, frozenset or record)?"""
     if isinstance(x, Symbolic):
@@ -911,29 +907,15 @@ def lift2_formula(fn: Callable[[Any, Any], Formula], a: Any, b: Any) -> Formula:
     return _lift_formula(lambda o: fn(a, o), b)
 
 
-def _with_errors(results: list[tuple[Formula, Any]], errors: list[tuple[Formula, BaseException]]) -> Any:
+def _with_errors(results: list[tuple[Formula, Any]], errors: Sequence[tuple[Formula, BaseException]]) -> Any:
     if errors:
         _raise_where_possible([g for g, _ in results], errors)
     return select_case(results)
 
 
-def _raise_where_possible(ok: list[Formula], errors: list[tuple[Formula, BaseException]]) -> None:
+def _raise_where_possible(ok: list[Formula], errors: Sequence[tuple[Formula, BaseException]]) -> None:
     """Some options made the operation raise: decide whether the current path is one of them
     (then raise, as the concrete code would) or not (then go on with the others)."""
     i = _paths.choose([T.disj(ok), *(g for g, _ in errors)])
     if i > 0:
         raise errors[i - 1][1]
-
-
-# --- making stand-ins from Z3 variables ----------------------------------------------------------
-
-def fresh_bool(name: str) -> SymBool:
-    return SymBool(z3.Bool(name, T.CTX))
-
-
-def fresh_int(name: str, lo: int, hi: int) -> SymInt:
-    return SymInt(z3.Int(name, T.CTX), lo, hi)
-
-
-def is_enum_member(x: Any) -> bool:
-    return isinstance(x, enum.Enum)

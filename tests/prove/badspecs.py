@@ -86,6 +86,14 @@ class TypeOfSymbolic(_Base):
         return None
 
 
+class ClassOfSymbolic(_Base):
+    @action
+    def Step(self, s: St) -> St | None:
+        if s.opt.__class__ is int:  # <- class
+            return s.evolve(x=0)
+        return None
+
+
 class TrueDivision(_Base):
     @action
     def Half(self, s: St) -> St | None:
@@ -155,6 +163,7 @@ UNSUPPORTED = {
     IsNoneOnOptional: ("isnone", "identity test"),
     IsInstanceOnSymbolic: ("isinstance", "isinstance"),
     TypeOfSymbolic: ("type", "type"),
+    ClassOfSymbolic: ("class", "__class__"),
     TrueDivision: ("div", "true division"),
     Formats: ("format", "formatting"),
     Matches: ("match", "match"),
