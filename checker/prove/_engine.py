@@ -16,13 +16,14 @@ sound and makes it complete on a finite state space for k large enough.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from typing import Any
 
 import z3
 
-from spec import SpecError
+from spec import SpecError, members, source_of
 from spec._symbolic import symbolic
 
 from checker.prove import _terms as T
@@ -47,7 +48,8 @@ class Clock:
         return int((self.deadline - time.perf_counter()) * 1000)
 
 
-def _solver(clock: Clock) -> z3.Solver:
+def _solver() -> z3.Solver:
+    # Booleans, bounded integers, linear arithmetic and if-then-else: QF_LIA's tactics.
     return z3.SolverFor("QF_LIA")
 
 
@@ -96,8 +98,6 @@ def _violation_report(model: SymbolicModel, state: Any,
         if found is not None:
             conjunct, location, witness = found
         else:
-            from spec import source_of
-
             location = source_of(model.invariant_fns[n])
         break
     return tuple(bad), conjunct, location, witness
@@ -109,12 +109,10 @@ def induction(model: SymbolicModel, invariants: Sequence[str], targets: Sequence
               clock: Clock) -> list[Obligation]:
     inv = T.conj(model.formula(n) for n in invariants)
     out = [_initiation(model, invariants, inv)]
-    solver = _solver(clock)
+    solver = _solver()
     solver.add(T.as_z3(model.typed), T.as_z3(inv))
     groups: dict[tuple[str, tuple[Any, ...]], list[Transition]] = {}
     labels: dict[tuple[str, tuple[Any, ...]], str] = {}
-    from spec import members
-
     for act in model.actions:
         # every action and static parameter value gets a line, even when it is never enabled
         for params in _static_groups(act):
@@ -132,17 +130,11 @@ def induction(model: SymbolicModel, invariants: Sequence[str], targets: Sequence
 
 
 def _static_groups(act: Any) -> list[tuple[Any, ...]]:
-    import itertools
-
-    from spec import members
-
     doms = [[None] if isinstance(d, members) else list(d) for d in act.domains]
     return [tuple(p) for p in itertools.product(*doms)]
 
 
 def _group_label(act: Any, params: tuple[Any, ...]) -> str:
-    from spec import members
-
     parts = []
     for name, dom, val in zip(act.param_names, act.domains, params):
         parts.append(f"{name} \u2208 {dom.field}" if isinstance(dom, members) else f"{name}={val!r}")
@@ -237,7 +229,7 @@ def _implication(model: SymbolicModel, invariants: Sequence[str], inv: Formula, 
                  clock: Clock) -> Obligation:
     t0 = time.perf_counter()
     name = " /\\ ".join(invariants) + f" => {target}"
-    solver = _solver(clock)
+    solver = _solver()
     solver.add(T.as_z3(model.typed), T.as_z3(inv))
     status, m, reason = _check(solver, clock, T.neg(model.formula(target)))
     seconds = time.perf_counter() - t0
@@ -360,7 +352,7 @@ def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
     prop = T.conj(model.formula(n) for n in props)
     prop_text = " /\\ ".join(props)
     constraint = model.constraint()
-    solver = _solver(clock)
+    solver = _solver()
     solver.add(T.as_z3(u.init()), T.as_z3(u.typed(0)), T.as_z3(u.at(constraint, 0)))
     out: list[Obligation] = []
     for d in range(depth + 1):
@@ -446,7 +438,7 @@ def k_induction(model: SymbolicModel, props: Sequence[str], k: int, clock: Clock
     name = f"step: {k} consecutive states satisfying {conj_text} are followed by one that does"
     u = Unrolling(model)
     prop = T.conj(model.formula(n) for n in props)
-    solver = _solver(clock)
+    solver = _solver()
     for i in range(k):
         solver.add(T.as_z3(u.typed(i)), T.as_z3(u.at(prop, i)))
         for j in range(i):
