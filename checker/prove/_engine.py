@@ -197,6 +197,9 @@ def _cti(model: SymbolicModel, label: str, t: Transition, m: z3.ModelRef,
     first = "State satisfying " + " /\\ ".join(invariants) + " (not necessarily reachable)"
     if not model.concrete_typed(pre) or model.concrete_invariants(pre, invariants):
         return _mismatch(label, seconds, "the pre-state does not satisfy the invariant")
+    with symbolic(None):
+        if t.params not in set(t.action.params(pre)):  # a members parameter must be an element
+            return _mismatch(label, seconds, "the parameters are not in their domains")
     steps = [Step(None, {}, pre)]
     try:
         with symbolic(None):
