@@ -90,8 +90,9 @@ class PaxosState:
 
 
 class Paxos(Spec):
-    """The Paxos consensus algorithm (Paxos.tla) with ``n_acceptors`` acceptors, ``n_values``
-    values and ballots ``0..max_ballot``."""
+    """The Paxos consensus algorithm of Lamport's Paxos.tla, with ballots 0..max_ballot.
+
+    ``n_acceptors`` acceptors (quorums: the smallest majorities), ``n_values`` values."""
 
     bugs = {
         "phase2a-ignores-votes": "Phase2a proposes any value, ignoring the votes reported in the 1b messages",
