@@ -56,6 +56,15 @@ class Type:
         return frozenset()
 
 
+def _symbolic_member(t: Type, value: Any) -> Any:
+    """Called where ``value`` failed a type's concrete membership test: not a member -- unless
+    the prover is running, and ``value`` is (or holds) one of its symbolic stand-ins, which no
+    concrete test recognises.  (A fallback rather than a first check, so that the explorer's
+    membership tests cost nothing more.)"""
+    hooks = _symbolic.hooks
+    return False if hooks is None else hooks.type_contains(t, value)
+
+
 def as_type(t: Any) -> Type:
     """Accept ``Type`` instances, enum classes (all their members), ``bool`` and ``range``."""
     if isinstance(t, Type):
@@ -72,9 +81,7 @@ def as_type(t: Any) -> Type:
 @attrs.frozen
 class _Bool(Type):
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
-            return _symbolic.hooks.type_contains(self, value)
-        return type(value) is bool
+        return type(value) is bool or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         return iter((False, True))
@@ -94,9 +101,7 @@ class Ints(Type):
     hi: int
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
-            return _symbolic.hooks.type_contains(self, value)
-        return type(value) is int and self.lo <= value <= self.hi
+        return (type(value) is int and self.lo <= value <= self.hi) or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         return iter(range(self.lo, self.hi + 1))
@@ -124,9 +129,7 @@ class Ids(Type):
     n: int
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
-            return _symbolic.hooks.type_contains(self, value)
-        return type(value) is int and 0 <= value < self.n
+        return (type(value) is int and 0 <= value < self.n) or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         return iter(range(self.n))
@@ -162,10 +165,9 @@ class OneOf(Type):
         self.__attrs_init__(tuple(options))
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
-            return _symbolic.hooks.type_contains(self, value)
-        # Compare types too: IntEnum members equal plain ints and True equals 1.
-        return any(value == o and type(value) is type(o) for o in self.options)
+        # Compare types too (first: a symbolic value must not be compared): IntEnum members equal
+        # plain ints and True equals 1.
+        return any(type(value) is type(o) and value == o for o in self.options) or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         return iter(self.options)
@@ -194,10 +196,8 @@ class TupleOf(Type):
         return self.index.n if isinstance(self.index, Ids) else self.index
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
-            return _symbolic.hooks.type_contains(self, value)
         return (type(value) is tuple and len(value) == self.length
-                and all(v in self.elem for v in value))
+                and all(v in self.elem for v in value)) or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         return itertools.product(list(self.elem.values()), repeat=self.length)
@@ -237,9 +237,7 @@ class SetOf(Type):
     elem: Type = attrs.field(converter=as_type)
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
-            return _symbolic.hooks.type_contains(self, value)
-        return type(value) is frozenset and all(v in self.elem for v in value)
+        return (type(value) is frozenset and all(v in self.elem for v in value)) or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         universe = list(self.elem.values())
@@ -270,10 +268,8 @@ class SeqOf(Type):
     max_len: int = 0
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
-            return _symbolic.hooks.type_contains(self, value)
         return (type(value) is tuple and len(value) <= self.max_len
-                and all(v in self.elem for v in value))
+                and all(v in self.elem for v in value)) or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         universe = list(self.elem.values())
@@ -309,9 +305,8 @@ class RecordOf(Type):
         self.fields: dict[str, Type] = {n: as_type(fields[n]) for n in names}
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
-            return _symbolic.hooks.type_contains(self, value)
-        return type(value) is self.cls and all(getattr(value, n) in t for n, t in self.fields.items())
+        return (type(value) is self.cls and all(getattr(value, n) in t for n, t in self.fields.items())) \
+            or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         names = list(self.fields)
@@ -345,7 +340,9 @@ class Union(Type):
         self.members: tuple[Type, ...] = tuple(as_type(m) for m in members)
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:  # the prover: membership of a symbolic value
+        if _symbolic.hooks is not None:
+            # A symbolic value may be in several members: asked one by one, each answer would
+            # split the prover's paths; the prover answers for the whole union at once.
             return _symbolic.hooks.type_contains(self, value)
         return any(value in m for m in self.members)
 
