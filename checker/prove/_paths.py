@@ -84,10 +84,6 @@ def _check_deadline() -> None:
         raise LimitReached("time-out during symbolic execution")
 
 
-class _Infeasible(BaseException):
-    """Every alternative of a decision is infeasible: the current run is not a real path."""
-
-
 class Probe(BaseException):
     """A decision was requested while the identity-test guard was evaluating an operand."""
 
@@ -256,8 +252,6 @@ class Explorer:
             _STACK.append(run)
             try:
                 result = thunk()
-            except _Infeasible:
-                continue
             except Exception as e:  # noqa: BLE001 -- spec code raised on this path
                 out.append(Path(T.conj(run.pc), None, e, exception_location(e)))
                 continue
@@ -279,8 +273,8 @@ class Explorer:
             i = run.prefix[pos]
         else:
             feasible = self._feasible(guards)
-            if not feasible:
-                raise _Infeasible()
+            if not feasible:  # every guard is the constant False: see select_case
+                raise RuntimeError("internal error: no alternative of a decision is possible")
             i = feasible[0]
             base = tuple(run.choices)
             for j in reversed(feasible[1:]):

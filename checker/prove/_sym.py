@@ -744,7 +744,10 @@ def select_case(cases: Sequence[tuple[Formula, Any]]) -> Any:
     merged into one symbolic value when the values are alike, else decided (a path split)."""
     cases = [(g, v) for g, v in cases if g is not False]
     if not cases:
-        raise _paths._Infeasible()
+        # Guards are exhaustive, so this cannot happen on a real path; not dropping the path
+        # silently keeps a prover bug from turning into a wrong "proved" (it becomes an error
+        # outcome, which no obligation can discharge).
+        raise RuntimeError("internal error: no case of a choice holds")
     if len(cases) == 1:
         return cases[0][1]
     merged = merge(cases)
