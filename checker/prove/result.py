@@ -208,6 +208,10 @@ class ProveResult:
             "targets": list(self.targets),
             "seconds": round(self.seconds, 6),
             "obligations": [o.to_json() for o in self.obligations],
+            # as in the explorer's JSON: the first counterexample's trace and what it violates
+            "violated": list(self.counterexamples()[0][1].violated) if self.counterexamples() else [],
+            "trace": ([step_json(s) for s in self.counterexamples()[0][1].trace]
+                      if self.counterexamples() else []),
         }
 
     def render_json(self) -> str:

@@ -66,6 +66,7 @@ def test_json() -> None:
     cex = next(o["counterexample"] for o in doc["obligations"] if o["counterexample"])
     assert [s["action"] for s in cex["trace"]][0] is None
     assert cex["violated"] == ["TCConsistent"]
+    assert doc["violated"] == ["TCConsistent"] and doc["trace"] == cex["trace"]
     assert set(cex["trace"][0]["state"]) == {"rmState", "tmState", "tmPrepared", "msgs"}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from checker.explore import explore
-from checker.prove import bmc, k_induction, prove
+from checker.prove import assert_proved, bmc, k_induction, prove
 from spec.paxos import Paxos
 from spec.twophase import TwoPhase
 
@@ -42,6 +42,12 @@ def test_twophase_tcconsistent_alone_is_not_inductive() -> None:
     assert_counterexamples_replay(spec, result, ["TCConsistent"])
     for _, cex in result.counterexamples():
         assert cex.violated == ("TCConsistent",)
+
+
+def test_assert_proved_reports_the_counterexample() -> None:
+    assert_proved(TwoPhase(n_rm=3))
+    with pytest.raises(AssertionError, match="Counterexample to induction: RMChooseToAbort"):
+        assert_proved(TwoPhase(n_rm=3), ["TCConsistent"])
 
 
 def test_twophase_reachable_states_satisfy_the_proved_invariant() -> None:
