@@ -817,8 +817,14 @@ def _identical(a: Any, b: Any) -> bool:
 def _deep_same_types(a: Any, b: Any) -> bool:
     # ``(1,) == (True,)`` but the values differ in type, which spec code may observe.
     t = type(a)
+    if t is not type(b):
+        return False
     if t is tuple:
-        return all(type(x) is type(y) and _deep_same_types(x, y) for x, y in zip(a, b))
+        return all(_deep_same_types(x, y) for x, y in zip(a, b))
+    if attrs.has(t):
+        return all(_deep_same_types(getattr(a, n), getattr(b, n)) for n in record_fields(t))
+    if t is frozenset:
+        return sorted(map(repr, a)) == sorted(map(repr, b))
     return True
 
 
