@@ -19,7 +19,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from spec import (
-    Ids, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, exists, forall, implies,
+    Ids, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, forall, implies,
     inductive_invariant, invariant, record, replace_at,
 )
 
@@ -173,8 +173,7 @@ class TwoPhase(Spec):
     @invariant
     def TCConsistent(self, s: TwoPhaseState) -> bool:
         """No two RMs have arrived at conflicting decisions (from ``TCommit.tla``)."""
-        return not (exists(self.RM, lambda rm: s.rmState[rm] == aborted)
-                    and exists(self.RM, lambda rm: s.rmState[rm] == committed))
+        return not (aborted in s.rmState and committed in s.rmState)
 
     @inductive_invariant
     def TPInductive(self, s: TwoPhaseState) -> bool:
