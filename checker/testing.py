@@ -1,15 +1,16 @@
 """Assertions for tests that gate CI on distcheck verdicts.
 
 ``assert_holds(spec)`` explores a spec and fails with the counterexample trace;
-``assert_linearizable(history, model)`` checks a history and fails with the offending
-operations and the longest partial linearization.
+``assert_proved(spec)`` proves its inductive invariant and fails with the counterexamples to
+induction; ``assert_linearizable(history, model)`` checks a history and fails with the
+offending operations and the longest partial linearization.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["assert_holds", "assert_linearizable"]
+__all__ = ["assert_holds", "assert_proved", "assert_linearizable"]
 
 
 def assert_holds(spec: Any, **options: Any) -> Any:
@@ -25,6 +26,19 @@ def assert_holds(spec: Any, **options: Any) -> Any:
     __tracebackhide__ = True
     result = explore(spec, **options)
     if not result.ok:
+        raise AssertionError(result.render_text())
+    return result
+
+
+def assert_proved(spec: Any, invariants: Any = None, **options: Any) -> Any:
+    """:func:`checker.prove.prove` ``spec`` (by default its ``@inductive_invariant``) and fail
+    unless the verdict is ``proved``; an ``unknown`` fails too.  The assertion message is the
+    full report, counterexamples to induction included.  Returns the ``ProveResult``."""
+    from checker.prove import prove
+
+    __tracebackhide__ = True
+    result = prove(spec, invariants, **options)
+    if not result.proved:
         raise AssertionError(result.render_text())
     return result
 

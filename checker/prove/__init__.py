@@ -30,7 +30,7 @@ from checker.prove._engine import Clock, bmc as _bmc, induction, k_induction as 
 from checker.prove._model import SymbolicModel
 from checker.prove.result import Counterexample, Obligation, ProveResult
 
-__all__ = ["prove", "bmc", "k_induction", "assert_proved", "ProveResult", "Obligation", "Counterexample",
+__all__ = ["prove", "bmc", "k_induction", "ProveResult", "Obligation", "Counterexample",
            "Unsupported"]
 
 
@@ -116,13 +116,3 @@ def k_induction(spec: Spec, k: int, invariants: Sequence[str] | None = None, *,
     props = _properties(spec, invariants)
     return _run(spec, "k-induction", props, [], k, timeout,
                 lambda model, clock: _k_induction(model, props, k, clock))
-
-
-def assert_proved(spec: Spec, invariants: Sequence[str] | None = None, **options: object) -> ProveResult:
-    """For tests that gate CI: :func:`prove` ``spec`` and fail unless the verdict is ``proved``;
-    the assertion message is the full report, counterexamples to induction included."""
-    __tracebackhide__ = True
-    result = prove(spec, invariants, **options)  # type: ignore[arg-type]
-    if not result.proved:
-        raise AssertionError(result.render_text())
-    return result

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from checker.explore import explore
-from checker.prove import assert_proved, bmc, k_induction, prove
+from checker.prove import bmc, k_induction, prove
+from checker.testing import assert_proved
 from spec.paxos import Paxos
 from spec.twophase import TwoPhase
 
