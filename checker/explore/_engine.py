@@ -13,6 +13,7 @@ shortest path from an initial state, so an initial state alone is depth 1.
 
 from __future__ import annotations
 
+import gc
 import random
 import sys
 import time
@@ -229,7 +230,12 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
 
 
 def _run(search: _Search, body: Callable[[_Search], ExploreResult]) -> ExploreResult:
-    """Run a search; an interruption or exhausted memory is a limit like any other: ``unknown``."""
+    """Run a search; an interruption or exhausted memory is a limit like any other: ``unknown``.
+
+    The cyclic garbage collector is paused meanwhile: a search allocates millions of immutable
+    states, which cannot form cycles, and each collection would walk the whole frontier."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return body(search)
     except _Stop as stop:
@@ -239,6 +245,8 @@ def _run(search: _Search, body: Callable[[_Search], ExploreResult]) -> ExploreRe
     except MemoryError:
         return search.result("unknown", limit="out of memory before the state space was exhausted")
     finally:
+        if collecting:
+            gc.enable()
         search.progress.close()
 
 
