@@ -15,6 +15,7 @@ The vocabulary mirrors TLA+'s set constructors: ``Ints(lo, hi)`` is ``lo..hi``,
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Callable
@@ -165,9 +166,18 @@ class OneOf(Type):
         self.__attrs_init__(tuple(options))
 
     def __contains__(self, value: Any) -> bool:
+        if _symbolic.hooks is None:
+            try:  # the explorer's path: one hash lookup
+                return (type(value), value) in self._keys
+            except TypeError:  # an unhashable value, or an unhashable option
+                pass
         # Compare types too (first: a symbolic value must not be compared): IntEnum members equal
         # plain ints and True equals 1.
         return any(type(value) is type(o) and value == o for o in self.options) or _symbolic_member(self, value)
+
+    @functools.cached_property
+    def _keys(self) -> frozenset[tuple[type, Any]]:
+        return frozenset((type(o), o) for o in self.options)
 
     def values(self) -> Iterator[Any]:
         return iter(self.options)
@@ -237,7 +247,20 @@ class SetOf(Type):
     elem: Type = attrs.field(converter=as_type)
 
     def __contains__(self, value: Any) -> bool:
+        if type(value) is frozenset and _symbolic.hooks is None:
+            # States share their sets (an action that leaves msgs alone keeps the same object),
+            # so the explorer's type invariant asks about the same sets again and again.
+            known = self._checked.get(value)
+            if known is None:
+                if len(self._checked) > 50_000:
+                    self._checked.clear()
+                known = self._checked[value] = all(map(self.elem.__contains__, value))
+            return known
         return (type(value) is frozenset and all(v in self.elem for v in value)) or _symbolic_member(self, value)
+
+    @functools.cached_property
+    def _checked(self) -> dict[frozenset[Any], bool]:
+        return {}
 
     def values(self) -> Iterator[Any]:
         universe = list(self.elem.values())
