@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
 
-from spec import SpecError
 from spec.catalog import BUNDLED
 
-from checker import exitcodes
-
-
-def fail(message: str) -> None:
-    """A one-line error on stderr and exit code 2 (usage or input error)."""
-    click.echo(f"distcheck: error: {message}", err=True)
-    sys.exit(exitcodes.USAGE)
+from checker.cli import run_spec_command
 
 
 @click.command("explore")
@@ -55,22 +47,11 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
     3 unknown (a limit was reached first; simulation never proves ok).
     """
     from checker.explore import explore
-    from checker.explore._target import load_target, parse_params
 
-    try:
-        spec = load_target(target, parse_params(list(params)))
-        result = explore(spec, mode=mode, invariants=list(invariants) or None, max_states=max_states,
-                         max_depth=max_depth, time_limit=time_limit, symmetry=symmetry,
-                         check_deadlock=deadlock, walks=walks, walk_depth=walk_depth, seed=seed,
-                         progress=not quiet and not as_json)
-    except SpecError as e:
-        fail(str(e))
-        return
-    except KeyboardInterrupt:
-        click.echo("distcheck: interrupted", err=True)
-        sys.exit(exitcodes.UNKNOWN)
-    click.echo(result.render_json() if as_json else result.render_text())
-    sys.exit(result.exit_code)
+    run_spec_command(target, params, lambda spec: explore(
+        spec, mode=mode, invariants=list(invariants) or None, max_states=max_states,
+        max_depth=max_depth, time_limit=time_limit, symmetry=symmetry, check_deadlock=deadlock,
+        walks=walks, walk_depth=walk_depth, seed=seed, progress=not quiet and not as_json), as_json)
 
 
 def catalog() -> list[dict[str, Any]]:

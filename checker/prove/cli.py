@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
 import click
 
-from spec import SpecError
-
-from checker import exitcodes
-from checker.explore.cli import fail
-
-
-def _fail(message: str) -> None:
-    fail(" ".join(message.split()))  # one line, whatever the message
+from checker.cli import fail, run_spec_command
 
 
 @click.command("prove")
@@ -41,26 +34,16 @@ def prove_command(target: str, params: tuple[str, ...], invariants: tuple[str, .
     Exit codes: 0 proved, 1 not inductive or a violation, 2 usage error or a construct the
     prover does not support, 3 unknown (time-out, Z3 unknown or a prover bound).
     """
-    from checker.explore._target import load_target, parse_params
-
     if bmc_depth is not None and k is not None:
-        _fail("--bmc and --k are two different checks: give one")
+        fail("--bmc and --k are two different checks: give one")
     from checker.prove import bmc, k_induction, prove
 
-    try:
-        spec = load_target(target, parse_params(list(params)))
+    def job(spec: Any) -> Any:
         invs = list(invariants) or None
         if bmc_depth is not None:
-            result = bmc(spec, bmc_depth, invs, timeout=timeout)
-        elif k is not None:
-            result = k_induction(spec, k, invs, timeout=timeout)
-        else:
-            result = prove(spec, invs, timeout=timeout)
-    except SpecError as e:
-        _fail(str(e))
-        return
-    except KeyboardInterrupt:
-        click.echo("distcheck: interrupted", err=True)
-        sys.exit(exitcodes.UNKNOWN)
-    click.echo(result.render_json() if as_json else result.render_text())
-    sys.exit(result.exit_code)
+            return bmc(spec, bmc_depth, invs, timeout=timeout)
+        if k is not None:
+            return k_induction(spec, k, invs, timeout=timeout)
+        return prove(spec, invs, timeout=timeout)
+
+    run_spec_command(target, params, job, as_json)
