@@ -207,7 +207,7 @@ class TupleOf(Type):
 
     def __contains__(self, value: Any) -> bool:
         return (type(value) is tuple and len(value) == self.length
-                and all(v in self.elem for v in value)) or _symbolic_member(self, value)
+                and all(map(self.elem.__contains__, value))) or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         return itertools.product(list(self.elem.values()), repeat=self.length)
@@ -249,17 +249,21 @@ class SetOf(Type):
     def __contains__(self, value: Any) -> bool:
         if type(value) is frozenset and _symbolic.hooks is None:
             # States share their sets (an action that leaves msgs alone keeps the same object),
-            # so the explorer's type invariant asks about the same sets again and again.
+            # so the explorer's type invariant asks about the same sets again and again.  The
+            # answer is reused for the same object only: equal sets may differ in their
+            # elements' types ({1} == {True} == {an IntEnum 1}), and membership tests types.
             known = self._checked.get(value)
-            if known is None:
-                if len(self._checked) > 50_000:
-                    self._checked.clear()
-                known = self._checked[value] = all(map(self.elem.__contains__, value))
-            return known
+            if known is not None and known[0] is value:
+                return known[1]
+            if len(self._checked) > 50_000:
+                self._checked.clear()
+            answer = all(map(self.elem.__contains__, value))
+            self._checked[value] = (value, answer)
+            return answer
         return (type(value) is frozenset and all(v in self.elem for v in value)) or _symbolic_member(self, value)
 
     @functools.cached_property
-    def _checked(self) -> dict[frozenset[Any], bool]:
+    def _checked(self) -> dict[frozenset[Any], tuple[frozenset[Any], bool]]:
         return {}
 
     def values(self) -> Iterator[Any]:
@@ -328,8 +332,13 @@ class RecordOf(Type):
         self.fields: dict[str, Type] = {n: as_type(fields[n]) for n in names}
 
     def __contains__(self, value: Any) -> bool:
-        return (type(value) is self.cls and all(getattr(value, n) in t for n, t in self.fields.items())) \
-            or _symbolic_member(self, value)
+        if type(value) is self.cls:
+            for name, t in self.fields.items():
+                if getattr(value, name) not in t:
+                    break
+            else:
+                return True
+        return _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
         names = list(self.fields)
@@ -361,13 +370,19 @@ class Union(Type):
 
     def __init__(self, *members: Any) -> None:
         self.members: tuple[Type, ...] = tuple(as_type(m) for m in members)
+        # A record can only be in the RecordOf of its own class: ask that one first.
+        self._by_class = {m.cls: m for m in self.members if isinstance(m, RecordOf)}
+        self._others = tuple(m for m in self.members if not isinstance(m, RecordOf))
 
     def __contains__(self, value: Any) -> bool:
         if _symbolic.hooks is not None:
             # A symbolic value may be in several members: asked one by one, each answer would
             # split the prover's paths; the prover answers for the whole union at once.
             return _symbolic.hooks.type_contains(self, value)
-        return any(value in m for m in self.members)
+        own = self._by_class.get(type(value))
+        if own is not None and value in own:
+            return True
+        return any(value in m for m in self._others)
 
     def values(self) -> Iterator[Any]:
         seen: set[Any] = set()

@@ -156,3 +156,13 @@ def test_interruption_and_memory_exhaustion_are_unknown(cls) -> None:
     assert r.verdict == "unknown" and r.exit_code == 3
     assert "interrupted" in r.limit or "out of memory" in r.limit
     assert r.distinct_states == 4
+
+
+def test_type_membership_is_not_fooled_by_equal_sets_of_other_types() -> None:
+    """{1} == {True}: a set memo keyed by value alone would let the second pass as the first."""
+    from spec import Ids, SetOf
+
+    rm = SetOf(Ids("RM", 3))
+    assert frozenset({1}) in rm
+    assert frozenset({True}) not in rm
+    assert frozenset({1}) in rm
