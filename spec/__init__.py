@@ -18,7 +18,8 @@ from spec._lang import (
 from spec._types import (
     Bool, Ids, Ints, OneOf, Optional, RecordOf, SeqOf, SetOf, TupleOf, Type, Union, as_type,
 )
-from spec._values import evolve, is_record, record, stable_hash
+from spec._fingerprint import fingerprint
+from spec._values import evolve, is_record, record
 
 __all__ = [
     # declaring a spec
@@ -30,5 +31,5 @@ __all__ = [
     "Type", "Bool", "Ints", "Ids", "OneOf", "Optional", "TupleOf", "SetOf", "SeqOf", "RecordOf",
     "Union", "as_type",
     # for the checkers
-    "Action", "Param", "source_of", "stable_hash", "is_record",
+    "Action", "Param", "source_of", "fingerprint", "is_record",
 ]

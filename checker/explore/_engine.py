@@ -23,14 +23,13 @@ from typing import Any
 import attrs
 
 from spec import SpecError
-from spec._values import annotation_errors
+from spec._fingerprint import collision_probability
 
 from checker.explore._model import Model, SpecRuntimeError, spec_location
 from checker.explore.result import ExploreResult
 from checker.report import Step
 
 _CHECK_EVERY = 1024  # expansions between looks at the clock (time limit, progress)
-_VALIDATE_FIRST = 1000  # new states checked against their record annotations
 
 
 @attrs.define
@@ -87,12 +86,13 @@ class _Search:
         self.seen: dict[int, int | None] = {}
         self.generated = 0
         self.depth = 0
-        self.validated = 0
 
     # --- results ---------------------------------------------------------------------------------
 
     def result(self, verdict: str, **kw: Any) -> ExploreResult:
         spec = self.model.spec
+        if verdict == "ok":
+            kw["collision_probability"] = collision_probability(len(self.seen), self.generated)
         return ExploreResult(
             verdict=verdict, spec=spec.describe(), mode=self.mode, distinct_states=len(self.seen),
             generated_states=self.generated, depth=self.depth,
@@ -117,16 +117,6 @@ class _Search:
     def violated(self, t: Any) -> list[str]:
         return [name for name, inv in self.model.invariants.items() if not inv(t)]
 
-    def validate(self, t: Any) -> SpecRuntimeError | None:
-        """Check the first states against their annotations: a lying annotation would make
-        fingerprints differ between processes."""
-        self.validated += 1
-        errors = annotation_errors(t)
-        if not errors:
-            return None
-        return SpecRuntimeError(f"{errors[0]} (fix the annotation of the record field)",
-                                _class_location(type(t)), t)
-
     def trace_to(self, fp: int) -> tuple[Step, ...]:
         return rebuild_trace(self.model, self.seen, fp)
 
@@ -135,21 +125,14 @@ class _Search:
         trace: tuple[Step, ...] = ()
         if parent_fp is not None:
             trace = self.trace_to(parent_fp)
+        if err.step is not None:
+            trace += (err.step,)
         return self.result("error", error=err.message, location=err.location, trace=trace,
                            failing_action=err.action, failing_params=err.params)
 
 
 def _state_limit(n: int | None) -> str:
     return f"state limit of {n:,} distinct states reached before the state space was exhausted"
-
-
-def _class_location(cls: type) -> str:
-    import inspect
-
-    try:
-        return f"{inspect.getsourcefile(cls)}:{inspect.getsourcelines(cls)[1]}"
-    except (TypeError, OSError):
-        return "<unknown>"
 
 
 def rebuild_trace(model: Model, seen: dict[int, int | None], fp: int) -> tuple[Step, ...]:
@@ -219,11 +202,18 @@ def _initial(search: _Search) -> list[tuple[Any, int]]:
 def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None) -> _Stop:
     model = search.model
     err = model.diagnose(s, None)
-    if err.action is None:  # the successors are fine: fingerprint, constraint or invariant raised
-        for t in model.successor_states(s):
+    if err.action is None:  # the actions ran: fingerprinting, a constraint or an invariant raised
+        for act, p, t in model.successors(s):
             found = _diagnose_state(model, t)
-            if found is not None:
-                return _Stop(search.failure(found, sfp))
+            if found is None:
+                continue
+            params = dict(zip(act.param_names, p))
+            if found.message.endswith("(evaluating the fingerprint)"):
+                # the action built a value no state can hold: the action is at fault
+                found = SpecRuntimeError(found.message, act.source, s, act.name, params)
+            else:  # the state is fine, the predicate failed on it: show the step to it
+                found.step = Step(act.name, params, t)
+            return _Stop(search.failure(found, sfp))
         if exc is not None:
             err = SpecRuntimeError(f"{type(exc).__name__}: {exc}", spec_location(exc), s)
     return _Stop(search.failure(err, sfp))
@@ -302,8 +292,6 @@ def _bfs(search: _Search) -> ExploreResult:
                     if len(seen) == max_states:
                         raise search.limit_hit(_state_limit(max_states))
                     seen[fp] = sfp
-                    if search.validated < _VALIDATE_FIRST and (err := search.validate(t)):
-                        raise _Stop(search.failure(err, fp))
                     for inv in invariants:
                         if not inv(t):
                             search.depth += 1
@@ -370,8 +358,6 @@ def _dfs(search: _Search) -> ExploreResult:
                 seen[fp] = sfp
                 depth_of[fp] = d + 1
                 search.depth = max(search.depth, d + 1)
-                if search.validated < _VALIDATE_FIRST and (err := search.validate(t)):
-                    raise _Stop(search.failure(err, fp))
                 bad = search.violated(t)
                 if bad:
                     raise search.stop("violation", violated=tuple(bad), trace=search.trace_to(fp))
@@ -437,8 +423,6 @@ def _check_walk_state(search: _Search, path: list[Any]) -> None:
         if len(search.seen) == search.limits.max_states:
             raise search.limit_hit(_state_limit(search.limits.max_states))
         search.seen[fp] = None
-        if search.validated < _VALIDATE_FIRST and (err := search.validate(t)):
-            raise _walk_failure(search, path, err)
     search.depth = max(search.depth, len(path))
     if bad:
         raise search.stop("violation", violated=tuple(bad), trace=_walk_trace(search.model, path))

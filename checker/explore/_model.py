@@ -13,7 +13,7 @@ import attrs
 
 import spec as spec_lang
 from spec import Action, Spec, SpecError, source_of
-from spec._values import annotation_errors, is_record, stable_hash
+from spec._fingerprint import fingerprint as value_fingerprint
 
 from checker.explore._symmetry import Canonicalizer
 
@@ -33,6 +33,8 @@ class SpecRuntimeError(Exception):
         self.state = state
         self.action = action
         self.params = params or {}
+        #: the step to the state on which a predicate failed, when that state is a successor
+        self.step: Any = None
 
 
 def spec_location(exc: BaseException) -> str:
@@ -159,13 +161,10 @@ def bind(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool 
                             f"{type(s).__name__}")
         try:
             hash(s)
-            stable_hash(s)
+            value_fingerprint(s)
         except TypeError as e:
-            raise SpecError(f"{where}: initial state is not hashable: {e}") from None
-        errors = annotation_errors(s)
-        if errors:
-            raise SpecError(f"{where}: {errors[0]}")
-    fingerprint: Callable[[Any], int] = hash if is_record(state_cls) else stable_hash
+            raise SpecError(f"{where}: initial state {s!r} cannot be a state: {e}") from None
+    fingerprint: Callable[[Any], int] = value_fingerprint
     use_symmetry = bool(symmetry) and bool(spec.symmetry)
     if symmetry and not spec.symmetry:
         raise SpecError(f"{type(spec).__name__} declares no symmetry")

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from spec import Ids, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
-from spec._values import stable_hash
+from spec._fingerprint import fingerprint
 
 
 class Canonicalizer:
@@ -95,7 +95,7 @@ def _signature_parts(state_type: Type, d: Ids) -> list[Callable[[Any], Sequence[
         if d not in t.ids():
             continue
         if isinstance(t, TupleOf) and t.index is d and d not in t.elem.ids():
-            parts.append(lambda s, name=name: [stable_hash(v) for v in getattr(s, name)])
+            parts.append(lambda s, name=name: [fingerprint(v) for v in getattr(s, name)])
         elif isinstance(t, TupleOf) and t.index is d and not _indexed_by(t.elem, d):
             inner = t.elem.permuter(d)
             assert inner is not None
@@ -104,7 +104,7 @@ def _signature_parts(state_type: Type, d: Ids) -> list[Callable[[Any], Sequence[
                 value = getattr(s, name)
                 out = []
                 for i, m in enumerate(anon_maps):
-                    seen = [stable_hash(inner(v, m)) for v in value]
+                    seen = [fingerprint(inner(v, m)) for v in value]
                     own = seen.pop(i)
                     out.append((own, tuple(sorted(seen))))
                 return out
@@ -113,7 +113,7 @@ def _signature_parts(state_type: Type, d: Ids) -> list[Callable[[Any], Sequence[
         elif not _indexed_by(t, d):
             permute = t.permuter(d)
             assert permute is not None
-            parts.append(lambda s, name=name, p=permute: [stable_hash(p(getattr(s, name), m)) for m in anon_maps])
+            parts.append(lambda s, name=name, p=permute: [fingerprint(p(getattr(s, name), m)) for m in anon_maps])
     return parts
 
 

@@ -47,6 +47,9 @@ class ExploreResult:
     failing_params: dict[str, Any] = attrs.Factory(dict)
     symmetry: bool = False
     params: dict[str, Any] = attrs.Factory(dict)
+    #: for ``ok``: TLC's estimate of the probability that two distinct states shared a
+    #: fingerprint (and one of them went unexplored)
+    collision_probability: float | None = None
 
     @property
     def exit_code(self) -> int:
@@ -61,6 +64,9 @@ class ExploreResult:
                  f"depth {self.depth}, {self.seconds:.2f} s")
         if self.symmetry:
             stats += ", symmetry reduction on (distinct states are orbits)"
+        if self.collision_probability is not None:
+            stats += (f"\nfingerprint collision probability {self.collision_probability:.1e} "
+                      "(TLC's estimate: distinct x (generated - distinct) / 2^64)")
         head = {
             "ok": "ok: every reachable state satisfies every invariant",
             "violation": f"violation: invariant {', '.join(self.violated)} is violated",
@@ -78,8 +84,11 @@ class ExploreResult:
                     "error": "Trace to the state where spec code failed"}.get(self.verdict, "Trace")
             parts.append(f"\n{what} ({len(self.trace)} states):\n{render_trace(self.trace)}")
         if self.verdict == "error":
-            step = describe_step(self.failing_action, self.failing_params) if self.failing_action else "init"
-            parts.append(f"\nthen {step} failed at {self.location}:\n  {self.error}")
+            if self.failing_action:
+                what = describe_step(self.failing_action, self.failing_params) + " failed"
+            else:
+                what = "spec code failed on the last state" if self.trace else "spec code failed"
+            parts.append(f"\nthen {what} at {self.location}:\n  {self.error}")
         return "\n".join(parts)
 
     def to_json(self) -> dict[str, Any]:
@@ -95,6 +104,7 @@ class ExploreResult:
             "depth": self.depth,
             "seconds": round(self.seconds, 6),
             "limit": self.limit,
+            "collision_probability": self.collision_probability,
             "error": None if self.error is None else {
                 "message": self.error,
                 "location": self.location,

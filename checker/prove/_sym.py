@@ -56,12 +56,6 @@ class Symbolic:
         # Python needs the concrete value (a set element, a dict key): decide it, exhaustively.
         return hash(concretize(self))
 
-    def __dc_stable_hash__(self) -> int:
-        # spec._values.stable_hash (a record field without a fast annotation): same decision.
-        from spec._values import stable_hash
-
-        return stable_hash(concretize(self))
-
     def __eq__(self, other: object) -> Any:  # type: ignore[override]
         return wrap(eq(self, other))
 

@@ -71,19 +71,19 @@ class Unhashable(Spec):
 
 
 @record
-class Lying:
-    x: int
+class Holder:
+    x: object
 
 
-class LyingAnnotation(Spec):
-    """The field says int; the second state holds None."""
+class HoldsAList(Spec):
+    """The second state holds a list: a mutable value has no identity a state can rely on."""
 
     def init(self):
-        yield Lying(0)
+        yield Holder(0)
 
     @action
-    def Clear(self, s: Lying) -> Lying | None:
-        return Lying(None) if s.x == 0 else None  # type: ignore[arg-type]
+    def Listify(self, s: Holder) -> Holder | None:
+        return Holder((1, [2])) if s.x == 0 else None
 
 
 class Bounded(Spec):

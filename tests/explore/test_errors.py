@@ -48,7 +48,9 @@ def test_exception_in_invariant_names_the_invariant() -> None:
     r = explore(badspecs.RaisingInvariant())
     assert r.verdict == "error" and "invariant Broken" in r.error
     assert r.location == f"{BADSPECS}:{_line_of('INVARIANT-RAISES')}"
-    assert r.trace[-1].state.x == 1  # the trace leads to the state whose successor failed
+    # the trace leads to the state the invariant failed on, through the step that reached it
+    assert r.trace[-1].state.x == 2 and r.trace[-1].action == "Inc"
+    assert "then spec code failed on the last state" in r.render_text()
 
 
 def test_action_returning_a_non_state() -> None:
@@ -58,7 +60,7 @@ def test_action_returning_a_non_state() -> None:
 
 @pytest.mark.parametrize("cls, message", [
     (badspecs.NotAttrs, "not an attrs instance"),
-    (badspecs.Unhashable, "not hashable"),
+    (badspecs.Unhashable, "cannot be a state"),
     (badspecs.WrongDomain, "'Nowhere' of Inc(i) is not an attribute"),
 ])
 def test_malformed_specs_raise_spec_error(cls, message) -> None:
@@ -66,9 +68,10 @@ def test_malformed_specs_raise_spec_error(cls, message) -> None:
         explore(cls())
 
 
-def test_lying_annotation_is_caught() -> None:
-    r = explore(badspecs.LyingAnnotation())
-    assert r.verdict == "error" and "Lying.x is annotated int but holds None" in r.error
+def test_a_state_holding_a_mutable_value_is_an_error() -> None:
+    r = explore(badspecs.HoldsAList())
+    assert r.verdict == "error" and "cannot hold a value of type list" in r.error, r.render_text()
+    assert r.failing_action == "Listify", r.render_text()
 
 
 def test_constraint_has_tlc_semantics() -> None:
@@ -142,7 +145,7 @@ def test_cli_exit_codes_end_to_end() -> None:
 @pytest.mark.parametrize("mode", ["bfs", "dfs", "simulate"])
 def test_every_mode_reports_spec_errors(mode) -> None:
     for spec, what in [(badspecs.Raising(), "ZeroDivisionError"),
-                       (badspecs.LyingAnnotation(), "annotated int but holds None"),
+                       (badspecs.HoldsAList(), "cannot hold a value of type list"),
                        (badspecs.ReturnsTuple(), "not a Counter")]:
         r = explore(spec, mode=mode, walks=5, walk_depth=10)
         assert r.verdict == "error" and what in r.error, (mode, r.render_text())
