@@ -33,19 +33,23 @@ def explore(
     invariants: Sequence[str] | None = None,
     max_states: int | None = None,
     max_depth: int | None = None,
-    time_limit: float | None = None,
+    timeout: float | None = None,
+    memory_limit: int | None = None,
     symmetry: bool = False,
     check_deadlock: bool | None = None,
     walks: int = 1000,
     walk_depth: int = 100,
     seed: int = 0,
     progress: bool = False,
+    time_limit: float | None = None,
 ) -> ExploreResult:
     """Explore ``spec``'s reachable states and check its invariants.
 
     ``mode``: ``bfs`` (default; the counterexample is a shortest one), ``dfs``, or ``simulate``
     (``walks`` random walks of up to ``walk_depth`` states from ``seed``; never verdict ``ok``).
-    ``invariants`` selects invariants by name (default: all the spec declares).  ``symmetry``
+    ``invariants`` selects invariants by name (default: all the spec declares).  ``timeout``
+    (seconds; ``time_limit`` is an alias) and ``memory_limit`` (bytes of resident memory) end
+    the run with verdict ``unknown``.  ``symmetry``
     explores one state per orbit of the spec's declared symmetry; it is off by default because it
     is only sound for invariants that are themselves symmetric.  ``check_deadlock`` defaults to
     the spec's ``check_deadlock`` (TLC's ``CHECK_DEADLOCK``).
@@ -56,15 +60,20 @@ def explore(
                         ("walk_depth", walk_depth)):
         if value is not None and value < 1:
             raise SpecError(f"{name} must be at least 1, not {value}")
-    if time_limit is not None and time_limit <= 0:
-        raise SpecError(f"time_limit must be positive, not {time_limit}")
+    if timeout is None:
+        timeout = time_limit
+    if timeout is not None and not (0 < timeout < float("inf")):
+        raise SpecError(f"timeout must be a finite, positive number of seconds, not {timeout}")
+    if memory_limit is not None and memory_limit <= 0:
+        raise SpecError(f"memory_limit must be a positive number of bytes, not {memory_limit}")
     try:
         model = bind(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
     except SpecRuntimeError as err:
         return ExploreResult(verdict="error", spec=spec.describe(), mode=mode, distinct_states=0,
                              generated_states=0, depth=0, seconds=0.0, error=err.message,
                              location=err.location, params=spec.param_values())
-    limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=time_limit)
+    limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
+                    memory_limit=memory_limit)
     if mode == "bfs":
         return bfs(model, limits, progress)
     if mode == "dfs":

@@ -25,6 +25,7 @@ import attrs
 from spec import SpecError
 from spec._fingerprint import collision_probability
 
+from checker._resources import describe, rss_bytes
 from checker.explore._model import Model, SpecRuntimeError, spec_location
 from checker.explore.result import ExploreResult
 from checker.report import Step
@@ -37,6 +38,7 @@ class Limits:
     max_states: int | None = None
     max_depth: int | None = None
     time_limit: float | None = None
+    memory_limit: int | None = None  # bytes of resident memory
 
 
 class _Stop(Exception):
@@ -110,6 +112,9 @@ class _Search:
         if self.deadline is not None and now > self.deadline:
             raise self.limit_hit(f"time limit of {self.limits.time_limit:g} s reached before the "
                                  "state space was exhausted")
+        if self.limits.memory_limit is not None and rss_bytes() > self.limits.memory_limit:
+            raise self.limit_hit(f"memory limit of {describe(self.limits.memory_limit)} reached before "
+                                 "the state space was exhausted")
         self.progress.update(self.start, len(self.seen), self.generated, queue, self.depth)
 
     # --- per-state checks ---------------------------------------------------------------------------

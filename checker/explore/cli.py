@@ -9,21 +9,20 @@ import click
 
 from spec.catalog import BUNDLED
 
-from checker.cli import run_spec_command
+from checker.cli import invariant_option, json_option, memory_option, run_spec_command, timeout_option
 
 
 @click.command("explore")
 @click.argument("target")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A spec constructor parameter, e.g. -p n_rm=5 or -p bug=early-commit.")
-@click.option("--invariant", "invariants", multiple=True, metavar="NAME",
-              help="Check only this invariant (repeatable). Default: every invariant the spec declares.")
+@invariant_option("Check only this invariant (repeatable). Default: every invariant the spec declares.")
 @click.option("--mode", type=click.Choice(["bfs", "dfs", "simulate"]), default="bfs", show_default=True,
               help="bfs finds a shortest counterexample; simulate runs random walks (never 'ok').")
 @click.option("--max-states", type=click.IntRange(min=1), help="Stop (verdict unknown) past this many distinct states.")
 @click.option("--max-depth", type=click.IntRange(min=1), help="Do not expand states at this depth (verdict unknown if more lies beyond).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Stop (verdict unknown) after this many seconds.")
+@timeout_option("Stop (verdict unknown) after this many seconds.")
+@memory_option("Stop (verdict unknown) when the process's resident memory exceeds this.")
 @click.option("--symmetry/--no-symmetry", default=False, show_default=True,
               help="Explore one state per orbit of the spec's declared symmetry. Only sound for symmetric invariants.")
 @click.option("--deadlock/--no-deadlock", default=None,
@@ -32,11 +31,11 @@ from checker.cli import run_spec_command
 @click.option("--walks", type=click.IntRange(min=1), default=1000, show_default=True, help="Random walks for --mode simulate.")
 @click.option("--walk-depth", type=click.IntRange(min=1), default=100, show_default=True,
               help="Maximum states per random walk.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@json_option()
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str, ...], mode: str,
-                    max_states: int | None, max_depth: int | None, time_limit: float | None,
-                    symmetry: bool, deadlock: bool | None, seed: int, walks: int, walk_depth: int,
+                    max_states: int | None, max_depth: int | None, timeout: float | None,
+                    memory_limit: int | None, symmetry: bool, deadlock: bool | None, seed: int, walks: int, walk_depth: int,
                     as_json: bool, quiet: bool) -> None:
     """Explore every reachable state of TARGET and check its invariants.
 
@@ -46,11 +45,13 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
     Exit codes: 0 ok, 1 violation or deadlock, 2 usage error or an exception in spec code,
     3 unknown (a limit was reached first; simulation never proves ok).
     """
+    from checker._resources import default_memory_limit
     from checker.explore import explore
 
+    memory = memory_limit or default_memory_limit()
     run_spec_command(target, params, lambda spec: explore(
         spec, mode=mode, invariants=list(invariants) or None, max_states=max_states,
-        max_depth=max_depth, time_limit=time_limit, symmetry=symmetry, check_deadlock=deadlock,
+        max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry, check_deadlock=deadlock,
         walks=walks, walk_depth=walk_depth, seed=seed, progress=not quiet and not as_json), as_json)
 
 

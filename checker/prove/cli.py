@@ -6,22 +6,20 @@ from typing import Any
 
 import click
 
-from checker.cli import fail, run_spec_command
+from checker.cli import fail, invariant_option, json_option, run_spec_command, timeout_option
 
 
 @click.command("prove")
 @click.argument("target")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A spec constructor parameter, e.g. -p n_rm=5 or -p bug=early-commit.")
-@click.option("--inv", "invariants", multiple=True, metavar="NAME",
-              help="An invariant of the conjunction to prove (repeatable). Default: the spec's "
-                   "@inductive_invariant (for --bmc and --k: its @invariant safety properties).")
+@invariant_option("An invariant of the conjunction to prove (repeatable). Default: the spec's "
+                  "@inductive_invariant (for --bmc and --k: its @invariant safety properties).")
 @click.option("--bmc", "bmc_depth", type=click.IntRange(min=0), metavar="K",
               help="Bounded model checking: look for a violation within K steps of an initial state.")
 @click.option("--k", "k", type=click.IntRange(min=1), metavar="K", help="Prove by k-induction.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Give up (verdict unknown) after this many seconds.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@timeout_option("Give up (verdict unknown) after this many seconds.")
+@json_option()
 def prove_command(target: str, params: tuple[str, ...], invariants: tuple[str, ...],
                   bmc_depth: int | None, k: int | None, timeout: float | None, as_json: bool) -> None:
     """Prove TARGET's invariants with Z3, running its transition functions symbolically.
@@ -35,7 +33,7 @@ def prove_command(target: str, params: tuple[str, ...], invariants: tuple[str, .
     prover does not support, 3 unknown (time-out, Z3 unknown or a prover bound).
     """
     if bmc_depth is not None and k is not None:
-        fail("--bmc and --k are two different checks: give one")
+        fail("--bmc and --k are two different checks: give one", as_json=as_json)
     from checker.prove import bmc, k_induction, prove
 
     def job(spec: Any) -> Any:
