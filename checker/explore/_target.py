@@ -4,18 +4,15 @@ parameters into a spec instance, with one-line errors for every way that can go 
 from __future__ import annotations
 
 import ast
-import importlib
-import importlib.util
 import inspect
-import os
-import sys
-import traceback
 import typing
 from collections.abc import Mapping
 from typing import Any
 
 from spec import Spec, SpecError
 from spec.catalog import BUNDLED
+
+from checker._imports import import_module_or_file
 
 
 def resolve_class(target: str) -> type[Spec]:
@@ -25,46 +22,13 @@ def resolve_class(target: str) -> type[Spec]:
         raise SpecError(f"unknown target {target!r}: give a bundled protocol "
                         f"({', '.join(sorted(BUNDLED))}) or module:Class")
     module_name, _, attr = path.rpartition(":")
-    module = _import(module_name, target)
+    module = import_module_or_file(module_name, f"target {target!r}", SpecError)
     cls = getattr(module, attr, None)
     if cls is None:
         raise SpecError(f"module {module_name!r} has no attribute {attr!r}")
     if not (inspect.isclass(cls) and issubclass(cls, Spec)):
         raise SpecError(f"{path} is not a distcheck Spec class")
     return cls
-
-
-def _import(module_name: str, target: str) -> Any:
-    """Import a module by dotted name (the current directory comes first, as for ``python -m``)
-    or from a ``.py`` file path."""
-    try:
-        if module_name.endswith(".py"):
-            path = os.path.abspath(module_name)
-            if not os.path.isfile(path):
-                raise SpecError(f"no such file: {module_name}")
-            name = os.path.splitext(os.path.basename(path))[0]
-            loader_spec = importlib.util.spec_from_file_location(name, path)
-            assert loader_spec is not None and loader_spec.loader is not None
-            module = importlib.util.module_from_spec(loader_spec)
-            sys.modules[name] = module
-            loader_spec.loader.exec_module(module)
-            return module
-        if os.getcwd() not in sys.path:
-            sys.path.insert(0, os.getcwd())
-        return importlib.import_module(module_name)
-    except SpecError:
-        raise
-    except ModuleNotFoundError as e:
-        raise SpecError(f"cannot import module {module_name!r} of target {target!r}: {e}") from None
-    except SyntaxError as e:
-        raise SpecError(f"{e.filename}:{e.lineno}: syntax error: {e.msg}") from None
-    except Exception as e:  # noqa: BLE001 -- the module raised while being imported
-        raise SpecError(f"{_location(e)}: importing {module_name} raised {type(e).__name__}: {e}") from None
-
-
-def _location(exc: BaseException) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
-    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "<unknown>"
 
 
 def parse_params(items: list[str]) -> dict[str, str]:

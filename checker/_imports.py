@@ -1,0 +1,58 @@
+"""Importing the user's code named on a command line (``module:Class`` or ``file.py:Class``), with
+one-line errors for every way that can go wrong. Shared by every command that takes such a
+name (``explore`` and ``prove`` targets, ``lin --model``), so that they accept the same forms and
+fail the same way."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+from typing import Any
+
+
+class ImportFailure(ValueError):
+    """The user's module could not be imported (the default error of
+    :func:`import_module_or_file`)."""
+
+
+def import_module_or_file(module_name: str, what: str, error: type[Exception] = ImportFailure) -> Any:
+    """Import a module by dotted name (the current directory comes first, as for ``python -m``)
+    or from a ``.py`` file path.
+
+    ``what`` names what the module was asked for, for messages (``"target 'x:Y'"``). Every
+    failure is raised as ``error`` with a one-line message: no such file, a module that cannot
+    be found, a syntax error (with its ``file:line``), or an exception raised while importing
+    (with the ``file:line`` it was raised at). An ``error`` raised by the module itself passes
+    through unchanged (a spec module may raise a ``SpecError`` that names its own line).
+    """
+    try:
+        if module_name.endswith(".py"):
+            path = os.path.abspath(module_name)
+            if not os.path.isfile(path):
+                raise error(f"no such file: {module_name}")
+            name = os.path.splitext(os.path.basename(path))[0]
+            loader_spec = importlib.util.spec_from_file_location(name, path)
+            assert loader_spec is not None and loader_spec.loader is not None
+            module = importlib.util.module_from_spec(loader_spec)
+            sys.modules[name] = module
+            loader_spec.loader.exec_module(module)
+            return module
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        return importlib.import_module(module_name)
+    except error:
+        raise
+    except ModuleNotFoundError as e:
+        raise error(f"cannot import module {module_name!r} of {what}: {e}") from None
+    except SyntaxError as e:
+        raise error(f"{e.filename}:{e.lineno}: syntax error: {e.msg}") from None
+    except Exception as e:  # noqa: BLE001 -- the module raised while being imported
+        raise error(f"{_location(e)}: importing {module_name} raised {type(e).__name__}: {e}") from None
+
+
+def _location(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "<unknown>"
