@@ -49,6 +49,7 @@ def assert_linearizable(
     *,
     init: Any = None,
     timeout: float | None = None,
+    memory_limit: int | None = None,
     format: str | None = None,
 ) -> Any:
     """Check ``history`` and fail unless it is linearizable with respect to ``model``.
@@ -58,9 +59,12 @@ def assert_linearizable(
     (``{"process": 0, "type": "invoke", "f": "write", "value": 1}``, ...). ``model`` is a model
     name (``init``, unless ``None``, then sets its initial state) or a
     :class:`~checker.linearizability.Model`.
-    A history that cannot be decided within ``timeout`` fails too: it was not shown
-    linearizable. The failure message names the operations that cannot be linearized and the
-    longest partial linearization. Returns the :class:`~checker.linearizability.LinResult`.
+    A history that cannot be decided within ``timeout`` seconds or ``memory_limit`` bytes of
+    resident memory fails too: it was not shown linearizable. A history with no client
+    operation raises :class:`~checker.linearizability.HistoryError`, as a malformed one does:
+    an empty recording proves nothing. The failure message names the operations that cannot
+    be linearized and the longest partial linearization. Returns the
+    :class:`~checker.linearizability.LinResult`.
     """
     from checker.linearizability import check, get_model
     from checker.linearizability._pytest import coerce_history
@@ -70,7 +74,7 @@ def assert_linearizable(
     h = coerce_history(history, format)
     if isinstance(model, str):
         model = get_model(model) if init is None else get_model(model, init)
-    result = check(h, model, timeout=timeout)
+    result = check(h, model, timeout=timeout, memory_limit=memory_limit)
     if result.verdict != "ok":
         raise AssertionError("\n".join(result_text(result)))
     return result

@@ -10,8 +10,10 @@ from typing import Any
 import attrs
 
 from ._history import History, HistoryError, Operation
+from ._limits import Limits, OutOfLimits
 from ._models import MODELS, Model, NondeterministicModel, OperationError
 from ._search import ModelFailure, search
+from ._values import NotData
 
 OK = "ok"
 ILLEGAL = "illegal"
@@ -92,39 +94,45 @@ def _view(model: Model) -> Any:
 
 
 def get_model(name: str, *init: Any) -> Model:
-    """A model by ``--model`` name: a built-in name (see :data:`MODELS`) or ``module:Class``
-    naming a :class:`Model` subclass; ``get_model(name, value)`` sets its initial state
-    (``--init``), ``get_model(name)`` keeps the model's default."""
+    """A model by ``--model`` name: a built-in name (see :data:`MODELS`), or ``module:Class``
+    or ``path/to/file.py:Class`` naming a :class:`Model` subclass (modules are found from the
+    current directory first, as ``explore`` finds its targets); ``get_model(name, value)`` sets
+    its initial state (``--init``), ``get_model(name)`` keeps the model's default. Every failure
+    is a ``ValueError`` with a one-line message."""
+    from checker._imports import exception_location, import_module_or_file
+
     cls: Any = MODELS.get(name)
     if cls is None and ":" in name:
-        import importlib
-
-        module, _, attr = name.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError) as e:
-            raise ValueError(f"cannot load model {name!r}: {e}") from None
+        module_name, _, attr = name.rpartition(":")
+        module = import_module_or_file(module_name, f"model {name!r}")
+        cls = getattr(module, attr, None)
+        if cls is None:
+            raise ValueError(f"cannot load model {name!r}: module {module_name!r} has no attribute {attr!r}")
         if not (isinstance(cls, type) and issubclass(cls, Model)):
-            raise ValueError(f"{name!r} is not a Model subclass")
+            raise ValueError(f"{name} is not a Model subclass (checker.linearizability.Model)")
     if cls is None:
         raise ValueError(
-            f"unknown model {name!r}; built-in models: {', '.join(MODELS)} (or module:Class)"
+            f"unknown model {name!r}; built-in models: {', '.join(MODELS)} "
+            "(or module:Class, or path/to/file.py:Class)"
         )
     try:
         return cls(*init)
-    except OperationError as e:
-        raise ValueError(str(e)) from None
-    except TypeError as e:
-        raise ValueError(f"cannot make model {name!r}: {e}") from None
+    except (OperationError, NotData) as e:
+        raise ValueError(f"model {name}: {e}") from None
+    except Exception as e:  # noqa: BLE001 -- a user model's constructor: one line, never a traceback
+        raise ValueError(
+            f"{exception_location(e)}: cannot make model {name!r}: {type(e).__name__}: {e}"
+        ) from None
 
 
-def _model_error(source: str, model: Model, op: Operation, e: BaseException) -> HistoryError:
+def _model_error(source: str, model: Model, op: Operation | None, e: BaseException) -> HistoryError:
     """An exception from a model as a one-line input error naming the operation's line."""
+    line = None if op is None else op.line
     if isinstance(e, OperationError):
-        return HistoryError(source, op.line, str(e))
+        return HistoryError(source, line, str(e))
     if isinstance(e, TypeError) and "unhashable" in str(e):
-        return HistoryError(source, op.line, f"model {model.name} returned an unhashable state: {e}")
-    return HistoryError(source, op.line, f"model {model.name} raised {type(e).__name__}: {e}")
+        return HistoryError(source, line, f"model {model.name} returned an unhashable value: {e}")
+    return HistoryError(source, line, f"model {model.name} raised {type(e).__name__}: {e}")
 
 
 def check(
@@ -132,95 +140,138 @@ def check(
     model: Model | str,
     *,
     timeout: float | None = None,
+    memory_limit: int | None = None,
 ) -> LinResult:
     """Check ``history`` for linearizability against ``model``.
 
     ``model`` is a :class:`Model` or a name from :data:`MODELS`. ``timeout`` (seconds) bounds the
-    whole check; when it expires the verdict is ``unknown`` unless a partition was already
-    found illegal. Raises :class:`HistoryError` when an operation does not fit the model.
+    whole check and ``memory_limit`` (bytes) the process's resident memory during it; when
+    either is exceeded the verdict is ``unknown`` (``reason`` says which), unless a partition
+    was already found illegal. The deadline holds however slow a model step is (see
+    :mod:`._limits`). Raises :class:`HistoryError` for a history with no client operation and
+    when an operation does not fit the model (or the model raises), ``ValueError`` for a
+    timeout or memory limit that is not a positive number.
     """
     if not isinstance(history, History):
         history = History(tuple(history))
+    if not history.operations:
+        raise HistoryError(history.source, None, "no client operations: the history is empty")
     if isinstance(model, str):
         model = get_model(model)
     start = time.perf_counter()
-    deadline = None if timeout is None else time.monotonic() + timeout
+    limits = Limits(timeout, memory_limit)
+    source = history.source
     view = _view(model)
     step = view.step
-    # a read-only operation can shrink a set of states: the shortcut is for deterministic models
-    read_only = (lambda op: False) if view is not model else model.read_only
-    init = view.init()
-    ops = [op for op in history.operations if op.type != "fail" or model.keep_failed(op)]
-    # Partition, and run every distinct operation once from the initial state so that an
-    # operation the model cannot interpret is reported up front, not half-way into the search.
+    try:
+        init = view.init()
+        hash(init)
+    except Exception as e:
+        raise _model_error(source, model, None, e) from None
+    # Partition (and ask the model's other hooks), then run every distinct operation once from
+    # the initial state, so that an operation the model cannot interpret is reported up front,
+    # not half-way into the search.
     parts: dict[Any, list[Operation]] = {}
-    tried: set[Any] = set()
-    for op in ops:
-        sig = op.signature()
-        try:
-            if sig not in tried:
-                tried.add(sig)
-                step(init, op)
-            parts.setdefault(model.partition(op), []).append(op)
-        except Exception as e:
-            raise _model_error(history.source, model, op, e) from None
-    # Partitions are searched in turns, a slice each, as Porcupine runs them concurrently: a
-    # small illegal partition then decides the history even when another one would take for
-    # ever to exhaust. Once one is illegal the others are not needed for the verdict; they
-    # are reported as unknown.
+    read_only: dict[Any, list[bool]] = {}
+    op: Operation | None = None
+    try:
+        for op in history.operations:
+            if op.type == "fail" and not model.keep_failed(op):
+                continue
+            key = model.partition(op)
+            parts.setdefault(key, []).append(op)
+            # a read-only operation can shrink a set of states: the shortcut is for
+            # deterministic models
+            read_only.setdefault(key, []).append(view is model and bool(model.read_only(op)))
+    except Exception as e:
+        raise _model_error(source, model, op, e) from None
     outcomes: dict[Any, Any] = {}
-    running = {key: search(part, step, init, read_only) for key, part in parts.items()}
-    reason = None
     # The search allocates many small sets and tuples but never a reference cycle: pausing the
     # cyclic garbage collector saves it from rescanning them (about 15% on large histories).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        while running and not any(not o.ok for o in outcomes.values()):
-            for key, gen in list(running.items()):
-                try:
-                    next(gen)
-                except StopIteration as stop:
-                    outcomes[key] = stop.value
-                    del running[key]
-            if deadline is not None and running and time.monotonic() > deadline:
-                reason = f"timed out after {timeout:g} s, {len(outcomes)} of {len(parts)} partitions decided"
-                break
+        with limits:
+            _run(parts, read_only, step, init, limits, outcomes)
     except ModelFailure as e:
-        raise _model_error(history.source, model, e.op, e.__cause__ or e) from None
+        raise _model_error(source, model, e.op, e.__cause__ or e) from None
     finally:
         if gc_was_enabled:
             gc.enable()
-    if running and reason is None:
-        reason = f"{len(running)} of {len(parts)} partitions not decided: another one is illegal"
+    undecided = len(parts) - len(outcomes)
+    reason = None
+    if limits.reason is not None and undecided:
+        reason = f"{limits.reason}, {len(outcomes)} of {len(parts)} partitions decided"
+    elif undecided:
+        reason = f"{undecided} of {len(parts)} partitions not decided: another one is illegal"
     results: list[PartitionResult] = []
     for key, part in parts.items():
         out = outcomes.get(key)
         if out is None:
             results.append(PartitionResult(key, UNKNOWN, tuple(part)))
         else:
-            results.append(_partition_result(key, part, out, step, init))
+            results.append(_partition_result(key, part, out))
     seconds = time.perf_counter() - start
     verdicts = {r.verdict for r in results}
     verdict = ILLEGAL if ILLEGAL in verdicts else UNKNOWN if UNKNOWN in verdicts else OK
     return LinResult(verdict, history, model, tuple(results), seconds, reason)
 
 
-def _partition_result(
-    key: Any, part: Sequence[Operation], out: Any, step: Any, init: Any
-) -> PartitionResult:
+def _run(
+    parts: dict[Any, list[Operation]],
+    read_only: dict[Any, list[bool]],
+    step: Any,
+    init: Any,
+    limits: Limits,
+    outcomes: dict[Any, Any],
+) -> None:
+    """The pre-pass and the searches, within ``limits``: fills ``outcomes`` with the partitions
+    decided, and returns when all are, when one is illegal, or when a limit is exceeded."""
+    try:
+        limits.armed = True
+        tried: set[Any] = set()
+        for part in parts.values():
+            for op in part:
+                sig = op.signature()
+                if sig not in tried:
+                    tried.add(sig)
+                    try:
+                        step(init, op)
+                    except Exception as e:
+                        raise ModelFailure(op) from e
+                    if limits.exceeded():
+                        return
+        # Partitions are searched in turns, as Porcupine runs them concurrently: a small
+        # illegal partition then decides the history even when another one would take for ever
+        # to exhaust. Once one is illegal the others are not needed for the verdict; they are
+        # reported as unknown.
+        running = {}
+        for key, part in parts.items():
+            gen = search(part, step, init, read_only[key])
+            next(gen)  # set up
+            running[key] = gen
+            if limits.exceeded():
+                return
+        illegal = False
+        while running and not illegal:  # the round in which one is found illegal is finished
+            for key, gen in list(running.items()):
+                try:
+                    gen.send(limits.pause_at())
+                except StopIteration as stop:
+                    outcomes[key] = out = stop.value
+                    del running[key]
+                    illegal = illegal or not out.ok
+                if limits.exceeded():
+                    return
+    except OutOfLimits:
+        return
+    finally:
+        limits.armed = False
+
+
+def _partition_result(key: Any, part: Sequence[Operation], out: Any) -> PartitionResult:
     order = tuple(part[i] for i in out.order)
-    states = [init]
-    for op in order:
-        ok, new = step(states[-1], op)
-        assert ok, "the search only linearizes legal steps"
-        states.append(new)
     if out.ok:
-        return PartitionResult(key, OK, tuple(part), order, tuple(states))
-    stuck = []
-    for i in out.stuck:
-        ok, new = step(states[-1], part[i])
-        stuck.append((part[i], ok, new if ok else None))
-    return PartitionResult(
-        key, ILLEGAL, tuple(part), order, tuple(states), part[out.blocking], tuple(stuck)
-    )
+        return PartitionResult(key, OK, tuple(part), order, out.states)
+    stuck = tuple((part[i], legal, after) for i, legal, after in out.stuck)
+    return PartitionResult(key, ILLEGAL, tuple(part), order, out.states, part[out.blocking], stuck)

@@ -18,81 +18,16 @@ that returns at ``t`` is concurrent with one called at ``t``.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterator, Mapping, Sequence, Set
 from typing import Any
 
 import attrs
 
+from ._values import FrozenDict, freeze
+
+__all__ = ["NEVER", "FrozenDict", "History", "HistoryError", "Operation", "freeze"]
+
 #: ``ret`` of an indeterminate operation.
 NEVER = math.inf
-
-
-class FrozenDict(Mapping[Any, Any]):
-    """An immutable, hashable mapping: the value of an EDN or JSON map in a history.
-
-    Histories must be made of hashable values so that model states built from them can be
-    memoised (the search caches ``(linearized set, state)`` pairs).
-    """
-
-    __slots__ = ("_d", "_h")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._d: dict[Any, Any] = dict(*args, **kwargs)
-        self._h: int | None = None
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._d[key]
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._d)
-
-    def __len__(self) -> int:
-        return len(self._d)
-
-    def __hash__(self) -> int:
-        if self._h is None:
-            self._h = hash(frozenset(self._d.items()))
-        return self._h
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):
-            return self._d == dict(other.items())
-        return NotImplemented
-
-    def set(self, key: Any, value: Any) -> FrozenDict:
-        """A copy with ``key`` bound to ``value``."""
-        d = dict(self._d)
-        d[key] = value
-        return FrozenDict(d)
-
-    def __repr__(self) -> str:
-        return f"FrozenDict({self._d!r})"
-
-
-def freeze(value: Any) -> Any:
-    """Turn a value read from JSON or EDN into a hashable one.
-
-    Lists and vectors become tuples, maps :class:`FrozenDict`, sets frozensets, and EDN keywords,
-    symbols and characters their name as a ``str`` (so ``:x`` in an EDN history and ``"x"`` in a
-    JSON ``--init`` denote the same key).
-    """
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    if isinstance(value, str):
-        # edn_format's Keyword is not a str subclass, but Char is: normalise both to plain str
-        return str(value) if type(value) is not str else value
-    if isinstance(value, Mapping):
-        return FrozenDict((freeze(k), freeze(v)) for k, v in value.items())
-    if isinstance(value, Set):
-        return frozenset(freeze(v) for v in value)
-    if isinstance(value, Sequence):  # list, tuple, edn_format's ImmutableList
-        return tuple(freeze(v) for v in value)
-    name = getattr(value, "name", None)  # edn_format Keyword and Symbol
-    if isinstance(name, str):
-        return name
-    if isinstance(value, Hashable):
-        return value
-    raise TypeError(f"unsupported value {value!r}")
 
 
 @attrs.frozen(eq=False)
@@ -104,17 +39,22 @@ class Operation:
     ``input`` and results from ``output``; for an indeterminate (``info``) operation ``output``
     carries no information. Operations compare by identity: two reads of the same value by the
     same client are still two operations.
+
+    ``input``, ``output`` and ``key`` are history values: they are passed through
+    :func:`freeze` however the operation is made, so that ``True`` is never ``1`` (see
+    :mod:`._values`).
     """
 
     id: int  #: index in the history, in call order
     process: Any  #: the client; one row in the timeline
     f: str  #: the function, e.g. ``"read"``, ``"cas"``, ``"txn"`` (EDN keywords without colon)
-    input: Any
-    output: Any
+    input: Any = attrs.field(converter=freeze)
+    output: Any = attrs.field(converter=freeze)
     type: str  #: ``"ok"``, ``"fail"`` or ``"info"``
     call: float
     ret: float  #: :data:`NEVER` for an indeterminate operation
-    key: Any = None  #: the object the operation acts on, when the history names one
+    #: the object the operation acts on, when the history names one
+    key: Any = attrs.field(default=None, converter=freeze)
     line: int | None = None  #: source line of the invocation, for messages
     ret_line: int | None = None  #: source line of the completion
 

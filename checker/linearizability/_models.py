@@ -2,7 +2,7 @@
 
 A model is Porcupine's ``Model`` (``Init``, ``Step``, ``Partition``, ``Describe*``) in Python
 clothes, with Knossos's vocabulary for operations (``f``, ``value``). Every built-in model
-documents its exact semantics; ``docs/linearizability.md`` repeats them for users.
+documents its exact semantics; the README's *Models* table repeats them for users.
 
 Writing a model: subclass :class:`Model` (or :class:`NondeterministicModel`), give it a ``name``,
 and implement :meth:`Model.init` and :meth:`Model.step`. States must be hashable and compare
@@ -13,10 +13,12 @@ Porcupine's cache) and each operation's step per state, so ``step`` must be a pu
 from __future__ import annotations
 
 import json
+import numbers
 from collections.abc import Hashable, Iterable
 from typing import Any, ClassVar
 
 from ._history import FrozenDict, Operation, freeze
+from ._values import Bool
 
 State = Hashable
 
@@ -28,13 +30,12 @@ class OperationError(ValueError):
 
 
 def show(value: Any) -> str:
-    """EDN-flavoured rendering of a history value: ``nil``, ``[1 2]``, ``{"x" 1}``, ``#{1}``."""
+    """EDN-flavoured rendering of a history value: ``nil``, ``true``, ``1.0``, ``[1 2]``,
+    ``{"x" 1}``, ``#{1}`` (decimals as ``1.5M``, ratios as ``1/2``)."""
     if value is None:
         return "nil"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
+    if value is True or value is False or isinstance(value, Bool):
+        return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, tuple):
@@ -377,7 +378,11 @@ class Set(Model):
 
 class Counter(Model):
     """A counter: ``add n`` adds the number ``n``; ``read -> v`` is legal iff the counter is
-    ``v``. Initially ``--init`` (default 0)."""
+    ``v``. Initially ``--init`` (default 0).
+
+    Numbers keep their kind, as in Knossos: after ``add 0.5``, ``add 0.5`` the counter holds
+    the floating-point ``1.0``, which a ``read -> 1`` does not match (``(= 1 1.0)`` is false in
+    Clojure)."""
 
     name = "counter"
     default_init = 0
@@ -388,9 +393,12 @@ class Counter(Model):
     def step(self, state: State, op: Operation) -> tuple[bool, State]:
         if op.f == "add":
             n = op.input
-            if isinstance(n, bool) or not isinstance(n, (int, float)):
+            if isinstance(n, bool) or not isinstance(n, numbers.Number):
                 raise OperationError(f"add takes a number, got {show(n)}")
-            return True, state + n  # type: ignore[operator]
+            try:
+                return True, state + n  # type: ignore[operator]
+            except TypeError:
+                raise OperationError(f"cannot add {show(n)} to the counter's {show(state)}") from None
         if op.f == "read":
             return op.type == "info" or op.output == state, state
         raise _unknown_f(self, op, "add, read")
@@ -403,6 +411,12 @@ class Mutex(Model):
 
     name = "mutex"
     default_init = False
+
+    def __init__(self, init: Any = _NOTHING) -> None:
+        super().__init__(init)
+        if not isinstance(self.initial, (bool, Bool)):
+            raise OperationError(f"mutex --init takes true or false, got {show(self.initial)}")
+        self.initial = bool(self.initial)
 
     def step(self, state: State, op: Operation) -> tuple[bool, State]:
         if op.f == "acquire":

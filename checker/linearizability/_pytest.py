@@ -1,8 +1,10 @@
 """pytest support for recorded histories: ``pytest --distcheck-histories=DIR
 --distcheck-model=NAME`` collects every history file under DIR as a test item that fails when
 the history is not linearizable, also fails when it cannot be decided within
-``--distcheck-timeout`` (a CI gate must not let an undecided history through, and a skip is too
-easily overlooked), and fails with one line when the file is malformed.
+``--distcheck-timeout`` or within the default memory limit (a CI gate must not let an undecided
+history through, and a skip is too easily overlooked), and fails with one line when the file is
+malformed -- an empty one included: a recorder that crashed before its first operation must not
+pass.
 
 Wired in by :mod:`checker.pytest_plugin`; :func:`checker.testing.assert_linearizable` is the
 assertion for tests written by hand.
@@ -10,6 +12,7 @@ assertion for tests written by hand.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -39,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("distcheck_histories") and not config.getoption("distcheck_model"):
         raise pytest.UsageError("--distcheck-histories needs --distcheck-model")
+    timeout = config.getoption("distcheck_timeout")
+    if timeout is not None and not 0 < timeout < math.inf:
+        raise pytest.UsageError(f"--distcheck-timeout: {timeout:g} is not a finite, positive number of seconds")
 
 
 @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection sees the items
@@ -70,6 +76,8 @@ class HistoryItem(pytest.Item):
     """One recorded history, checked against the configured model."""
 
     def runtest(self) -> None:
+        from checker._resources import default_memory_limit
+
         from . import HistoryError, check, get_model, load_history
         from ._render import result_text
         from .cli import parse_literal
@@ -79,7 +87,7 @@ class HistoryItem(pytest.Item):
         try:
             model = get_model(opt("distcheck_model"), *([] if init is None else [parse_literal(init)]))
             result = check(load_history(self.path, opt("distcheck_format")), model,
-                           timeout=opt("distcheck_timeout"))
+                           timeout=opt("distcheck_timeout"), memory_limit=default_memory_limit())
         except (HistoryError, ValueError) as e:
             raise HistoryFailure(str(e)) from None
         if result.verdict == "illegal":

@@ -9,17 +9,21 @@ from typing import Any
 from ._check import ILLEGAL, LinResult, PartitionResult
 from ._history import Operation
 from ._models import show
+from ._values import Bool
 
 #: operations of the partial linearization shown in text (the JSON has all of them)
 TEXT_TAIL = 8
 
 
 def jsonable(value: Any) -> Any:
-    """A history value as JSON: tuples as arrays, maps as objects (keys as text), sets sorted."""
+    """A history value as JSON: tuples as arrays, maps as objects (keys as text), sets sorted;
+    booleans and floats as JSON's (``true``, ``1.0``), decimals and ratios as text."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
+    if isinstance(value, Bool):
+        return bool(value)
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, Mapping):
         return {k if isinstance(k, str) else show(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, Set):
@@ -120,7 +124,8 @@ def result_text(result: LinResult, file: str | None = None) -> list[str]:
     parts = len(result.partitions)
     head = (
         f"{file if file is not None else result.history.source}: {result.verdict}"
-        f" ({len(result.history)} operations, {parts} partition{'s' if parts != 1 else ''},"
+        f" ({len(result.history)} operation{'s' if len(result.history) != 1 else ''},"
+        f" {parts} partition{'s' if parts != 1 else ''},"
         f" {result.seconds:.3f} s)"
     )
     lines = [head]

@@ -26,11 +26,17 @@ Differences from Porcupine, each for a reason:
   and taking it out of its later place changes no state. On backtracking over it the configuration is exhausted. (Being a
   no-op *now* is not enough: a ``write 0`` in state 0 may be needed later, after a ``write 1``.)
 * Only the deepest dead end is recorded (the longest partial linearization), as the
-  explanation of an illegal partition.
+  explanation of an illegal partition, with the model states along it (read from the interned
+  states, so that reporting never runs the model again).
+* The search pauses every :data:`SLICE` steps, as Porcupine's does, so that partitions take
+  turns, but also by time: a step may take a microsecond or a second, so it reads the clock
+  after every model call and yields as soon as the caller's pause time has come (see
+  :mod:`._limits`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
@@ -39,7 +45,8 @@ import attrs
 from ._history import Operation
 
 #: how many steps (model calls, lifts, dead ends) between two pauses, when the caller looks at
-#: the clock and switches partitions
+#: its limits and switches partitions; the search also pauses when the caller's pause time
+#: comes, read from the clock after every model call
 SLICE = 1024
 
 
@@ -48,14 +55,17 @@ class Outcome:
     """What the search found in one partition.
 
     ``order`` is a complete linearization (``ok``) or the longest partial one (``illegal``), as
-    indices into the partition's operations; for ``illegal``, ``blocking`` is the operation whose
-    return forced it to come next and ``stuck`` every operation that could have come next.
+    indices into the partition's operations, and ``states`` the model states along it
+    (``states[0]`` the initial one, ``states[i + 1]`` the state after ``order[i]``); for
+    ``illegal``, ``blocking`` is the operation whose return forced it to come next and ``stuck``
+    every operation that could have come next, as ``(index, legal, state after or None)``.
     """
 
     ok: bool
     order: tuple[int, ...]
+    states: tuple[Any, ...]
     blocking: int | None = None
-    stuck: tuple[int, ...] = ()
+    stuck: tuple[tuple[int, bool, Any], ...] = ()
 
 
 class ModelFailure(Exception):
@@ -70,15 +80,17 @@ def search(
     ops: Sequence[Operation],
     step: Callable[[Any, Operation], tuple[bool, Any]],
     init: Any,
-    read_only: Callable[[Operation], bool] = lambda op: False,
-) -> Generator[None, None, Outcome]:
+    read_only: Sequence[bool] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Generator[None, float, Outcome]:
     """Decide whether ``ops`` (one partition) is linearizable from state ``init``.
 
-    ``step`` is the model's deterministic step; ``read_only(op)`` promises that ``op`` never
-    changes the state when it is legal. A generator: it pauses (yields) after every
-    :data:`SLICE` model calls, lifts and dead ends, so that the caller can watch the clock and
-    interleave partitions, and returns the :class:`Outcome`. An exception from ``step`` is
-    raised as :class:`ModelFailure`.
+    ``step`` is the model's deterministic step; ``read_only[i]`` promises that ``ops[i]`` never
+    changes the state when it is legal. A generator that receives pause times: prime it with
+    ``next()`` (it sets up and yields), then ``send(t)`` runs it for :data:`SLICE` steps or
+    until ``clock()`` reaches ``t`` (read after each model call), whichever comes first, when it
+    yields again, so that the caller can watch its limits and interleave partitions. It returns
+    the :class:`Outcome`. An exception from ``step`` is raised as :class:`ModelFailure`.
     """
     n = len(ops)
     # --- the event list: node 0 is the head, 1..2n the events in time order, 2n+1 the tail.
@@ -101,6 +113,7 @@ def search(
     need = [0] * size  # call nodes: bit of the operation that must be linearized first
     opi = [0] * size  # every event node: the operation's index
     ret_node = [0] * n
+    call_node = [0] * n
     for node, (_t, kind, i) in enumerate(events, 1):
         opi[node] = i
         if kind:
@@ -112,8 +125,9 @@ def search(
         if not kind:
             op = ops[i]
             match[node] = ret_node[i]
+            call_node[i] = node
             bit[node] = 1 << i
-            ro[node] = read_only(op)
+            ro[node] = bool(read_only[i]) if read_only is not None else False
             node_op[node] = op
             memo[node] = memos.setdefault(op.signature(), {})
     # Indeterminate operations with equal signatures are interchangeable: both may take effect
@@ -139,8 +153,9 @@ def search(
     sid = 0
     lin = 0
     best_depth = -1
-    best: tuple[list[int], int] = ([], 0)
-    clock = SLICE
+    best: tuple[list[int], list[int], int, int] = ([], [], 0, 0)
+    countdown = SLICE
+    pause_at = yield  # primed: set up; now wait for the first pause time
     node = nxt[0]
     while True:
         m = match[node]
@@ -164,10 +179,10 @@ def search(
                 except Exception as e:
                     raise ModelFailure(op) from e
                 memo[node][sid] = ns
-                clock -= 1
-                if not clock:
-                    clock = SLICE
-                    yield
+                countdown -= 1
+                if not countdown or clock() >= pause_at:
+                    countdown = SLICE
+                    pause_at = yield
             if ns >= 0:
                 nlin = lin | bit[node]
                 s = seen[ns]
@@ -187,10 +202,10 @@ def search(
                     sid = ns
                     lin = nlin
                     node = nxt[0]
-                    clock -= 1
-                    if not clock:
-                        clock = SLICE
-                        yield
+                    countdown -= 1
+                    if not countdown:
+                        countdown = SLICE
+                        pause_at = yield
                     continue
                 if not ro[node]:
                     node = nxt[node]
@@ -200,18 +215,19 @@ def search(
                 node = nxt[node]
                 continue
         elif m < 0:  # every definite operation is linearized
-            return Outcome(True, tuple(opi[abs(x)] for x in stack_node))
+            return Outcome(True, tuple(opi[abs(x)] for x in stack_node),
+                           tuple(states[x] for x in stack_sid) + (states[sid],))
         elif len(stack_node) > best_depth:
             best_depth = len(stack_node)
-            best = (stack_node[:], node)
-        clock -= 1
-        if not clock:
-            clock = SLICE
-            yield
+            best = (stack_node[:], stack_sid[:], sid, node)
+        countdown -= 1
+        if not countdown:
+            countdown = SLICE
+            pause_at = yield
         # backtrack: undo the last choice and try the next candidate after it
         while True:
             if not stack_node:
-                return _dead_end(ops, events, opi, best)
+                return _dead_end(ops, events, opi, best, states, call_node, memo, step)
             node = pop_node()
             sid = pop_sid()
             forced = node < 0
@@ -237,15 +253,32 @@ def _dead_end(
     ops: Sequence[Operation],
     events: list[tuple[float, int, int]],
     opi: list[int],
-    best: tuple[list[int], int],
+    best: tuple[list[int], list[int], int, int],
+    states: list[Any],
+    call_node: list[int],
+    memo: list[dict[int, int]],
+    step: Callable[[Any, Operation], tuple[bool, Any]],
 ) -> Outcome:
     """The illegal outcome, from the deepest dead end: the operations still in the list before
-    the blocking return are exactly those whose calls precede it and were not linearized."""
-    stack, ret = best
+    the blocking return are exactly those whose calls precede it and were not linearized. The
+    search tried each of them there (an indeterminate one through its twin of equal signature,
+    which shares its memo), so their steps are read from the memo."""
+    stack, sids, sid, ret = best
     order = tuple(opi[abs(x)] for x in stack)
+    path = tuple(states[x] for x in sids) + (states[sid],)
     done = set(order)
     blocking = opi[ret]
-    stuck = tuple(
-        i for (_t, kind, i) in events[: ret - 1] if not kind and i not in done
-    )
-    return Outcome(False, order, blocking, stuck)
+    stuck = []
+    for _t, kind, i in events[: ret - 1]:
+        if kind or i in done:
+            continue
+        ns = memo[call_node[i]].get(sid)
+        if ns is None:  # not tried there (cannot happen, but a report must not guess)
+            try:
+                ok, new = step(states[sid], ops[i])
+            except Exception as e:
+                raise ModelFailure(ops[i]) from e
+            stuck.append((i, bool(ok), new if ok else None))
+        else:
+            stuck.append((i, ns >= 0, states[ns] if ns >= 0 else None))
+    return Outcome(False, order, path, blocking, tuple(stuck))

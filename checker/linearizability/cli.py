@@ -11,24 +11,30 @@ from typing import Any
 import click
 
 from checker import exitcodes
+from checker.cli import error_json, fail, json_option, memory_option, timeout_option
 
 from ._check import ILLEGAL, UNKNOWN, LinResult, check, get_model
 from ._formats import FORMATS, load_history
-from ._history import HistoryError
+from ._history import HistoryError, freeze
+from ._values import NotData
 
 
 def parse_literal(text: str) -> Any:
-    """An ``--init`` value: JSON if it parses as JSON, else EDN (``nil``, ``[1 2]``, ``{:x 1}``)."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    import edn_format
+    """An ``--init`` value: JSON if it parses as JSON, else EDN (``nil``, ``[1 2]``, ``{:x 1}``),
+    frozen as history values are (typed; NaN refused)."""
+    from ._formats._edn import loads as edn_loads
 
     try:
-        return edn_format.loads(text)
-    except Exception as e:
-        raise ValueError(f"not a JSON or EDN literal: {text!r} ({e})") from None
+        value = json.loads(text)
+    except ValueError:
+        try:
+            value = edn_loads(text)
+        except Exception as e:
+            raise ValueError(f"--init: not a JSON or EDN literal: {text!r} ({e})") from None
+    try:
+        return freeze(value)
+    except (NotData, TypeError) as e:
+        raise ValueError(f"--init: {e}") from None
 
 
 def html_paths(files: tuple[str, ...], out: str) -> list[Path]:
@@ -43,22 +49,29 @@ def html_paths(files: tuple[str, ...], out: str) -> list[Path]:
     return [Path(out) / f"{n}.html" for n in names]
 
 
-def _fail(msg: str) -> None:
-    click.echo(f"distcheck lin: error: {msg}", err=True)
+def _error(message: str, file: str, as_json: bool) -> None:
+    """An unreadable history: one line on stderr in the form every distcheck command uses
+    (``checker.cli.fail``, which would also exit) and, with ``--json``, its JSON object."""
+    message = " ".join(message.split())
+    if as_json:
+        click.echo(json.dumps(error_json(message, file=file)))
+    click.echo(f"distcheck: error: {message}", err=True)
 
 
 @click.command("lin")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--model", "-m", "model_name", required=True,
               help="etcd, register, cas-register, multi-register, kv, queue, set, counter, "
-              "mutex, or module:Class for your own Model subclass.")
+              "mutex, or module:Class / path/to/file.py:Class for your own Model subclass.")
 @click.option("--init", "init", default=None, metavar="VALUE",
               help="Initial model state as a JSON or EDN literal (e.g. 0, nil, '{\"x\": 1}').")
-@click.option("--timeout", type=float, default=None, metavar="S",
-              help="Seconds per history; a history not decided in time is 'unknown'.")
+@timeout_option("Seconds per history (reading the file excluded); a history not decided in "
+                "time is 'unknown'.")
+@memory_option("Stop a history's check (verdict 'unknown') when the process's resident memory "
+               "exceeds this.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Input format (default: detected from the content).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per history, one a line.")
+@json_option("One JSON object per history, one a line.")
 @click.option("--html", "html_out", default=None, metavar="OUT",
               help="Write a timeline: OUT is an .html file for one history, a directory for several.")
 def lin_command(
@@ -66,6 +79,7 @@ def lin_command(
     model_name: str,
     init: str | None,
     timeout: float | None,
+    memory_limit: int | None,
     fmt: str | None,
     as_json: bool,
     html_out: str | None,
@@ -73,16 +87,15 @@ def lin_command(
     """Check recorded histories (Jepsen EDN, JSON Lines, Jepsen logs) for linearizability.
 
     Exit codes: 0 every history is linearizable, 1 some history is not, 3 some history could
-    not be decided in time (and none is illegal), 2 bad usage or input.
+    not be decided within the time or memory limit (and none is illegal), 2 bad usage or input.
     """
+    from checker._resources import default_memory_limit
+
     try:
         model = get_model(model_name, *([] if init is None else [parse_literal(init)]))
     except ValueError as e:
-        _fail(str(e))
-        sys.exit(exitcodes.USAGE)
-    if timeout is not None and timeout <= 0:
-        _fail("--timeout must be positive")
-        sys.exit(exitcodes.USAGE)
+        fail(str(e), as_json=as_json)
+    memory = memory_limit or default_memory_limit()
     outs = html_paths(files, html_out) if html_out else []
     verdicts: list[str] = []
     errors = 0
@@ -90,18 +103,16 @@ def lin_command(
     for i, file in enumerate(files):
         try:
             history = load_history(file, fmt)
-            result = check(history, model, timeout=timeout)
+            result = check(history, model, timeout=timeout, memory_limit=memory)
         except HistoryError as e:
             errors += 1
-            _fail(str(e))
-            if as_json:
-                click.echo(json.dumps({"file": file, "verdict": "error", "error": str(e)}))
+            _error(str(e), file, as_json)
             continue
         verdicts.append(result.verdict)
         total += result.seconds
         _report(result, file, as_json)
         if outs:
-            _write_html(result, file, outs[i])
+            _write_html(result, file, outs[i], as_json)
     if not as_json and len(files) > 1:
         counts = ", ".join(f"{verdicts.count(v)} {v}" for v in ("ok", ILLEGAL, UNKNOWN))
         click.echo(
@@ -127,12 +138,11 @@ def _report(result: LinResult, file: str, as_json: bool) -> None:
         click.echo("\n".join(result_text(result, file)))
 
 
-def _write_html(result: LinResult, file: str, out: Path) -> None:
+def _write_html(result: LinResult, file: str, out: Path, as_json: bool) -> None:
     from ._html import render_html
 
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render_html(result, file), encoding="utf-8")
     except OSError as e:
-        _fail(f"{out}: cannot write: {e.strerror or e}")
-        sys.exit(exitcodes.USAGE)
+        fail(f"{out}: cannot write: {e.strerror or e}", as_json=as_json)

@@ -40,7 +40,15 @@ def test_assert_linearizable_fails_when_undecided() -> None:
 
 
 def test_check_api_timeout_and_errors() -> None:
-    assert check([], "etcd").verdict == "ok"
+    with pytest.raises(HistoryError, match="^<history>: no client operations: the history is empty$"):
+        check([], "etcd")
+    with pytest.raises(HistoryError, match="no client operations"):
+        assert_linearizable([], "etcd")
+    for bad in (0, -1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="timeout must be a finite, positive number"):
+            check([Operation(0, 0, "write", 1, None, "ok", 0, 1)], "register", timeout=bad)
+    with pytest.raises(ValueError, match="memory_limit must be a positive number of bytes"):
+        check([Operation(0, 0, "write", 1, None, "ok", 0, 1)], "register", memory_limit=0)
     r = check([Operation(0, 0, "write", 1, None, "info", 0, NEVER)], "register", timeout=10)
     assert r.verdict == "ok" and r.partitions[0].linearization in ((), (r.history.operations[0],))
 

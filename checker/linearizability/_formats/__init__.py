@@ -80,5 +80,12 @@ def history_from_events(events: Iterable[Mapping[str, Any]], source: str = "<eve
     optional ``key``), in order, as a test harness might record them. Event ``i`` is reported
     as line ``i + 1``."""
     from .._history import freeze
+    from .._values import NotData
 
-    return pair_events(((i, freeze(ev)) for i, ev in enumerate(events, 1)), source, "events")
+    def frozen(i: int, ev: Mapping[str, Any]) -> Any:
+        try:
+            return freeze(ev)
+        except (NotData, TypeError) as e:
+            raise HistoryError(source, i, str(e)) from None
+
+    return pair_events(((i, frozen(i, ev)) for i, ev in enumerate(events, 1)), source, "events")

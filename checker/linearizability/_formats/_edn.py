@@ -8,18 +8,86 @@ strings, comments, character literals and brackets, and nothing else of EDN.
 Tagged values with no reader (Jepsen writes ``#jepsen.history.Op{...}`` records, and
 ``#object[...]`` or ``#error {...}`` in ``:error`` fields) stand for their untagged value:
 a reader that returns it is registered with ``edn_format`` for each such tag met.
+
+Values keep their types (see :mod:`.._values`) from the token on: ``edn_format`` builds sets and
+maps with Python's equality, under which ``#{1 true}`` would have one element and
+``{1 :a, 1.0 :b}`` one key. :func:`loads` therefore runs ``edn_format``'s own grammar with a
+lexer whose booleans and non-integer numbers are already typed, so that they never meet an
+``int`` as equal.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import edn_format
 
 from .._history import History, HistoryError, freeze
+from .._values import FALSE, TRUE, BigDecimal, Float, NotData
 from ._events import pair_events
+
+
+class _TypedLexer:
+    """``edn_format``'s lexer, with ``true``/``false``, floats, decimals and ratios typed."""
+
+    def __init__(self, lexer: Any) -> None:
+        self._lexer = lexer
+
+    def input(self, text: str) -> None:
+        self._lexer.input(text)
+
+    def token(self) -> Any:
+        tok = self._lexer.token()
+        if tok is not None:
+            v = tok.value
+            t = type(v)
+            if t is bool:
+                tok.value = TRUE if v else FALSE
+            elif t is float:
+                tok.value = Float(v)  # NaN and infinities too: freeze refuses them, with a line
+            elif t is Decimal:
+                tok.value = BigDecimal(v)
+            elif t is Fraction:
+                tok.value = freeze(v)  # a Ratio, or an int for 2/1
+        return tok
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._lexer, name)
+
+
+_LOCK = threading.Lock()  # a ply parser keeps its state in itself while parsing
+_PARSER: Any = None
+_LEXER: Any = None
+
+
+def _typed_loads_all(text: str) -> list[Any]:
+    """``edn_format.loads_all`` (its grammar, tables and tags) with typed values."""
+    global _PARSER, _LEXER
+    import ply.yacc
+    from edn_format import edn_lex, edn_parse
+
+    with _LOCK:
+        if _PARSER is None:
+            _PARSER = ply.yacc.yacc(module=edn_parse, debug=False, write_tables=False,
+                                    errorlog=ply.yacc.NullLogger())
+            _LEXER = edn_lex.lex()
+        return list(_PARSER.parse(text, lexer=_TypedLexer(_LEXER.clone())))
+
+
+def _typed_loads(text: str) -> Any:
+    values = _typed_loads_all(text)
+    return values[0] if values else None
+
+
+def loads(text: str) -> Any:
+    """One EDN value, typed (``None`` for empty text); tags without a reader are read as their
+    untagged value. Raises ``edn_format``'s exceptions for invalid EDN."""
+    return _loads(_typed_loads, text)
 
 # strings, comments, character literals, newlines and brackets: all the scanner needs to see
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|;[^\n]*|\\(?:newline|space|tab|return|\S)|[\n()\[\]{}]', re.S)
@@ -86,31 +154,41 @@ def _loads(fn: Any, text: str) -> Any:
 
 def _decode(text: str, source: str, line: int | None) -> Any:
     try:
-        return _loads(edn_format.loads, text)
+        return _loads(_typed_loads, text)
     except Exception as e:  # EDNDecodeError and friends
         raise HistoryError(source, line, f"invalid EDN: {e}") from None
 
 
 def read_edn(text: str, source: str) -> History:
     wrapped, spans = _spans(text, source)
+    whole = _typed_loads if wrapped else _typed_loads_all
     try:
-        values = _loads(edn_format.loads if wrapped else edn_format.loads_all, text)
+        values = _loads(whole, text)
     except Exception:
         values = None
     if values is None or len(values) != len(spans):
         # slow path, only for broken input: find the form at fault
         values = [_decode(text[a:b], source, line) for line, a, b in spans]
         try:
-            _loads(edn_format.loads if wrapped else edn_format.loads_all, text)
+            _loads(whole, text)
         except Exception as e:
             raise HistoryError(source, None, f"invalid EDN outside the operation maps: {e}") from None
         raise HistoryError(source, None, "a top-level value is not an operation map")
     events = []
     for (line, _a, _b), v in zip(spans, values):
         if not isinstance(v, Mapping):
-            raise HistoryError(source, line, f"expected an operation map, got {edn_format.dumps(v)}")
+            raise HistoryError(source, line, f"expected an operation map, got {_dumps(v)}")
         try:
             events.append((line, freeze(v)))
-        except TypeError as e:
+        except (TypeError, NotData) as e:
             raise HistoryError(source, line, str(e)) from None
     return pair_events(events, source, "edn")
+
+
+def _dumps(v: Any) -> str:
+    from .._models import show
+
+    try:
+        return show(freeze(v))
+    except (TypeError, NotData):
+        return repr(v)

@@ -9,7 +9,8 @@ The rules are Jepsen's (``jepsen.history``, Knossos's ``history/complete``):
   invocation never completed before the end of the history is indeterminate too. A process id
   that invokes again after an ``:info`` is a new client as far as timing goes (Jepsen itself
   moves such a client to a fresh process id);
-* an event's position in the history is its time: only the order matters.
+* an event's position in the history is its time: only the order matters;
+* a history with no client operation at all is an error, not a trivially linearizable history.
 """
 
 from __future__ import annotations
@@ -68,12 +69,17 @@ def pair_events(
         rec[9] = line
         if typ != "info":
             rec[6] = pos
-    if others and not records:
-        # rather an error than an empty, trivially linearizable history
-        raise HistoryError(
-            source, None, f"no client operations: none of the {others} events has an integer "
-            "process (the nemesis and other named processes are not clients)"
-        )
+    if not records:
+        # an error, not an empty and trivially linearizable history: a recorder that crashed
+        # before its first operation must not pass a CI gate
+        if others:
+            why = (f"none of the {others} events has an integer process (the nemesis and other "
+                   "named processes are not clients)")
+        elif fmt == "jepsen-log":
+            why = "no line is a jepsen.util event (PROCESS :TYPE :F VALUE)"
+        else:
+            why = "the history is empty"
+        raise HistoryError(source, None, f"no client operations: {why}")
     ops = tuple(
         Operation(i, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
         for i, r in enumerate(records)

@@ -18,9 +18,9 @@ import functools
 import re
 from typing import Any
 
-import edn_format
-
 from .._history import History, HistoryError, freeze
+from .._values import NotData
+from ._edn import loads
 from ._events import pair_events
 
 _LINE = re.compile(r"jepsen\.util\s+-\s+(-?\d+)\s+:(invoke|ok|fail|info)\s+:(\S+)(?:\s+(.*?))?\s*$")
@@ -29,7 +29,7 @@ _LINE = re.compile(r"jepsen\.util\s+-\s+(-?\d+)\s+:(invoke|ok|fail|info)\s+:(\S+
 @functools.lru_cache(maxsize=4096)
 def _value(token: str) -> Any:
     """One EDN value; logs repeat a handful of them, so each is parsed once."""
-    return freeze(edn_format.loads(token))
+    return freeze(loads(token))
 
 
 def read_jepsen_log(text: str, source: str) -> History:
@@ -41,6 +41,8 @@ def read_jepsen_log(text: str, source: str) -> History:
         proc, typ, f, token = m.groups()
         try:
             value = _value(token) if token else None
+        except NotData as e:
+            raise HistoryError(source, lineno, str(e)) from None
         except Exception as e:
             raise HistoryError(source, lineno, f"invalid EDN value {token!r}: {e}") from None
         if typ == "fail" and value == "timed-out":

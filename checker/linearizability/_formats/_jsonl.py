@@ -19,6 +19,7 @@ import math
 from typing import Any
 
 from .._history import NEVER, History, HistoryError, Operation, freeze
+from .._values import NotData
 from ._events import pair_events
 
 
@@ -46,7 +47,14 @@ def read_jsonl(text: str, source: str) -> History:
         )
     if shapes == {True}:
         return _operations(rows, source)
-    return pair_events(((line, freeze(obj)) for line, obj in rows), source, "jsonl")
+    return pair_events(((line, _frozen(obj, source, line)) for line, obj in rows), source, "jsonl")
+
+
+def _frozen(value: Any, source: str, line: int) -> Any:
+    try:
+        return freeze(value)
+    except (NotData, TypeError) as e:
+        raise HistoryError(source, line, str(e)) from None
 
 
 def _operations(rows: list[tuple[int, Any]], source: str) -> History:
@@ -73,7 +81,8 @@ def _operations(rows: list[tuple[int, Any]], source: str) -> History:
         elif ret < call:
             raise HistoryError(source, line, f"return {ret} is before call {call}")
         inp = obj["input"] if "input" in obj else obj.get("value")
-        recs.append((call, line, proc, f, freeze(inp), freeze(obj.get("output")), typ, ret, freeze(obj.get("key"))))
+        recs.append((call, line, proc, f, _frozen(inp, source, line), _frozen(obj.get("output"), source, line),
+                     typ, ret, _frozen(obj.get("key"), source, line)))
     recs.sort(key=lambda r: (r[0], r[1]))
     ops = tuple(
         Operation(i, proc, f, inp, out, typ, call, ret, key, line, line)
