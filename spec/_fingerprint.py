@@ -41,7 +41,7 @@ from typing import Any, Callable
 
 import attrs
 
-__all__ = ["fingerprint", "collision_probability", "IMPLEMENTATION"]
+__all__ = ["fingerprint", "exact_key", "same_value", "collision_probability", "IMPLEMENTATION"]
 
 _M = (1 << 64) - 1
 _P1 = 11400714785074694791
@@ -180,6 +180,42 @@ def _fp(value: Any, nested: bool) -> int:
             _CACHE.clear()
         _CACHE[id(value)] = (value, h)
     return h
+
+
+def exact_key(value: Any) -> Any:
+    """The canonical encoding itself, as a hashable Python value: two values have equal keys
+    exactly when they have the same encoding (no hash involved).  For dictionaries that must
+    tell apart values Python's ``==`` equates (the prover's type universes: ``1`` and ``True``,
+    ``(1,)`` and ``(True,)``, ``Color.red`` and ``Shade.red``)."""
+    t = type(value)
+    if t is int or t is str or t is bytes:
+        return (t, value)
+    if value is None or t is bool:
+        return value  # singletons: only equal to themselves (True == 1, but (True,) != (int, 1))
+    if t is float:
+        return (float, _FLOAT_BITS.pack(value))
+    if t is tuple:
+        return (tuple, tuple(map(exact_key, value)))
+    if t is frozenset:
+        return (frozenset, frozenset(map(exact_key, value)))
+    info = _KINDS.get(t)
+    if info is None:
+        info = _KINDS[t] = _classify(t)
+    kind, _seed, extra = info
+    if kind == KIND_RECORD:
+        return (t, tuple(exact_key(getattr(value, n)) for n in extra))
+    if kind == KIND_ENUM:
+        return (t, value._name_)
+    if kind == KIND_SUBCLASS:
+        return (t, exact_key(extra(value)))
+    raise TypeError(extra)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """``a`` and ``b`` are the same value -- not only ``==``, but of the same types all the way
+    down (``1 == True`` and ``{1} == {True}``, but they are different values): equal
+    fingerprints."""
+    return a is b or fingerprint(a) == fingerprint(b)
 
 
 def collision_probability(distinct: int, generated: int) -> float:

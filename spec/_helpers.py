@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from spec import _symbolic
+from spec._fingerprint import same_value
 
 __all__ = [
     "size", "exists", "forall", "count", "select", "image", "replace_at", "ite", "union_all",
@@ -83,7 +84,10 @@ def replace_at(tup: tuple[T, ...], index: int, value: T) -> tuple[T, ...]:
     """``[tup EXCEPT ![index] = value]`` for a tuple indexed by node id."""
     if _symbolic.hooks is not None:
         return _symbolic.hooks.replace_at(tup, index, value)
-    if tup[index] == value:  # unchanged: keep the tuple, so that evolve can tell nothing changed
+    old = tup[index]
+    if old is value or (old == value and same_value(old, value)):
+        # unchanged: keep the tuple, so that evolve can tell nothing changed (``==`` alone is not
+        # enough: 1 == True, but a spec can tell them apart)
         return tup
     copy = list(tup)  # two allocations; slicing and concatenating would make four
     copy[index] = value

@@ -17,6 +17,7 @@ import attrs
 
 from spec import _symbolic
 from spec._fingerprint import class_seed as _class_seed
+from spec._fingerprint import same_value
 
 __all__ = ["record", "evolve", "is_record", "RESERVED_PREFIX"]
 
@@ -84,16 +85,16 @@ def _make_evolve(cls: type) -> Callable[..., Any]:
         # adding a member already there) yields the same state; returning ``self`` spares
         # building and fingerprinting a copy -- a third of all successors in TwoPhase.  Not
         # while the prover runs: comparing symbolic values would split its paths.
-        same = " and ".join([f"({n} is _M or {n} == self.{n})" for n in names] + ["True"])
+        # "The same" means the same value, not merely ==: 1 == True, but a spec can tell them apart.
+        same = " and ".join([f"({n} is _M or {n} is self.{n} or ({n} == self.{n} and _same({n}, self.{n})))"
+                             for n in names] + ["True"])
         # Otherwise set the slots directly: the frozen __init__ would go through __setattr__.
-        o = "_dc_o"  # the new record's local name: it must not be a field's (a field ``o``)
-        while o in names:
-            o += "_"
+        o = "_dc_o"  # the new record's local name: no field may take it (a reserved prefix)
         body = "".join(f"    _set_{n}({o}, self.{n} if {n} is _M else {n})\n" for n in names)
         src = (f"def __dc_evolve__(self, {params}):\n"
-               f"    if {same} and _symbolic.hooks is None:\n        return self\n"
+               f"    if _symbolic.hooks is None and {same}:\n        return self\n"
                f"    {o} = _new(_cls)\n{body}    return {o}\n")
-        env = {**_setters(cls), "_symbolic": _symbolic}
+        env = {**_setters(cls), "_symbolic": _symbolic, "_same": same_value}
     else:
         args = ", ".join(f"{n}=self.{n} if {n} is _M else {n}" for n in names)
         src = f"def __dc_evolve__(self, {params}):\n    return _cls({args})\n"

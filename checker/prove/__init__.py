@@ -27,7 +27,9 @@ from spec import Spec, SpecError, source_of
 
 from checker.prove import _paths
 from checker.prove._engine import Clock, bmc as _bmc, induction, k_induction as _k_induction
+from checker.prove._guard import Guard
 from checker.prove._model import SymbolicModel
+from checker.prove._validate import validate
 from checker.prove.result import Counterexample, Obligation, ProveResult
 
 __all__ = ["prove", "bmc", "k_induction", "ProveResult", "Obligation", "Counterexample",
@@ -53,14 +55,21 @@ def _names(spec: Spec, names: Sequence[str] | None, default: list[str], what: st
 
 
 def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth: int | None,
-         timeout: float | None, work: Callable[[SymbolicModel, Clock], list[Obligation]]) -> ProveResult:
-    if timeout is not None and timeout <= 0:
-        raise SpecError(f"timeout must be positive, not {timeout}")
-    clock = Clock(timeout)
+         timeout: float | None, work: Callable[[SymbolicModel, Clock], list[Obligation]],
+         progress: bool) -> ProveResult:
+    if timeout is not None and not (0 < timeout < float("inf")):
+        raise SpecError(f"timeout must be a finite, positive number of seconds, not {timeout}")
+    clock = Clock(timeout, progress)
     _paths.deadline = clock.deadline
+    _paths._PENDING.clear()
     try:
-        model = SymbolicModel(spec)
-        obligations = work(model, clock)
+        with Guard():  # one guard for the whole run: every symbolic execution is watched
+            model = SymbolicModel(spec)
+            obligations = work(model, clock)
+            # Trust nothing the translation produced until Python has confirmed it: every path of
+            # every function the obligations used, on witnesses and on random states.
+            clock.step("translation validation")
+            obligations = [validate(model, list(model.function_paths), clock.deadline), *obligations]
     except _paths.Unsupported as e:
         where = e.location if e.location != "<state_type>" else source_of(type(spec).__init__)
         raise Unsupported(f"{where}: unsupported by the prover: {e.message}") from None
@@ -69,6 +78,7 @@ def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth
                                   str(e))]
     finally:
         _paths.deadline = None
+        clock.close()
     from checker.prove.result import overall
 
     return ProveResult(overall(obligations), spec.describe(), mode, tuple(invariants), tuple(targets),
@@ -76,7 +86,7 @@ def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth
 
 
 def prove(spec: Spec, invariants: Sequence[str] | None = None, *, targets: Sequence[str] | None = None,
-          timeout: float | None = None) -> ProveResult:
+          timeout: float | None = None, progress: bool = False) -> ProveResult:
     """Prove the conjunction of ``invariants`` inductive (default: the spec's
     ``@inductive_invariant`` declarations) and that it implies each of ``targets`` (default: the
     spec's ``@invariant`` safety properties not already among ``invariants``).  ``timeout`` is
@@ -87,7 +97,7 @@ def prove(spec: Spec, invariants: Sequence[str] | None = None, *, targets: Seque
     else:
         tgts = [n for n in _names(spec, targets, [], "target") if n not in invs] if targets else []
     return _run(spec, "induction", invs, tgts, None, timeout,
-                lambda model, clock: induction(model, invs, tgts, clock))
+                lambda model, clock: induction(model, invs, tgts, clock), progress)
 
 
 def _properties(spec: Spec, invariants: Sequence[str] | None) -> list[str]:
@@ -96,18 +106,19 @@ def _properties(spec: Spec, invariants: Sequence[str] | None) -> list[str]:
 
 
 def bmc(spec: Spec, depth: int, invariants: Sequence[str] | None = None, *,
-        timeout: float | None = None) -> ProveResult:
+        timeout: float | None = None, progress: bool = False) -> ProveResult:
     """Bounded model checking: no state reachable in at most ``depth`` steps violates
     ``invariants`` (default: the spec's ``@invariant`` safety properties).  Honours the spec's
     ``@constraint`` as the explorer does."""
     if depth < 0:
         raise SpecError(f"the BMC depth must be at least 0, not {depth}")
     props = _properties(spec, invariants)
-    return _run(spec, "bmc", props, [], depth, timeout, lambda model, clock: _bmc(model, props, depth, clock))
+    return _run(spec, "bmc", props, [], depth, timeout, lambda model, clock: _bmc(model, props, depth, clock),
+                progress)
 
 
 def k_induction(spec: Spec, k: int, invariants: Sequence[str] | None = None, *,
-                timeout: float | None = None) -> ProveResult:
+                timeout: float | None = None, progress: bool = False) -> ProveResult:
     """k-induction of ``invariants`` (default: the spec's ``@invariant`` safety properties): the
     base case is BMC to depth ``k-1``; the step case runs over simple paths and ignores
     ``@constraint`` (which only makes it stronger)."""
@@ -115,4 +126,4 @@ def k_induction(spec: Spec, k: int, invariants: Sequence[str] | None = None, *,
         raise SpecError(f"k must be at least 1, not {k}")
     props = _properties(spec, invariants)
     return _run(spec, "k-induction", props, [], k, timeout,
-                lambda model, clock: _k_induction(model, props, k, clock))
+                lambda model, clock: _k_induction(model, props, k, clock), progress)

@@ -17,6 +17,7 @@ sound and makes it complete on a finite state space for k large enough.
 from __future__ import annotations
 
 import itertools
+import sys
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -36,11 +37,28 @@ from checker.prove.result import Counterexample, Obligation, Step
 
 
 class Clock:
-    """A global deadline shared by the obligations of a run."""
+    """A global deadline shared by the obligations of a run, and the progress display (on a
+    terminal only: "obligation i of n")."""
 
-    def __init__(self, timeout: float | None) -> None:
+    def __init__(self, timeout: float | None, progress: bool = False) -> None:
         self.start = time.perf_counter()
         self.deadline = None if timeout is None else self.start + timeout
+        self.status: Any = None
+        if progress and sys.stderr.isatty():
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status("proving: symbolic execution...")
+            self.status.start()
+
+    def step(self, what: str, i: int | None = None, n: int | None = None) -> None:
+        if self.status is not None:
+            where = f"obligation {i} of {n}: " if i is not None else ""
+            self.status.update(f"proving: {where}{what} ({time.perf_counter() - self.start:.1f} s)")
+
+    def close(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
 
     def remaining_ms(self) -> int | None:
         if self.deadline is None:
@@ -122,9 +140,12 @@ def induction(model: SymbolicModel, invariants: Sequence[str], targets: Sequence
         key = (t.action.name, tuple(None if isinstance(d, members) else v
                                     for d, v in zip(t.action.domains, t.params)))
         groups[key].append(t)
-    for key, ts in groups.items():
+    n = 1 + len(groups) + len(targets)
+    for i, (key, ts) in enumerate(groups.items(), start=2):
+        clock.step(labels[key], i, n)
         out.append(_consecution(model, labels[key], ts, inv, invariants, solver, clock))
-    for target in targets:
+    for i, target in enumerate(targets, start=2 + len(groups)):
+        clock.step(f"=> {target}", i, n)
         out.append(_implication(model, invariants, inv, target, clock))
     return out
 
@@ -361,6 +382,7 @@ def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
     for d in range(depth + 1):
         t0 = time.perf_counter()
         name = f"depth {d}: states reached in {d} step{'s' if d != 1 else ''} satisfy {prop_text}"
+        clock.step(f"depth {d}", d + 1, depth + 1)
         status, m, reason = _check(solver, clock, T.neg(u.at(prop, d)))
         if status == "sat":
             out.append(_bmc_violation(model, u, m, d + 1, props, name, kind, time.perf_counter() - t0))  # type: ignore[arg-type]

@@ -1,20 +1,38 @@
-"""Identity and type tests on symbolic values: detected, never silently wrong.
+"""Identity tests, type tests and shared caches: refused where the two interpretations could
+disagree.
 
-Python cannot be taught what ``x is None``, ``x is Color.RED``, ``type(x)`` or ``isinstance(x, C)``
+Python cannot be taught what ``x is None``, ``x is COMMIT``, ``type(x)`` or ``isinstance(x, C)``
 mean for a stand-in: ``is`` compares object identity and ``type`` returns the stand-in's own
-class, without calling any method the stand-in could override.  Run on a stand-in, such a test
-would quietly answer for the stand-in object instead of the value it denotes -- a wrong path, and
-possibly a wrong "proved".
+class, without calling any method the stand-in could override.  Identity can also differ between
+the interpretations for values that are *not* stand-ins: the prover builds records, tuples and
+the elements of sets afresh where the explorer reuses objects (an action that changes nothing
+returns the very same state; a message is the object some earlier action put in the set).  And a
+cache shared across executions (``functools.lru_cache``, ``cached_property``) hands one path the
+result computed on another.  Run on stand-ins, each would quietly answer for the wrong thing.
 
-So while spec code runs symbolically, this guard traces it (``sys.settrace``).  Each code object
-of spec code is scanned once for the instructions that make such tests (``IS_OP``, the
-``POP_JUMP_*_IF_NONE`` forms of ``if x is None``, ``match`` statements, and loads of the builtins
-``type``, ``isinstance``, ``issubclass``, ``id``); frames of code without any get no further
-tracing.  When one of those instructions is about to run, the guard finds its expression in the
-spec's source (3.11 gives each instruction its exact source span), evaluates the operands in the
-frame, and stops the proof with :class:`Unsupported` if an operand is a stand-in -- except for the
-one case that is always right: ``stand_in is None`` when the stand-in can never denote ``None``.
-If it cannot evaluate an operand (no source, a call, a decision needed), it stops the proof too.
+So while spec code runs symbolically, this guard watches it.  Each code object of user code is
+scanned once for the instructions that need a look (``is``/``is not`` and the ``is None`` jumps,
+``match`` patterns, dunder and reserved (``_dc_``) attribute loads, and loads of functions that
+inspect identity or type); when one of them is about to run during a symbolic execution, the
+guard evaluates its operands in the frame (3.11 and later give each instruction its exact source
+span) and refuses (:func:`_paths.refuse`) unless the answer is the same in both interpretations:
+
+* ``a is b`` is allowed only when one side is a *singleton* -- ``None``, ``True``, ``False``, an
+  enum member, a class -- and the other is concrete, or is a stand-in that can never be that
+  singleton (``x is None`` for an ``x`` that is never None);
+* ``type``, ``isinstance``, ``issubclass``, ``callable``, ``getattr``/``hasattr`` of a dunder or
+  reserved name, ``id`` and ``operator.is_``/``is_not`` are refused on stand-ins (``id`` and
+  ``operator.is_`` always: their answer is identity);
+* ``match`` statements are refused (their patterns test types and identity);
+* calling a function memoized by ``functools`` caches is refused.
+
+Two drivers deliver the events.  On Python 3.12 and later, ``sys.monitoring`` (PEP 669), the
+designed mechanism: ``PY_START`` scans a code object and switches on ``INSTRUCTION`` events for
+it (turned off again, location by location, where there is nothing to check) and ``CALL`` events,
+which show every callable and its first argument however it was reached (an alias, a default
+argument, a closure).  On 3.11, ``sys.settrace`` with opcode events, where aliases are found by
+the scan (globals, attributes of modules) and in the frame's locals when it starts.  (On 3.12,
+``settrace`` misses the first execution of each code object: it must not be used there.)
 """
 
 from __future__ import annotations
@@ -22,13 +40,16 @@ from __future__ import annotations
 import ast
 import builtins
 import dis
+import functools
 import linecache
+import operator
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from checker.prove import _paths
-from checker.prove._paths import Unsupported, is_user_code
-from checker.prove._sym import SymEnum, Symbolic
+from checker.prove._paths import is_user_code, refuse
+from checker.prove._sym import SymBool, SymEnum, SymInt, SymSet, Symbolic
 
 _IDENTITY_OPS = frozenset(dis.opmap[n] for n in (
     "IS_OP", "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_FORWARD_IF_NOT_NONE",
@@ -36,17 +57,28 @@ _IDENTITY_OPS = frozenset(dis.opmap[n] for n in (
     "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE") if n in dis.opmap)
 _MATCH_OPS = frozenset(dis.opmap[n] for n in ("MATCH_CLASS", "MATCH_MAPPING", "MATCH_SEQUENCE",
                                               "MATCH_KEYS") if n in dis.opmap)
-_LOAD_GLOBAL = dis.opmap["LOAD_GLOBAL"]
-_LOAD_ATTR = dis.opmap["LOAD_ATTR"]
-#: attributes a stand-in answers for itself (found on its own class), not for its value
-_SELF_ATTRS = frozenset({"__class__", "__dict__", "__module__", "__doc__", "__slots__", "__qualname__",
-                         "__name__", "__weakref__"})
-_RISKY_BUILTINS = {id(f): f.__name__ for f in (type, isinstance, issubclass, builtins.id)}
+_LOAD_NAMES = frozenset(dis.opmap[n] for n in ("LOAD_GLOBAL", "LOAD_NAME") if n in dis.opmap)
+_LOAD_ATTRS = frozenset(dis.opmap[n] for n in ("LOAD_ATTR", "LOAD_METHOD") if n in dis.opmap)
+
+#: Functions whose answer is the identity of their arguments: refused during symbolic runs.
+_IDENTITY_FNS = {id(f): name for f, name in ((builtins.id, "id"), (operator.is_, "operator.is_"),
+                                             (operator.is_not, "operator.is_not"))}
+#: Functions that look at their first argument's type or attributes rather than its value.
+_INSPECT_FNS = {id(f): name for f, name in (
+    (type, "type"), (isinstance, "isinstance"), (issubclass, "issubclass"), (callable, "callable"),
+    (getattr, "getattr"), (hasattr, "hasattr"), (setattr, "setattr"), (delattr, "delattr"),
+    (object.__getattribute__, "object.__getattribute__"), (object.__setattr__, "object.__setattr__"),
+    (object.__delattr__, "object.__delattr__"), (vars, "vars"), (dir, "dir"))}
+_RISKY_FNS = {**_IDENTITY_FNS, **_INSPECT_FNS}
+_RISKY_ATTR_NAMES = frozenset(name.rpartition(".")[2] for name in _RISKY_FNS.values())
+_CACHE_WRAPPER = type(functools.lru_cache(maxsize=None)(lambda: None))
+_CACHED_PROPERTY_GET = functools.cached_property.__get__.__code__
 
 Check = Callable[[Any], None]
 
 # code object -> {instruction offset: check} (None: nothing to check in that code)
 _SCANNED: dict[Any, dict[int, Check] | None] = {}
+_UNSCANNED = object()
 # filename -> {source span: AST node}
 _AST_INDEX: dict[str, dict[tuple[Any, ...], ast.AST] | None] = {}
 
@@ -54,22 +86,113 @@ _SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Tuple, ast.
            ast.expr_context)
 
 
+def _active() -> bool:
+    """Only symbolic executions are watched: run concretely (a replay, a validation), spec code
+    may test identity as it likes."""
+    return bool(_paths._STACK)
+
+
+# --- the drivers ----------------------------------------------------------------------------------
+
 class Guard:
-    """Context manager: trace spec code while it runs on stand-ins (see the module docstring)."""
+    """Context manager: watch spec code while it runs on stand-ins (see the module docstring).
+    Re-entrant; one is active around a whole prover run."""
+
+    _depth = 0
 
     def __enter__(self) -> Guard:
-        self.previous = sys.gettrace()
-        sys.settrace(self._on_call)
+        if Guard._depth == 0:
+            _DRIVER.start()
+        Guard._depth += 1
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        Guard._depth -= 1
+        if Guard._depth == 0:
+            _DRIVER.stop()
+
+
+class _Monitoring:
+    """Python 3.12+: ``sys.monitoring``."""
+
+    def __init__(self) -> None:
+        self.tool: int | None = None
+        self.watched: set[Any] = set()
+
+    def start(self) -> None:
+        mon = sys.monitoring  # type: ignore[attr-defined]
+        for tool in (3, 4, 5, 1, 2):  # 0 is debuggers', 1 coverage's, 2 profilers'
+            if mon.get_tool(tool) is None:
+                mon.use_tool_id(tool, "distcheck prover guard")
+                self.tool = tool
+                break
+        else:
+            raise RuntimeError("no free sys.monitoring tool id for the prover's guard")
+        E = mon.events
+        mon.register_callback(self.tool, E.PY_START, self._on_start)
+        mon.register_callback(self.tool, E.INSTRUCTION, self._on_instruction)
+        mon.register_callback(self.tool, E.CALL, self._on_call)
+        mon.restart_events()  # what an earlier run switched off, per location, is needed again
+        mon.set_events(self.tool, E.PY_START)
+
+    def stop(self) -> None:
+        mon = sys.monitoring  # type: ignore[attr-defined]
+        assert self.tool is not None
+        mon.set_events(self.tool, 0)
+        for code in self.watched:
+            mon.set_local_events(self.tool, code, 0)
+        self.watched.clear()
+        E = mon.events
+        for event in (E.PY_START, E.INSTRUCTION, E.CALL):
+            mon.register_callback(self.tool, event, None)
+        mon.free_tool_id(self.tool)
+        self.tool = None
+
+    def _on_start(self, code: Any, offset: int) -> Any:
+        if not _user(code):
+            return sys.monitoring.DISABLE  # type: ignore[attr-defined]
+        frame = sys._getframe(1)
+        checks = _checks_of(code, frame)
+        if _active():
+            _on_frame_start(frame)
+        if checks is not None and code not in self.watched:
+            self.watched.add(code)
+            E = sys.monitoring.events  # type: ignore[attr-defined]
+            sys.monitoring.set_local_events(self.tool, code, E.INSTRUCTION | E.CALL)  # type: ignore[attr-defined]
+        return None
+
+    def _on_instruction(self, code: Any, offset: int) -> Any:
+        checks = _SCANNED.get(code)
+        check = checks.get(offset) if checks else None
+        if check is None:
+            return sys.monitoring.DISABLE  # type: ignore[attr-defined]
+        if _active():
+            check(sys._getframe(1))
+        return None
+
+    def _on_call(self, code: Any, offset: int, fn: Any, arg0: Any) -> Any:
+        if _active():
+            _check_callable(fn, lambda: arg0, sys._getframe(1), code, offset)
+        return None
+
+
+class _Tracing:
+    """Python 3.11: ``sys.settrace`` with opcode events."""
+
+    def start(self) -> None:
+        self.previous = sys.gettrace()
+        sys.settrace(self._on_call)
+
+    def stop(self) -> None:
         sys.settrace(self.previous)
 
     def _on_call(self, frame: Any, event: str, arg: Any) -> Any:
-        code = frame.f_code
-        checks = _SCANNED.get(code, _UNSCANNED)
-        if checks is _UNSCANNED:
-            checks = _SCANNED[code] = _scan(code, frame.f_globals)
+        if not _user(frame.f_code):
+            return None
+        checks = _checks_of(frame.f_code, frame)
+        if _active():
+            _on_frame_start(frame)
+            _check_aliases(frame)
         if checks is None:
             return None
         frame.f_trace_lines = False
@@ -77,7 +200,7 @@ class Guard:
         return self._on_opcode
 
     def _on_opcode(self, frame: Any, event: str, arg: Any) -> Any:
-        if event == "opcode":
+        if event == "opcode" and _active():
             checks = _SCANNED.get(frame.f_code)
             if checks:
                 check = checks.get(frame.f_lasti)
@@ -86,13 +209,79 @@ class Guard:
         return self._on_opcode
 
 
-_UNSCANNED = object()
+_DRIVER: Any = _Monitoring() if hasattr(sys, "monitoring") else _Tracing()
 
+
+def _on_frame_start(frame: Any) -> None:
+    """A user function starts: refuse it if a functools cache is calling it (its result would be
+    shared with other paths)."""
+    back = frame.f_back
+    if back is not None and back.f_code is _CACHED_PROPERTY_GET:
+        refuse("a functools.cached_property computed during a symbolic execution (its value would "
+               "be shared by every path)", location=f"{frame.f_code.co_filename}:{frame.f_code.co_firstlineno}")
+    if frame.f_code in _cached_codes(frame.f_globals):
+        refuse("a function memoized by functools.lru_cache/cache called during a symbolic execution "
+               "(its results would be shared between paths)",
+               location=f"{frame.f_code.co_filename}:{frame.f_code.co_firstlineno}")
+
+
+_CACHED: dict[int, tuple[Any, frozenset[Any]]] = {}
+
+
+def _cached_codes(globals_: dict[str, Any]) -> frozenset[Any]:
+    """The code objects wrapped by functools caches in a module's globals and its classes (on
+    3.12+ the CALL event sees the wrapper itself; on 3.11 this is how a first call is caught)."""
+    hit = _CACHED.get(id(globals_))
+    if hit is not None and hit[0] is globals_:
+        return hit[1]
+    codes = set()
+    for value in list(globals_.values()):
+        candidates = [value]
+        if isinstance(value, type) and is_user_code(getattr(sys.modules.get(value.__module__), "__file__", "") or ""):
+            candidates += list(vars(value).values())
+        for c in candidates:
+            if isinstance(c, _CACHE_WRAPPER):
+                code = getattr(getattr(c, "__wrapped__", None), "__code__", None)
+                if code is not None:
+                    codes.add(code)
+    found = frozenset(codes)
+    _CACHED[id(globals_)] = (globals_, found)
+    return found
+
+
+def _check_aliases(frame: Any) -> None:
+    """3.11: an identity or type function reached through a local name (a default argument, a
+    closure cell) escapes the scan of global names: refuse a frame that holds one."""
+    for name, value in frame.f_locals.items():
+        if id(value) in _RISKY_FNS or isinstance(value, _CACHE_WRAPPER):
+            refuse(f"`{name}` holds {_RISKY_FNS.get(id(value), 'a functools cache')}: the prover cannot "
+                   "check calls made through an alias", location=f"{frame.f_code.co_filename}:{frame.f_lineno}")
+
+
+_USER: dict[Any, bool] = {}
+
+
+def _user(code: Any) -> bool:
+    known = _USER.get(code)
+    if known is None:
+        known = _USER[code] = is_user_code(code.co_filename)
+    return known
+
+
+def _checks_of(code: Any, frame: Any) -> dict[int, Check] | None:
+    checks = _SCANNED.get(code, _UNSCANNED)
+    if checks is _UNSCANNED:
+        checks = _SCANNED[code] = _scan(code, frame.f_globals)
+    return checks  # type: ignore[return-value]
+
+
+# --- the checks -------------------------------------------------------------------------------------
 
 def _scan(code: Any, globals_: dict[str, Any]) -> dict[int, Check] | None:
     if not is_user_code(code.co_filename):
         return None
     checks: dict[int, Check] = {}
+    tracing = isinstance(_DRIVER, _Tracing)
     for ins in dis.get_instructions(code):
         op = ins.opcode
         if op in _IDENTITY_OPS:
@@ -100,13 +289,15 @@ def _scan(code: Any, globals_: dict[str, Any]) -> dict[int, Check] | None:
         elif op in _MATCH_OPS:
             checks[ins.offset] = _refuse(code, ins, "a `match` statement (its patterns test types and "
                                          "identity, which the prover cannot see through)")
-        elif op == _LOAD_ATTR and ins.argval in _SELF_ATTRS:
+        elif op in _LOAD_ATTRS and isinstance(ins.argval, str) and (
+                ins.argval.startswith("__") or ins.argval.startswith("_dc_")):
             checks[ins.offset] = _attr_check(code, ins)
-        elif op == _LOAD_GLOBAL:
-            name = ins.argval
-            target = globals_.get(name, getattr(builtins, name, None))
-            if id(target) in _RISKY_BUILTINS:
-                checks[ins.offset] = _call_check(code, ins, _RISKY_BUILTINS[id(target)])
+        elif op in _LOAD_NAMES:
+            target = globals_.get(ins.argval, getattr(builtins, str(ins.argval), None))
+            if id(target) in _RISKY_FNS:
+                checks[ins.offset] = _call_check(code, ins, target)
+        elif tracing and op in _LOAD_ATTRS and ins.argval in _RISKY_ATTR_NAMES:
+            checks[ins.offset] = _attr_call_check(code, ins)
     return checks or None
 
 
@@ -119,7 +310,7 @@ def _refuse(code: Any, ins: dis.Instruction, what: str) -> Check:
     where = _where(code, ins)
 
     def check(frame: Any) -> None:
-        raise Unsupported(what, location=where)
+        refuse(what, location=where)
 
     return check
 
@@ -147,6 +338,7 @@ def _index(filename: str) -> dict[tuple[Any, ...], ast.AST] | None:
                         f = node.func
                         index[("call", f.lineno, f.end_lineno or f.lineno, f.col_offset,
                                f.end_col_offset or 0)] = node
+                        index[("whole-call", *span)] = node
                     else:
                         index.setdefault(span, node)
     _AST_INDEX[filename] = index
@@ -178,8 +370,50 @@ def _evaluator(filename: str, node: ast.expr) -> Callable[[Any], Any] | None:
     return evaluate
 
 
-def _may_be_none(x: Any) -> bool:
-    return isinstance(x, SymEnum) and any(o is None for o in x.options)
+def _probe(evaluate: Callable[[Any], Any] | None, frame: Any, text: str, where: str) -> Any:
+    """Evaluate an operand again, refusing if it cannot be done without a decision (or at all)."""
+    if evaluate is None:
+        refuse(f"`{text}`: the prover cannot check its operand (write it as a name or an "
+               "attribute)", location=where)
+    try:
+        with _paths.probing() as probe:
+            value = evaluate(frame)
+    except (_paths.Probe, Exception):  # noqa: BLE001
+        refuse(f"`{text}`: the prover cannot evaluate its operand without a decision", location=where)
+    if probe.fired:  # spec code swallowed the probe: the value cannot be trusted
+        refuse(f"`{text}`: the prover cannot evaluate its operand without a decision", location=where)
+    return value
+
+
+def _singleton(x: Any) -> bool:
+    """Identity with ``x`` is equality with ``x`` in both interpretations."""
+    return x is None or x is True or x is False or x is Ellipsis or x is NotImplemented \
+        or isinstance(x, type) or _is_enum_member(x)
+
+
+def _is_enum_member(x: Any) -> bool:
+    import enum
+
+    return isinstance(x, enum.Enum)
+
+
+def _may_be(x: Symbolic, singleton: Any) -> bool:
+    """Can the stand-in ``x`` denote the object ``singleton``?"""
+    t = type(x)
+    if t is SymEnum:
+        return any(o is singleton for o in x._dc_options)
+    if t is SymBool:
+        return singleton is True or singleton is False
+    if t is SymInt or t is SymSet:
+        return False  # an int is never None, True, an enum member...; a set never a singleton
+    return True
+
+
+def _identity_ok(a: Any, b: Any) -> bool:
+    for x, other in ((a, b), (b, a)):
+        if isinstance(x, Symbolic):
+            return not isinstance(other, Symbolic) and _singleton(other) and not _may_be(x, other)
+    return _singleton(a) or _singleton(b)
 
 
 def _compare_check(code: Any, ins: dis.Instruction) -> Check:
@@ -192,40 +426,28 @@ def _compare_check(code: Any, ins: dis.Instruction) -> Check:
     text = _source(code.co_filename, node)
     operands = [node.left, *node.comparators]
     evaluators = [_evaluator(code.co_filename, o) for o in operands]
-    pairs = [(i, isinstance(op, ast.Is)) for i, op in enumerate(node.ops) if isinstance(op, (ast.Is, ast.IsNot))]
+    pairs = [i for i, op in enumerate(node.ops) if isinstance(op, (ast.Is, ast.IsNot))]
 
     def check(frame: Any) -> None:
         values: dict[int, Any] = {}
 
         def value(i: int) -> Any:
             if i not in values:
-                ev = evaluators[i]
-                if ev is None:
-                    raise Unsupported(f"identity test `{text}`: the prover cannot check whether "
-                                      "its operand is symbolic (write it as a name or attribute, "
-                                      "or use ==)", location=where)
-                try:
-                    with _paths.probing():
-                        values[i] = ev(frame)
-                except (_paths.Probe, Exception):  # noqa: BLE001
-                    raise Unsupported(f"identity test `{text}`: the prover cannot evaluate its "
-                                      "operand without a decision (use ==)", location=where) from None
+                values[i] = _probe(evaluators[i], frame, text, where)
             return values[i]
 
-        for i, _ in pairs:
-            a, b = value(i), value(i + 1)
-            for x, other in ((a, b), (b, a)):
-                if isinstance(x, Symbolic):
-                    if other is None and not _may_be_none(x):
-                        continue  # never None: Python's answer is right
-                    raise Unsupported(f"identity test `{text}` on a symbolic value: `is` compares "
-                                      "objects, not values; use ==", location=where)
+        for i in pairs:
+            if not _identity_ok(value(i), value(i + 1)):
+                refuse(f"identity test `{text}`: `is` compares objects, and the objects differ "
+                       "between the explorer and the prover unless one side is None, a bool, an "
+                       "enum member or a class (and the other can never be it); use ==",
+                       location=where)
 
     return check
 
 
 def _attr_check(code: Any, ins: dis.Instruction) -> Check:
-    """``x.__class__`` and the like: a stand-in would answer for itself, not for its value."""
+    """``x.__class__``, ``x.__eq__``, ``x._dc_...``: a stand-in would answer for itself."""
     where = _where(code, ins)
     index = _index(code.co_filename)
     span = _span(ins)
@@ -234,49 +456,127 @@ def _attr_check(code: Any, ins: dis.Instruction) -> Check:
         return _refuse(code, ins, f"`.{ins.argval}` whose source the prover cannot locate")
     text = _source(code.co_filename, node)
     evaluate = _evaluator(code.co_filename, node.value)
+    reserved = str(ins.argval).startswith("_dc_")
 
     def check(frame: Any) -> None:
-        if evaluate is None:
-            raise Unsupported(f"`{text}`: the prover cannot check whether the object is symbolic",
-                              location=where)
-        try:
-            with _paths.probing():
-                v = evaluate(frame)
-        except (_paths.Probe, Exception):  # noqa: BLE001
-            raise Unsupported(f"`{text}`: the prover cannot evaluate the object without a decision",
-                              location=where) from None
-        if isinstance(v, Symbolic):
-            raise Unsupported(f"`{text}` of a symbolic value: the prover's stand-in would answer "
-                              "for itself, not for the value", location=where)
+        if reserved:
+            refuse(f"`{text}`: names starting with `_dc_` are the prover's own", location=where)
+        if isinstance(_probe(evaluate, frame, text, where), Symbolic):
+            refuse(f"`{text}` of a symbolic value: the prover's stand-in would answer for itself, "
+                   "not for the value", location=where)
 
     return check
 
 
-def _call_check(code: Any, ins: dis.Instruction, name: str) -> Check:
+def _call_check(code: Any, ins: dis.Instruction, fn: Any) -> Check:
+    """A load of ``isinstance`` (and the like) by name: check the call it makes."""
     where = _where(code, ins)
     index = _index(code.co_filename)
     span = _span(ins)
     node = index.get(("call", *span)) if index is not None and span is not None else None
+    name = _RISKY_FNS[id(fn)]
     if not isinstance(node, ast.Call):
-        # ``isinstance`` loaded but not called right there (passed around): refuse if it runs.
+        # passed around rather than called right there: refuse if it is used while proving
         return _refuse(code, ins, f"`{name}` used as a value (the prover can only check direct "
                                   f"calls `{name}(...)`)")
     text = _source(code.co_filename, node)
     evaluators = [_evaluator(code.co_filename, a) for a in node.args]
 
     def check(frame: Any) -> None:
-        for ev in evaluators[:1] if name in ("isinstance", "issubclass") else evaluators:
-            if ev is None:
-                raise Unsupported(f"`{text}`: the prover cannot check whether the argument is "
-                                  "symbolic (write it as a name or attribute)", location=where)
-            try:
-                with _paths.probing():
-                    v = ev(frame)
-            except (_paths.Probe, Exception):  # noqa: BLE001
-                raise Unsupported(f"`{text}`: the prover cannot evaluate the argument without a "
-                                  "decision", location=where) from None
-            if isinstance(v, Symbolic):
-                raise Unsupported(f"`{text}` on a symbolic value: {name}() sees the prover's "
-                                  "stand-in, not the value (compare with == instead)", location=where)
+        if id(fn) in _IDENTITY_FNS:
+            refuse(f"`{text}`: {name}() answers for object identity, which differs between the "
+                   "explorer and the prover", location=where)
+        if not evaluators:
+            return
+
+        def args(i: int) -> Any:
+            return _probe(evaluators[i] if i < len(evaluators) else None, frame, text, where)
+
+        _check_inspection(name, lambda: args(0), lambda: args(1), text, where)
 
     return check
+
+
+def _attr_call_check(code: Any, ins: dis.Instruction) -> Check:
+    """3.11: ``operator.is_`` and the like reached as an attribute of a module."""
+    where = _where(code, ins)
+    index = _index(code.co_filename)
+    span = _span(ins)
+    node = index.get(("attr", *span)) if index is not None and span is not None else None
+    evaluate = _evaluator(code.co_filename, node) if isinstance(node, ast.Attribute) else None
+
+    def check(frame: Any) -> None:
+        if evaluate is None:
+            return
+        try:
+            with _paths.probing():
+                target = evaluate(frame)
+        except (_paths.Probe, Exception):  # noqa: BLE001 -- not a module attribute we know
+            return
+        if id(target) in _RISKY_FNS:
+            refuse(f"`{_source(code.co_filename, node)}` ({_RISKY_FNS[id(target)]}) reached as an "  # type: ignore[arg-type]
+                   "attribute: the prover cannot check such calls; use == or call it by its name",
+                   location=where)
+
+    return check
+
+
+def _check_callable(fn: Any, arg0: Callable[[], Any], frame: Any, code: Any, offset: int) -> None:
+    """3.12+: every call made by user code, whatever the callable was reached through."""
+    if isinstance(fn, _CACHE_WRAPPER):
+        refuse("calling a function memoized by functools.lru_cache/cache during a symbolic "
+               "execution (its results would be shared between paths)", location=_call_site(code, offset))
+    name = _RISKY_FNS.get(id(fn))
+    if name is None:
+        return
+    where = _call_site(code, offset)
+    if id(fn) in _IDENTITY_FNS:
+        refuse(f"{name}() answers for object identity, which differs between the explorer and the "
+               "prover", location=where)
+
+    def second() -> Any:
+        node = _call_node(code, offset)
+        if node is None or len(node.args) < 2:
+            return _UNKNOWN
+        evaluate = _evaluator(code.co_filename, node.args[1])
+        return _probe(evaluate, frame, _source(code.co_filename, node), where)
+
+    first = arg0()
+    if first is sys.monitoring.MISSING:  # type: ignore[attr-defined]
+        return
+    _check_inspection(name, lambda: first, second, name + "(...)", where)
+
+
+_UNKNOWN = object()
+
+
+def _check_inspection(name: str, first: Callable[[], Any], second: Callable[[], Any], text: str,
+                      where: str) -> None:
+    x = first()
+    if not isinstance(x, Symbolic):
+        return
+    if name in ("getattr", "hasattr") and type(x) is SymEnum:
+        attr = second()
+        if isinstance(attr, str) and not attr.startswith("__") and not attr.startswith("_dc_"):
+            return  # an attribute of the options: lifted over them
+    refuse(f"`{text}` on a symbolic value: {name}() sees the prover's stand-in, not the value "
+           "(compare with == instead)", location=where)
+
+
+def _call_node(code: Any, offset: int) -> ast.Call | None:
+    for ins in dis.get_instructions(code):
+        if ins.offset == offset:
+            span = _span(ins)
+            index = _index(code.co_filename)
+            if span is None or index is None:
+                return None
+            node = index.get(("whole-call", *span))
+            return node if isinstance(node, ast.Call) else None
+    return None
+
+
+def _call_site(code: Any, offset: int) -> str:
+    for ins in dis.get_instructions(code):
+        if ins.offset == offset:
+            return _where(code, ins)
+    return f"{code.co_filename}:{code.co_firstlineno}"

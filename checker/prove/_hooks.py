@@ -15,6 +15,7 @@ enclosing function (see ``_paths``).
 
 from __future__ import annotations
 
+import enum
 import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,22 +27,22 @@ from spec._types import Type
 from checker.prove import _paths
 from checker.prove import _terms as T
 from checker.prove._layout import typed_in
-from checker.prove._paths import Unsupported
+from checker.prove._paths import refuse
 from checker.prove._sym import (
-    SymBool, SymEnum, SymInt, SymSet, Symbolic, compare, concretize, eq, expand, holds_sym, known_concrete,
-    make_int, members_of, select_case, truth, wrap,
+    Members, SymBool, SymEnum, SymInt, SymSet, Symbolic, compare, concretize, eq, expand, holds_sym,
+    known_concrete, make_int, members_of, put, select_case, truth, wrap,
 )
 from checker.prove._terms import Formula
 
 
 def elements(coll: Any) -> list[tuple[Formula, Any]]:
     """``coll``'s elements, each with the formula "it is an element"."""
-    if isinstance(coll, SymSet):
-        return [(g, k) for k, g in coll.members.items()]
-    if isinstance(coll, SymEnum):
+    if type(coll) is SymSet:
+        return [(g, k) for k, g in coll._dc_members.values()]
+    if type(coll) is SymEnum:
         return elements(concretize(coll))
     if isinstance(coll, Symbolic):
-        raise Unsupported(f"iterating over a symbolic {coll._what()}")
+        refuse(f"iterating over a symbolic {coll._dc_what()}")
     if isinstance(coll, dict):
         return [(True, k) for k in coll]
     try:
@@ -77,11 +78,6 @@ def _value_of(fn: Callable[[Any], Any], x: Any, g: Formula = True) -> Any:
     return select_case([(p.pc, p.result) for p in paths])
 
 
-def _add(members: dict[Any, Formula], key: Any, g: Formula) -> None:
-    old = members.get(key)
-    members[key] = g if old is None else T.disj((old, g))
-
-
 def _concrete_cases(x: Any) -> list[tuple[Formula, Any]]:
     known = known_concrete(x)
     if known is not _paths.NONE:
@@ -110,13 +106,13 @@ class Hooks:
 
     def size(self, coll: Iterable[Any]) -> Any:
         def compute() -> Any:
-            if isinstance(coll, SymSet):
-                gs = list(coll.members.values())
+            if type(coll) is SymSet:
+                gs = [g for _, g in coll._dc_members.values()]
                 return make_int(T.add([T.bool_to_int(g) for g in gs]), 0, len(gs))
-            if isinstance(coll, SymEnum):
+            if type(coll) is SymEnum:
                 return len(concretize(coll))
             if isinstance(coll, Symbolic):
-                raise Unsupported(f"size() of a symbolic {coll._what()}")
+                refuse(f"size() of a symbolic {coll._dc_what()}")
             return len(coll)  # type: ignore[arg-type]
         return _paths.memoized("size", compute)
 
@@ -124,42 +120,39 @@ class Hooks:
 
     def select(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
         def compute() -> Any:
-            out: dict[Any, Formula] = {}
+            out: Members = {}
             for g, x in elements(coll):
                 t = T.conj((g, _truth_of(pred, x, g)))
                 if t is False:
                     continue
                 for h, c in _concrete_cases(x):
-                    _add(out, c, T.conj((t, h)))
+                    put(out, c, T.conj((t, h)))
             return _set_value(out)
         return _paths.memoized("select", compute)
 
     def image(self, coll: Iterable[Any], fn: Callable[[Any], Any]) -> Any:
         def compute() -> Any:
-            out: dict[Any, Formula] = {}
+            out: Members = {}
             for g, x in elements(coll):
                 if g is False:
                     continue
                 for p in _callback_paths(fn, x, g):
                     for h, c in _concrete_cases(p.result):
-                        _add(out, c, T.conj((g, p.pc, h)))
+                        put(out, c, T.conj((g, p.pc, h)))
             return _set_value(out)
         return _paths.memoized("image", compute)
 
     def union_all(self, sets: Iterable[Any]) -> Any:
         def compute() -> Any:
-            out: dict[Any, Formula] = {}
+            out: Members = {}
             for g, s in elements(sets):
-                if isinstance(s, SymEnum):
-                    cases = s.cases()
-                else:
-                    cases = [(True, s)]
+                cases = s._dc_cases() if type(s) is SymEnum else [(True, s)]
                 for h, one in cases:
                     m = members_of(one)
                     if m is None:
                         raise TypeError(f"union_all() needs sets, got a {type(one).__name__}")
-                    for k, f in m.items():
-                        _add(out, k, T.conj((g, h, f)))
+                    for k, f in m.values():
+                        put(out, k, T.conj((g, h, f)))
             return _set_value(out)
         return _paths.memoized("union_all", compute)
 
@@ -173,8 +166,8 @@ class Hooks:
             return default
         keys = [x if key is None else _value_of(key, x, g) for g, x in items]
         for k in keys:
-            if not isinstance(k, (int, SymInt, SymBool)):
-                raise Unsupported("maximum() needs numeric elements or a numeric key")
+            if not (type(k) in (int, bool, SymInt, SymBool) or (isinstance(k, enum.Enum) and isinstance(k, int))):
+                refuse("maximum() needs numeric elements or a numeric key")
         cases: list[tuple[Formula, Any]] = []
         for i, (g, x) in enumerate(items):
             beats = []
@@ -193,7 +186,7 @@ class Hooks:
                                  T.neg(eq(items[i][1], items[j][1]))))
                          for i, j in itertools.combinations(range(len(items)), 2))
             if _paths.decide(tie):
-                raise Unsupported("maximum() over a set whose largest key may be shared by two "
+                refuse("maximum() over a set whose largest key may be shared by two "
                                   "different elements: the result would depend on iteration order")
         empty = T.conj(T.neg(g) for g, _ in items)
         return select_case([*cases, (empty, default)])
@@ -206,8 +199,8 @@ class Hooks:
         return wrap(T.implies(truth(a), truth(b)))
 
     def replace_at(self, tup: tuple[Any, ...], index: Any, value: Any) -> tuple[Any, ...]:
-        if isinstance(index, SymInt) and type(tup) is tuple and 0 <= index.lo and index.hi < len(tup):
-            return tuple(select_case([(T.eq_int(index.t, j), value), (T.neg(T.eq_int(index.t, j)), old)])
+        if type(index) is SymInt and type(tup) is tuple and 0 <= index._dc_lo and index._dc_hi < len(tup):
+            return tuple(select_case([(T.eq_int(index._dc_t, j), value), (T.neg(T.eq_int(index._dc_t, j)), old)])
                          for j, old in enumerate(tup))
         if holds_sym(index):
             index = concretize(index)
@@ -221,11 +214,10 @@ class Hooks:
         return _paths.memoized("type_contains", lambda: wrap(typed_in(value, t)))
 
 
-def _set_value(members: dict[Any, Formula]) -> Any:
-    members = {k: g for k, g in members.items() if g is not False}
-    if all(g is True for g in members.values()):
-        return frozenset(members)
-    return SymSet(members)
+def _set_value(m: Members) -> Any:
+    if all(g is True for _, g in m.values()):
+        return frozenset(k for k, _ in m.values())
+    return SymSet(m)
 
 
 HOOKS = Hooks()

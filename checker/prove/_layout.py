@@ -20,19 +20,21 @@ the formula's value on the encoded state -- provided that state is well typed, w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
 import z3
 
 from spec import _symbolic
+from spec._fingerprint import exact_key
 from spec._types import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
+from spec._values import RESERVED_PREFIX
 
 from checker.prove import _terms as T
-from checker.prove._paths import LimitReached, Unsupported
+from checker.prove._paths import Unsupported, refuse
 from checker.prove._sym import (
-    SymBool, SymEnum, SymInt, SymSet, Symbolic, expand, holds_sym, record_fields,
+    SymBool, SymEnum, SymInt, SymSet, _value_record, exact_eq, holds_sym, members_of, try_expand,
 )
 from checker.prove._terms import Formula
 
@@ -50,20 +52,62 @@ def _values(t: Type, what: str) -> list[Any]:
     return out
 
 
+def _same(a: Any, b: Any) -> bool:
+    return a is b or exact_key(a) == exact_key(b)
+
+
+# Every encoder below either encodes a value exactly or says so: ``bad`` collects the conditions
+# under which its terms do NOT denote the value (a value outside the type, or one the encoder
+# does not understand).  Nothing is ever encoded "by default": a wrong term that looked exact is
+# how a step out of the state space used to pass for a step inside it.
+
 class _Leaf:
     """A node of the layout tree."""
 
     def build(self) -> Any:
         raise NotImplementedError
 
-    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
+    def encode(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
+        """Append one term per variable (bools for Boolean variables, int terms for the others)."""
+        if type(v) is SymEnum:
+            self._encode_cases(v._dc_cases(), out, bad)
+        else:
+            self.encode_value(v, out, bad)
+
+    def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
         raise NotImplementedError
 
-    def decode(self, model: z3.ModelRef) -> Any:
+    def _encode_cases(self, cases: list[tuple[Formula, Any]], out: list[Any], bad: list[Formula]) -> None:
+        """A value that is one of several (concrete) values: encode each, select by the guards."""
+        n = self.width()
+        per_case: list[list[Any]] = []
+        for g, o in cases:
+            terms: list[Any] = []
+            case_bad: list[Formula] = []
+            self.encode(o, terms, case_bad)
+            per_case.append(terms)
+            bad.extend(T.conj((g, b)) for b in case_bad)
+        for i in range(n):
+            t = per_case[-1][i]
+            for (g, _), terms in zip(reversed(cases[:-1]), reversed(per_case[:-1])):
+                t = _ite(g, terms[i], t)
+            out.append(t)
+
+    def width(self) -> int:
+        return sum(1 for _ in self.variables())
+
+    def decode(self, values: Iterator[Any]) -> Any:
+        """The value whose variables take ``values`` (in :meth:`variables` order)."""
         raise NotImplementedError
 
     def variables(self) -> Iterator[z3.ExprRef]:
         return iter(())
+
+
+def _ite(g: Formula, a: Any, b: Any) -> Any:
+    if isinstance(a, bool) or isinstance(a, z3.BoolRef):
+        return T.ite_formula(g, a, b)
+    return T.ite_int(g, a, b)
 
 
 @attrs.define
@@ -73,11 +117,24 @@ class _Const(_Leaf):
     def build(self) -> Any:
         return self.value
 
-    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
-        pass
+    def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
+        cases = try_expand(v)
+        if cases is None:
+            bad.append(True)
+            return
+        for g, c in cases:
+            if not _same_or_false(c, self.value):
+                bad.append(g)
 
-    def decode(self, model: z3.ModelRef) -> Any:
+    def decode(self, values: Iterator[Any]) -> Any:
         return self.value
+
+
+def _same_or_false(a: Any, b: Any) -> bool:
+    try:
+        return _same(a, b)
+    except TypeError:  # not a state value at all
+        return False
 
 
 @attrs.define
@@ -87,21 +144,17 @@ class _BoolLeaf(_Leaf):
     def build(self) -> Any:
         return SymBool(self.var)
 
-    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
+    def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
         if type(v) is bool:
-            out.append(T.as_z3(v))
-        elif isinstance(v, SymBool):
-            out.append(v.f)
-        elif isinstance(v, SymEnum):
-            f: Formula = False
-            for g, o in reversed(v.cases()):
-                f = T.ite_formula(g, o is True, f)
-            out.append(T.as_z3(f))
+            out.append(v)
+        elif type(v) is SymBool:
+            out.append(v._dc_f)
         else:
-            out.append(T.FALSE)  # not a bool: the state is not typed, the term is irrelevant
+            out.append(False)
+            bad.append(True)
 
-    def decode(self, model: z3.ModelRef) -> Any:
-        return z3.is_true(model.eval(self.var, model_completion=True))
+    def decode(self, values: Iterator[Any]) -> Any:
+        return bool(next(values))
 
     def variables(self) -> Iterator[z3.ExprRef]:
         yield self.var
@@ -116,21 +169,17 @@ class _IntLeaf(_Leaf):
     def build(self) -> Any:
         return SymInt(self.var, self.lo, self.hi)
 
-    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
+    def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
         if type(v) is int:
-            out.append(T.int_const(v))
-        elif isinstance(v, SymInt):
-            out.append(v.t)
-        elif isinstance(v, SymEnum):
-            t: Any = self.lo
-            for g, o in reversed(v.cases()):
-                t = T.ite_int(g, o if type(o) is int else self.lo, t)
-            out.append(T.int_z3(t))
+            out.append(v)
+        elif type(v) is SymInt:
+            out.append(v._dc_t)
         else:
-            out.append(T.int_const(self.lo))
+            out.append(self.lo)
+            bad.append(True)
 
-    def decode(self, model: z3.ModelRef) -> Any:
-        return model.eval(self.var, model_completion=True).as_long()
+    def decode(self, values: Iterator[Any]) -> Any:
+        return int(next(values))
 
     def variables(self) -> Iterator[z3.ExprRef]:
         yield self.var
@@ -140,44 +189,34 @@ class _IntLeaf(_Leaf):
 class _EnumLeaf(_Leaf):
     var: z3.ArithRef
     options: tuple[Any, ...]
-    index: dict[tuple[type, Any], int]
-    by_value: dict[Any, int]
+    index: dict[Any, int]  # exact key -> index
 
     def build(self) -> Any:
         return SymEnum(self.options, self.var)
 
-    def _index_of(self, o: Any) -> int | None:
-        """The option ``o`` is encoded as: the same value of the same type, else an equal one
-        (states are told apart by ``==``, as the explorer does); None if there is none."""
-        try:
-            i = self.index.get((type(o), o))
-            if i is None:
-                i = self.by_value.get(o)
-            return i
-        except TypeError:
-            return None
-
-    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
-        if isinstance(v, SymEnum) and v.options is self.options:
-            out.append(v.idx)
+    def encode(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
+        if type(v) is SymEnum and v._dc_options is self.options:
+            out.append(v._dc_idx)
             return
-        try:
-            cases = expand(v) if holds_sym(v) else [(True, v)]
-        except Unsupported:
-            cases = [(True, None)]
+        cases = try_expand(v)
+        if cases is None:
+            out.append(0)
             bad.append(True)
+            return
         t: Any = 0
         for g, o in reversed(cases):
-            i = self._index_of(o)
+            try:
+                i = self.index.get(exact_key(o))
+            except TypeError:
+                i = None
             if i is None:
                 bad.append(g)
                 i = 0
             t = T.ite_int(g, i, t)
-        out.append(T.int_z3(t))
+        out.append(t)
 
-    def decode(self, model: z3.ModelRef) -> Any:
-        i = model.eval(self.var, model_completion=True).as_long()
-        return self.options[i]
+    def decode(self, values: Iterator[Any]) -> Any:
+        return self.options[int(next(values))]
 
     def variables(self) -> Iterator[z3.ExprRef]:
         yield self.var
@@ -194,38 +233,38 @@ class _SetLeaf(_Leaf):
         # Symbolic sets mostly hold the universe's own element objects: look them up by
         # identity before hashing (hashing a record runs Python code).
         self.by_id = {id(e): i for i, e in enumerate(self.universe)}
-        self.by_value = {e: i for i, e in enumerate(self.universe)}
+        self.by_value = {}
+        for i, e in enumerate(self.universe):
+            j = self.by_value.setdefault(e, i)
+            if j != i:
+                raise Unsupported(f"a set type whose elements include {self.universe[j]!r} and {e!r}, "
+                                  "which are == but distinguishable: a Python set cannot hold both, "
+                                  "and the prover cannot tell which one it holds", location="<state_type>")
 
     def build(self) -> Any:
-        return SymSet(dict(zip(self.universe, self.vars)))
+        return SymSet({e: (e, v) for e, v in zip(self.universe, self.vars)})
 
-    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
-        if isinstance(v, SymSet):
-            m = v.members
-        elif type(v) is frozenset and not holds_sym(v):
-            m = dict.fromkeys(v, True)
-        elif isinstance(v, SymEnum):
-            m = {}
-            for g, o in v.cases():
-                for e in (o if type(o) is frozenset else ()):
-                    m[e] = T.disj((m.get(e, False), g))
-        else:
-            out.extend(T.FALSE for _ in self.universe)
+    def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
+        m = members_of(v) if type(v) is SymSet or type(v) is frozenset else None
+        if m is None:
+            out.extend(False for _ in self.universe)
+            bad.append(True)
             return
         terms: list[Formula] = [False] * len(self.universe)
-        for k, g in m.items():
+        for k, g in m.values():
             i = self.by_id.get(id(k))
             if i is None or self.universe[i] is not k:
                 i = self.by_value.get(k)
+                if i is not None and not _same(self.universe[i], k):
+                    i = None  # == to an element of the universe, but a different value
             if i is None:  # an element outside the universe cannot be encoded
                 bad.append(g)
             else:
                 terms[i] = g
-        out.extend(T.as_z3(t) for t in terms)
+        out.extend(terms)
 
-    def decode(self, model: z3.ModelRef) -> Any:
-        return frozenset(e for e, b in zip(self.universe, self.vars)
-                         if z3.is_true(model.eval(b, model_completion=True)))
+    def decode(self, values: Iterator[Any]) -> Any:
+        return frozenset(e for e in self.universe if next(values))
 
     def variables(self) -> Iterator[z3.ExprRef]:
         return iter(self.vars)
@@ -238,13 +277,17 @@ class _TupleNode(_Leaf):
     def build(self) -> Any:
         return tuple(c.build() for c in self.children)
 
-    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
-        ok = type(v) is tuple and len(v) == len(self.children)
-        for i, c in enumerate(self.children):
-            c.encode(v[i] if ok else None, out, bad)
+    def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
+        if type(v) is tuple and len(v) == len(self.children):
+            for c, x in zip(self.children, v):
+                c.encode(x, out, bad)
+        else:
+            for c in self.children:
+                c.encode_placeholder(out)
+            bad.append(True)
 
-    def decode(self, model: z3.ModelRef) -> Any:
-        return tuple(c.decode(model) for c in self.children)
+    def decode(self, values: Iterator[Any]) -> Any:
+        return tuple(c.decode(values) for c in self.children)
 
     def variables(self) -> Iterator[z3.ExprRef]:
         for c in self.children:
@@ -264,17 +307,30 @@ class _RecordNode(_Leaf):
             raise Unsupported(f"cannot build a symbolic {self.cls.__qualname__}: its __init__ "
                               f"raised {type(e).__name__}: {e}", location="<state_type>") from None
 
-    def encode(self, v: Any, out: list[z3.ExprRef], bad: list[Formula]) -> None:
-        ok = type(v) is self.cls
-        for n, c in self.children.items():
-            c.encode(getattr(v, n) if ok else None, out, bad)
+    def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
+        if type(v) is self.cls:
+            for n, c in self.children.items():
+                c.encode(getattr(v, n), out, bad)
+        else:
+            for c in self.children.values():
+                c.encode_placeholder(out)
+            bad.append(True)
 
-    def decode(self, model: z3.ModelRef) -> Any:
-        return self.cls(**{n: c.decode(model) for n, c in self.children.items()})
+    def decode(self, values: Iterator[Any]) -> Any:
+        return self.cls(**{n: c.decode(values) for n, c in self.children.items()})
 
     def variables(self) -> Iterator[z3.ExprRef]:
         for c in self.children.values():
             yield from c.variables()
+
+
+def _placeholder(self: _Leaf, out: list[Any]) -> None:
+    """Terms for a value that is not there at all (its encoding is marked not exact)."""
+    for v in self.variables():
+        out.append(False if isinstance(v, z3.BoolRef) else 0)
+
+
+_Leaf.encode_placeholder = _placeholder  # type: ignore[attr-defined]
 
 
 class Layout:
@@ -287,11 +343,10 @@ class Layout:
         self.root = self._node(state_type, prefix)
         self.vars: list[z3.ExprRef] = list(self.root.variables())
         self.typed: Formula = T.conj(self.ranges)
-        self._state: Any = None
 
     def _node(self, t: Type, name: str) -> _Leaf:
         if t is Bool:
-            return _BoolLeaf(z3.Bool(name, T.CTX))
+            return _Shared(_BoolLeaf(z3.Bool(name, T.CTX)))
         if isinstance(t, (Ints, Ids)):
             lo, hi = (t.lo, t.hi) if isinstance(t, Ints) else (0, t.n - 1)
             if lo > hi:
@@ -300,52 +355,71 @@ class Layout:
                 return _Const(lo)
             var = z3.Int(name, T.CTX)
             self.ranges += [T.le(lo, var), T.le(var, hi)]
-            return _IntLeaf(var, lo, hi)
+            return _Shared(_IntLeaf(var, lo, hi))
         if isinstance(t, TupleOf):
             return _TupleNode([self._node(t.elem, f"{name}[{i}]") for i in range(t.length)])
         if isinstance(t, SetOf):
             universe = _values(t.elem, name)
-            return _SetLeaf(universe, [z3.Bool(f"{name}∋{e!r}", T.CTX) for e in universe])
+            return _Shared(_SetLeaf(universe, [z3.Bool(f"{name}∋{e!r}", T.CTX) for e in universe]))
         if isinstance(t, RecordOf):
+            if not _value_record(t.cls):
+                raise Unsupported(f"{t.cls.__qualname__} has an __eq__ of its own: the prover needs "
+                                  "records compared by their fields, as attrs (and @record) compare "
+                                  "them", location="<state_type>")
+            for n in t.fields:
+                if n.startswith(RESERVED_PREFIX):
+                    raise Unsupported(f"{t.cls.__qualname__}.{n}: field names starting with "
+                                      f"{RESERVED_PREFIX!r} are reserved", location="<state_type>")
             return _RecordNode(t.cls, {n: self._node(ft, f"{name}.{n}") for n, ft in t.fields.items()})
-        if isinstance(t, (OneOf, Union, SeqOf)) or isinstance(t, Type):
+        if isinstance(t, Type):  # OneOf, Union, SeqOf, a Type of the spec's own: enumerated
             options = tuple(_values(t, name))
             if not options:
                 raise Unsupported(f"the type of {name} is empty ({t!r})", location="<state_type>")
             if len(options) == 1:
                 return _Const(options[0])
-            index: dict[tuple[type, Any], int] = {}
-            by_value: dict[Any, int] = {}
+            index: dict[Any, int] = {}
             for i, o in enumerate(options):
-                index.setdefault((type(o), o), i)
-                by_value.setdefault(o, i)
+                try:
+                    index.setdefault(exact_key(o), i)
+                except TypeError as e:
+                    raise Unsupported(f"the type of {name} holds {o!r}, which is not a state value: {e}",
+                                      location="<state_type>") from None
             var = z3.Int(name, T.CTX)
             self.ranges += [T.le(0, var), T.le(var, len(options) - 1)]
-            return _EnumLeaf(var, options, index, by_value)
+            return _Shared(_EnumLeaf(var, options, index))
         raise Unsupported(f"{name}: {t!r} is not a distcheck type", location="<state_type>")
 
     def state(self) -> Any:
-        """The symbolic state (built once: stand-ins are immutable and can be shared)."""
-        if self._state is None:
-            self._state = self.root.build()
-        return self._state
+        """A symbolic state: records and tuples built afresh (a run may not see what another one
+        left on them), holding stand-ins shared by every run (they are immutable)."""
+        return self.root.build()
 
     def encode(self, value: Any) -> list[z3.ExprRef]:
         """One term per variable (in :attr:`vars` order) giving ``value``'s encoding."""
         return self.encode_checked(value)[0]
 
     def encode_checked(self, value: Any) -> tuple[list[z3.ExprRef], Formula]:
-        """:meth:`encode`, and the condition under which the encoding is exact: the value's
-        parts are all among the enumerated values of their types (always so for a typed value
-        unless a type's ``values()`` misses some of its members)."""
-        out: list[z3.ExprRef] = []
+        """:meth:`encode`, and the condition under which the encoding is exact: ``value`` is a
+        value of the type that the encoders understand (always so for a well-typed value built
+        from the vocabulary; where it is not, the obligation that needs it fails rather than
+        going on with a wrong term)."""
+        out: list[Any] = []
         bad: list[Formula] = []
         self.root.encode(value, out, bad)
-        assert len(out) == len(self.vars)
-        return out, T.neg(T.disj(bad))
+        assert len(out) == len(self.vars), (len(out), len(self.vars))
+        terms = [T.as_z3(t) if isinstance(v, z3.BoolRef) else T.int_z3(t) for v, t in zip(self.vars, out)]
+        return terms, T.neg(T.disj(bad))
 
     def decode(self, model: z3.ModelRef) -> Any:
-        return self.root.decode(model)
+        return self.root.decode(iter(T.evaluate(model, self.vars)))
+
+    def decode_terms(self, model: z3.ModelRef, terms: list[z3.ExprRef]) -> Any:
+        """The value that ``terms`` (an encoding, e.g. a successor's) denote in ``model``."""
+        return self.root.decode(iter(T.evaluate(model, terms)))
+
+    def decode_values(self, values: Sequence[bool | int]) -> Any:
+        """The value whose variables take ``values`` (Python bools and ints, in :attr:`vars` order)."""
+        return self.root.decode(iter(values))
 
     def substitution(self, terms: list[z3.ExprRef]) -> list[tuple[z3.ExprRef, z3.ExprRef]]:
         return [(v, t) for v, t in zip(self.vars, terms) if not T.same(v, t)]
@@ -354,6 +428,28 @@ class Layout:
         """These variables equal the given terms."""
         return T.conj(T.iff(v, t) if isinstance(v, z3.BoolRef) else T.eq_int(v, t)
                       for v, t in zip(self.vars, terms))
+
+
+class _Shared(_Leaf):
+    """A leaf whose stand-in is built once and shared by every symbolic state."""
+
+    def __init__(self, leaf: _Leaf) -> None:
+        self.leaf = leaf
+        self.built: Any = None
+
+    def build(self) -> Any:
+        if self.built is None:
+            self.built = self.leaf.build()
+        return self.built
+
+    def encode(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
+        self.leaf.encode(v, out, bad)
+
+    def decode(self, values: Iterator[Any]) -> Any:
+        return self.leaf.decode(values)
+
+    def variables(self) -> Iterator[z3.ExprRef]:
+        return self.leaf.variables()
 
 
 # --- "value in type", symbolically -------------------------------------------------------------
@@ -385,32 +481,22 @@ def typed_in(value: Any, t: Type) -> Formula:
     """``value in t`` (the spec language's strict membership) as a formula."""
     if not holds_sym(value):
         return _concrete_in(value, t)
-    if isinstance(value, SymEnum):
-        return T.disj(T.conj((g, typed_in(o, t))) for g, o in value.cases())
+    if type(value) is SymEnum:
+        return T.disj(T.conj((g, typed_in(o, t))) for g, o in value._dc_cases())
     if isinstance(t, Union):
         return T.disj(typed_in(value, m) for m in t.members)
     if t is Bool:
-        return isinstance(value, SymBool)
+        return type(value) is SymBool
     if isinstance(t, Ints):
-        if not isinstance(value, SymInt):
+        if type(value) is not SymInt:
             return False
-        return T.conj((T.le(t.lo, value.t) if value.lo < t.lo else True,
-                       T.le(value.t, t.hi) if value.hi > t.hi else True))
+        return T.conj((T.le(t.lo, value._dc_t) if value._dc_lo < t.lo else True,
+                       T.le(value._dc_t, t.hi) if value._dc_hi > t.hi else True))
     if isinstance(t, Ids):
-        return typed_in(value, Ints(0, t.n - 1)) if isinstance(value, SymInt) else False
+        return typed_in(value, Ints(0, t.n - 1)) if type(value) is SymInt else False
     if isinstance(t, OneOf):
-        if isinstance(value, SymInt):
-            return T.disj(T.eq_int(value.t, o) for o in t.options if type(o) is int)
-        if isinstance(value, SymBool):
-            opts = {o for o in t.options if type(o) is bool}
-            return True if opts == {True, False} else (
-                value.f if opts == {True} else T.neg(value.f) if opts == {False} else False)
-        if isinstance(value, SymSet):
-            from checker.prove._sym import eq
-            return T.disj(eq(value, o) for o in t.options if type(o) is frozenset)
-        # a tuple or record holding stand-ins
-        from checker.prove._sym import eq
-        return T.disj(T.conj((eq(value, o), type(value) is type(o))) for o in t.options)
+        # the same value as an option, types included (OneOf's membership is exact)
+        return T.disj(exact_eq(value, o) for o in t.options)
     if isinstance(t, TupleOf):
         if type(value) is not tuple or len(value) != t.length:
             return False
@@ -420,8 +506,8 @@ def typed_in(value: Any, t: Type) -> Formula:
             return False
         return T.conj(typed_in(v, t.elem) for v in value)
     if isinstance(t, SetOf):
-        if isinstance(value, SymSet):  # its keys are concrete
-            return T.conj(T.implies(g, _concrete_in(k, t.elem)) for k, g in value.members.items())
+        if type(value) is SymSet:  # its keys are concrete
+            return T.conj(T.implies(g, _concrete_in(k, t.elem)) for k, g in value._dc_members.values())
         if type(value) is frozenset:
             return T.conj(typed_in(v, t.elem) for v in value)
         return False
@@ -430,10 +516,8 @@ def typed_in(value: Any, t: Type) -> Formula:
             return False
         return T.conj(typed_in(getattr(value, n), ft) for n, ft in t.fields.items())
     # a Type of the spec's own: ask it about every concrete value ``value`` may have
-    try:
-        cases = expand(value)
-    except (Unsupported, LimitReached):
-        raise Unsupported(f"membership of a symbolic value in the custom type {t!r}") from None
+    cases = try_expand(value)
+    if cases is None:
+        refuse(f"membership of a symbolic value in the custom type {t!r}")
     with _symbolic.symbolic(None):
         return T.disj(T.conj((g, bool(c in t))) for g, c in cases)
-

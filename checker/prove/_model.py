@@ -18,6 +18,7 @@ import attrs
 import z3
 
 from spec import Action, Spec, SpecError, members, source_of
+from spec._fingerprint import exact_key
 from spec._symbolic import symbolic
 
 from checker.prove import _paths
@@ -26,7 +27,7 @@ from checker.prove._guard import Guard
 from checker.prove._hooks import HOOKS, elements
 from checker.prove._layout import Layout, typed_in
 from checker.prove._paths import Explorer, Pruner
-from checker.prove._sym import expand, truth
+from checker.prove._sym import SymBool, SymEnum, Symbolic, expand, truth, wrap
 from checker.prove._terms import Formula
 
 
@@ -48,6 +49,10 @@ class Transition:
     terms: tuple[z3.ExprRef, ...] = ()
     error: BaseException | None = None
     location: str | None = None
+    #: the successor is well typed (``typed_post`` also asks for an exact encoding)
+    typed: Formula = True
+    #: the encoding ``terms`` denotes the successor exactly
+    exact: Formula = True
 
     @property
     def label(self) -> str:
@@ -85,8 +90,14 @@ class SymbolicModel:
                 raise _paths.Unsupported(f"the initial state {s!r} is well typed but not among the "
                                          "values its type enumerates (a Type whose values() is "
                                          "incomplete?)", location=source_of(type(spec).init))
-        self._formulas: dict[str, Formula] = {}
+        # formulas of invariants and constraints, by ("invariant", name) or ("constraint", i):
+        # an invariant may be called anything, "<constraint 0>" included
+        self._formulas: dict[tuple[str, Any], Formula] = {}
+        #: the paths of each function, kept for translation validation (see ``_validate``)
+        self.function_paths: dict[tuple[str, Any], list[_paths.Path]] = {}
         self._transitions: list[Transition] | None = None
+        #: every path of every action, the disabled ones (result None) included
+        self.action_paths: list[Transition] = []
 
     # --- running spec code symbolically ---------------------------------------------------------
 
@@ -98,27 +109,19 @@ class SymbolicModel:
     def formula(self, name: str) -> Formula:
         """The invariant ``name`` as a formula over the state variables, exact on typed states.
         Where the invariant raises, the formula is false (such a state does not satisfy it)."""
-        f = self._formulas.get(name)
-        if f is None:
-            fn = self.invariant_fns[name]
-            state = self.layout.state()
-            paths = self._paths(lambda: fn(state), ())
-            f = self._formulas[name] = T.disj(T.conj((p.pc, truth(p.result)))
-                                              for p in paths if p.error is None)
-        return f
+        return self._predicate(("invariant", name), self.invariant_fns[name])
 
-    def predicate(self, key: str, fn: Callable[[Any], Any]) -> Formula:
-        """Any state predicate (a constraint) as a formula, cached under ``key``."""
+    def constraint(self) -> Formula:
+        return T.conj(self._predicate(("constraint", i), c) for i, c in enumerate(self.constraint_fns))
+
+    def _predicate(self, key: tuple[str, Any], fn: Callable[[Any], Any]) -> Formula:
         f = self._formulas.get(key)
         if f is None:
-            state = self.layout.state()
-            paths = self._paths(lambda: fn(state), ())
+            paths = self._paths(lambda: _boolean(fn(self.layout.state()), fn), ())
+            self.function_paths[key] = paths
             f = self._formulas[key] = T.disj(T.conj((p.pc, truth(p.result)))
                                              for p in paths if p.error is None)
         return f
-
-    def constraint(self) -> Formula:
-        return T.conj(self.predicate(f"<constraint {i}>", c) for i, c in enumerate(self.constraint_fns))
 
     def transitions(self) -> list[Transition]:
         """Every execution path of every action, for every parameter value."""
@@ -148,32 +151,39 @@ class SymbolicModel:
                     per_param.append([(T.conj((g, h)), c) for g, x in elements(coll) for h, c in expand(x)])
             else:
                 per_param.append([(True, v) for v in d])
-        out = []
+        # One entry per distinct parameter tuple (a value may occur several times in a tuple
+        # field, or under several guards): its guard is "some occurrence is there".
+        merged: dict[Any, tuple[tuple[Any, ...], list[Formula]]] = {}
         for combo in itertools.product(*per_param):
             guard = T.conj(g for g, _ in combo)
             if guard is not False:
-                out.append((tuple(v for _, v in combo), guard))
-        return out
+                params = tuple(v for _, v in combo)
+                merged.setdefault(exact_key(params), (params, []))[1].append(guard)
+        return [(params, T.disj(guards)) for params, guards in merged.values()]
 
     def _run_action(self, act: Action, params: tuple[Any, ...], guard: Formula) -> list[Transition]:
-        state = self.layout.state()
-        paths = self._paths(lambda: act.fn(state, *params), (guard,))
+        paths = self._paths(lambda: act.fn(self.layout.state(), *params), (guard,))
         out = []
         for p in paths:
             pc = T.conj((guard, p.pc))
             if p.error is not None:
-                out.append(Transition(act, params, pc, error=p.error, location=p.location))
+                t = Transition(act, params, pc, error=p.error, location=p.location)
+                self.action_paths.append(t)
+                out.append(t)
                 continue
             post = p.result
             if post is None:
+                self.action_paths.append(Transition(act, params, pc))
                 continue
             if type(post) is not self.state_cls:
                 raise SpecError(f"{act.source}: action {act.describe(params)} returned "
                                 f"{type(post).__name__}, not a {self.state_cls.__name__} or None")
             terms_list, exact = self.layout.encode_checked(post)
-            typed_post = T.conj((typed_in(post, self.spec.state_type), exact))  # type: ignore[arg-type]
-            terms = tuple(terms_list)
-            out.append(Transition(act, params, pc, post, typed_post, terms))
+            typed = typed_in(post, self.spec.state_type)  # type: ignore[arg-type]
+            t = Transition(act, params, pc, post, T.conj((typed, exact)), tuple(terms_list),
+                           typed=typed, exact=exact)
+            self.action_paths.append(t)
+            out.append(t)
         return out
 
     # --- concrete counterparts (counterexamples are replayed on the explorer's interpretation) ---
@@ -185,7 +195,7 @@ class SymbolicModel:
         with symbolic(None):
             for n in names:
                 try:
-                    ok = bool(self.invariant_fns[n](state))
+                    ok = self.invariant_fns[n](state) is True  # raising, or not a bool: violated
                 except Exception:  # noqa: BLE001
                     ok = False
                 if not ok:
@@ -195,8 +205,21 @@ class SymbolicModel:
     def concrete_in_model(self, state: Any) -> bool:
         """``state`` satisfies every ``@constraint`` (concretely)."""
         with symbolic(None):
-            return all(c(state) for c in self.constraint_fns)
+            return all(c(state) is True for c in self.constraint_fns)
 
     def concrete_typed(self, state: Any) -> bool:
         with symbolic(None):
             return state in self.spec.state_type  # type: ignore[operator]
+
+
+def _boolean(result: Any, fn: Callable[..., Any]) -> Any:
+    """An invariant's or a constraint's result must be a bool: ``None`` or a string taken as a
+    verdict would be a mistake in the spec (the explorer says so too); a stand-in for a bool is
+    one, and so is a symbolic choice among bools."""
+    if type(result) is bool or type(result) is SymBool:
+        return result
+    if type(result) is SymEnum and all(type(o) is bool for o in result._dc_options):
+        return wrap(truth(result))
+    what = f"a symbolic {result._dc_what()}" if isinstance(result, Symbolic) else f"{result!r}"
+    name = getattr(fn, "__name__", "predicate")
+    _paths.refuse(f"{name} returned {what} ({type(result).__name__}), not a bool", location=source_of(fn))

@@ -42,7 +42,7 @@ import sys
 import sysconfig
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import attr
 import attrs
@@ -63,7 +63,8 @@ MAX_DECISIONS = 5_000
 class Unsupported(BaseException):
     """Spec code used a construct the symbolic interpretation cannot model faithfully.
 
-    A ``BaseException`` so that a spec's own ``except Exception`` cannot swallow it."""
+    A ``BaseException`` so that a spec's own ``except Exception`` cannot swallow it -- and raised
+    through :func:`refuse`, which also remembers it, so that not even a bare ``except:`` can."""
 
     def __init__(self, message: str, location: str | None = None) -> None:
         self.location = location or spec_frame_location()
@@ -75,13 +76,44 @@ class LimitReached(BaseException):
     """An exploration bound or the time-out was reached: the verdict is ``unknown``."""
 
 
+# Refusals and limits raised while spec code runs are *sticky*: spec code may catch what it is
+# thrown (``except:``, ``except BaseException``), so each is also kept here, and the exploration
+# re-raises the first one after the function returns -- outside spec code, where nothing can
+# catch it.  (distcheck's own probes never raise them: they use non-raising variants.)
+_PENDING: list[BaseException] = []
+
+
+def refuse(message: str, location: str | None = None) -> NoReturn:
+    """Stop the proof: spec code did something the prover cannot interpret faithfully."""
+    exc = Unsupported(message, location)
+    if _STACK:
+        _PENDING.append(exc)
+    raise exc
+
+
+def limit(message: str) -> NoReturn:
+    """Stop the symbolic execution: a bound or the time-out was reached (verdict unknown)."""
+    exc = LimitReached(message)
+    if _STACK:
+        _PENDING.append(exc)
+    raise exc
+
+
+def _raise_pending() -> None:
+    if _PENDING:
+        exc = _PENDING[0]
+        if not _STACK:  # the outermost exploration: nothing is left to swallow it
+            _PENDING.clear()
+        raise exc
+
+
 #: ``time.perf_counter()`` value after which symbolic execution stops (the run's ``--timeout``)
 deadline: float | None = None
 
 
 def _check_deadline() -> None:
     if deadline is not None and time.perf_counter() > deadline:
-        raise LimitReached("time-out during symbolic execution")
+        limit("time-out during symbolic execution")
 
 
 class Probe(BaseException):
@@ -242,8 +274,8 @@ class Explorer:
             prefix = self.pending.pop()
             runs += 1
             if runs > self.max_paths:
-                raise LimitReached(f"more than {self.max_paths:,} execution paths "
-                                   f"({'inside a helper callback' if self.local else 'in one function'})")
+                limit(f"more than {self.max_paths:,} execution paths "
+                      f"({'inside a helper callback' if self.local else 'in one function'})")
             if not self.local:
                 _check_deadline()
             run = _Run(self, prefix)
@@ -253,13 +285,18 @@ class Explorer:
             try:
                 result = thunk()
             except Exception as e:  # noqa: BLE001 -- spec code raised on this path
-                out.append(Path(T.conj(run.pc), None, e, exception_location(e)))
-                continue
+                result, error = None, e
+            else:
+                error = None
             finally:
                 _STACK.pop()
                 if self.pruner is not None:
                     self.pruner.reset()
-            out.append(Path(T.conj(run.pc), result))
+            _raise_pending()  # a refusal or a limit that spec code caught
+            if error is not None:
+                out.append(Path(T.conj(run.pc), None, error, exception_location(error)))
+            else:
+                out.append(Path(T.conj(run.pc), result))
         return out
 
     # --- called by the current run ---------------------------------------------------------------
@@ -267,8 +304,8 @@ class Explorer:
     def _choose(self, run: _Run, guards: Sequence[Formula]) -> int:
         pos = len(run.choices)
         if pos >= MAX_DECISIONS:
-            raise LimitReached(f"more than {MAX_DECISIONS:,} decisions on one execution path "
-                               f"(an unbounded loop over symbolic values?) at {spec_frame_location()}")
+            limit(f"more than {MAX_DECISIONS:,} decisions on one execution path "
+                  f"(an unbounded loop over symbolic values?) at {spec_frame_location()}")
         if pos < len(run.prefix):
             i = run.prefix[pos]
         else:
@@ -314,6 +351,8 @@ def choose(guards: Sequence[Formula]) -> int:
     """Which of ``guards`` (mutually exclusive and exhaustive on the current path) holds.
     Queues the other feasible alternatives for exploration."""
     if _probing:
+        for p in _PROBES:
+            p.fired = True
         raise Probe()
     run = _current()
     return run.explorer._choose(run, guards)
@@ -385,12 +424,22 @@ def raise_if_error(paths: Sequence[Path]) -> None:
 
 
 class probing:  # noqa: N801 -- used as a context manager
-    """While active, any decision raises :class:`Probe` (the guard evaluates operands)."""
+    """While active, any decision raises :class:`Probe` (the guard evaluates operands);
+    ``fired`` says whether one was requested (spec code might have swallowed the Probe)."""
 
-    def __enter__(self) -> None:
+    def __init__(self) -> None:
+        self.fired = False
+
+    def __enter__(self) -> probing:
         global _probing
         _probing += 1
+        _PROBES.append(self)
+        return self
 
     def __exit__(self, *exc: Any) -> None:
         global _probing
         _probing -= 1
+        _PROBES.pop()
+
+
+_PROBES: list[probing] = []

@@ -1,4 +1,4 @@
-"""Symbolic stand-ins for the values of a state, with Python's semantics.
+"""Symbolic stand-ins for the values of a state, with Python's semantics -- and nothing else.
 
 Four kinds of stand-in, each denoting a value of one concrete Python type on every state:
 
@@ -13,13 +13,21 @@ Tuples and records are not stand-ins: a symbolic tuple is a Python tuple of stan
 record is an instance of the spec's own record class whose fields hold stand-ins, so spec code
 indexes, evolves and compares them natively.
 
-Every operator follows Python's semantics for the concrete values (``True == 1``, an ``IntEnum``
-member equals its int, ``frozenset`` comparisons are subset tests, tuples compare
-lexicographically, ``//`` floors).  Where Python needs a concrete answer the stand-in asks the
-running exploration (``_paths``) to decide: ``__bool__`` decides the truth, ``__hash__`` and
-``__index__`` decide the concrete value among all the possible ones.  What cannot be modelled
-faithfully (``len`` or iteration of a symbolic set, floats, formatting as text, bitwise integer
-operators) raises :class:`Unsupported` with the spec's file:line.
+**Default-deny.**  A stand-in implements exactly the documented vocabulary, with Python's
+semantics for the concrete values (``True == 1``, an ``IntEnum`` member equals its int,
+``frozenset`` comparisons are subset tests, tuples compare lexicographically, ``//`` floors).
+*Every* other special method Python's data model could call on it -- ``repr``, ``str``,
+``format``, ``float``, ``round``, ``len`` of a set, iteration, pickling, attribute access on a
+number, ``dir``, a context manager, ... -- is defined to refuse (:func:`_paths.refuse`), so an
+operation nobody thought of cannot silently answer for the stand-in object instead of the value
+it denotes.  Comparisons and arithmetic with a concrete operand of a type whose behaviour against
+an int or a set is not known exactly (``Fraction``, ``complex``, ``Decimal``, floats, a class with
+its own ``__eq__``) are refused too.  Internals live in slots named ``_dc_*``, a prefix no record
+field may take, so a record field never collides with a stand-in's own attribute.
+
+Where Python needs a concrete answer the stand-in asks the running exploration (``_paths``) to
+decide: ``__bool__`` decides the truth, ``__hash__`` and ``__index__`` decide the concrete value
+among all the possible ones.
 """
 
 from __future__ import annotations
@@ -28,14 +36,16 @@ import enum
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import z3
 
+from spec._fingerprint import exact_key
+
 from checker.prove import _paths
 from checker.prove import _terms as T
-from checker.prove._paths import Unsupported
+from checker.prove._paths import refuse
 from checker.prove._terms import Formula, Term
 
 #: Enumerating a value (for a decision, or to merge values into a SymEnum) is refused beyond this.
@@ -44,10 +54,58 @@ MAX_EXPAND = 4096
 MAX_INT_OPTIONS = 64
 
 
+def _refuser(name: str, what: str) -> Callable[..., NoReturn]:
+    def refused(self: Symbolic, *args: Any, **kwargs: Any) -> NoReturn:
+        refuse(f"{what} a symbolic {self._dc_what()} ({name} is not in the prover's vocabulary)")
+
+    refused.__name__ = name
+    return refused
+
+
+#: Special methods no stand-in supports, and how to say what the spec tried.  Each stand-in
+#: class below overrides those it does support.
+_REFUSED = {
+    "__repr__": "repr() of", "__str__": "str() of", "__format__": "formatting", "__bytes__": "bytes() of",
+    "__len__": "len() of", "__length_hint__": "the length of", "__iter__": "iterating over",
+    "__reversed__": "reversed() of", "__next__": "next() of", "__contains__": "`in` on",
+    "__getitem__": "indexing", "__setitem__": "assigning an item of", "__delitem__": "deleting an item of",
+    "__call__": "calling", "__enter__": "`with`", "__exit__": "`with`", "__await__": "awaiting",
+    "__aiter__": "async iteration over", "__anext__": "async iteration over",
+    "__aenter__": "`async with`", "__aexit__": "`async with`",
+    "__float__": "float() of", "__complex__": "complex() of", "__round__": "round() of",
+    "__trunc__": "math.trunc() of", "__floor__": "math.floor() of", "__ceil__": "math.ceil() of",
+    "__matmul__": "`@` on", "__rmatmul__": "`@` on", "__truediv__": "true division `/` (floats) of",
+    "__rtruediv__": "true division `/` (floats) of", "__divmod__": "divmod() of", "__rdivmod__": "divmod() of",
+    "__lshift__": "bit shifts of", "__rlshift__": "bit shifts of", "__rshift__": "bit shifts of",
+    "__rrshift__": "bit shifts of", "__dir__": "dir() of", "__sizeof__": "the size of",
+    "__reduce__": "pickling", "__reduce_ex__": "pickling", "__getstate__": "pickling", "__setstate__": "pickling",
+    "__getnewargs__": "pickling", "__getnewargs_ex__": "pickling", "__fspath__": "a path from",
+    "__get__": "using as a descriptor", "__set__": "using as a descriptor", "__delete__": "using as a descriptor",
+    "__set_name__": "using as a descriptor", "__buffer__": "a buffer of", "__release_buffer__": "a buffer of",
+    "__mro_entries__": "subclassing", "__class_getitem__": "subscripting the class of",
+    "__getattr__": "an attribute of", "__delattr__": "deleting an attribute of",
+    # numbers and sets: each subclass enables its own
+    "__add__": "`+` on", "__radd__": "`+` on", "__sub__": "`-` on", "__rsub__": "`-` on",
+    "__mul__": "`*` on", "__rmul__": "`*` on", "__floordiv__": "`//` on", "__rfloordiv__": "`//` on",
+    "__mod__": "`%` on", "__rmod__": "`%` on", "__pow__": "`**` on", "__rpow__": "`**` on",
+    "__neg__": "unary `-` on", "__pos__": "unary `+` on", "__abs__": "abs() of", "__invert__": "`~` on",
+    "__and__": "`&` on", "__rand__": "`&` on", "__or__": "`|` on", "__ror__": "`|` on",
+    "__xor__": "`^` on", "__rxor__": "`^` on", "__index__": "an integer from", "__int__": "int() of",
+    "__lt__": "`<` on", "__le__": "`<=` on", "__gt__": "`>` on", "__ge__": "`>=` on",
+}
+
+
 class Symbolic:
-    """Base class of the stand-ins."""
+    """Base class of the stand-ins: every special method refuses unless a subclass supports it."""
 
     __slots__ = ()
+
+    def _dc_what(self) -> str:
+        return "value"
+
+    def _dc_describe(self) -> str:
+        """For distcheck's own messages (``repr`` is refused: spec code must not see it)."""
+        return f"<symbolic {self._dc_what()}>"
 
     def __bool__(self) -> bool:
         return _paths.decide(truth(self))
@@ -62,6 +120,25 @@ class Symbolic:
     def __ne__(self, other: object) -> Any:  # type: ignore[override]
         return wrap(T.neg(eq(self, other)))
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        refuse(f"assigning the attribute {name!r} of a symbolic {self._dc_what()} (values are immutable)")
+
+    def __copy__(self) -> Any:
+        return self  # values are immutable
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        return self
+
+
+for _name, _what in _REFUSED.items():
+    setattr(Symbolic, _name, _refuser(_name, _what))
+
+
+class _Number(Symbolic):
+    """What ints and bools support: comparisons, arithmetic, and conversion to an index."""
+
+    __slots__ = ()
+
     def __lt__(self, other: Any) -> Any:
         return wrap(compare("<", self, other))
 
@@ -74,44 +151,11 @@ class Symbolic:
     def __ge__(self, other: Any) -> Any:
         return wrap(compare(">=", self, other))
 
-    def __len__(self) -> int:
-        raise Unsupported(f"len() of a symbolic {self._what()}: use size()")
-
-    def __iter__(self) -> Any:
-        raise Unsupported(f"iterating over a symbolic {self._what()}: use exists/forall/count/"
-                          "select/image/maximum")
-
-    def __str__(self) -> str:
-        raise Unsupported(f"formatting a symbolic {self._what()} as text")
-
-    def __format__(self, spec: str) -> str:
-        raise Unsupported(f"formatting a symbolic {self._what()} as text")
-
-    def __float__(self) -> float:
-        raise Unsupported("floats are not in the prover's vocabulary")
-
-    def __complex__(self) -> complex:
-        raise Unsupported("complex numbers are not in the prover's vocabulary")
-
     def __index__(self) -> int:
         value = concretize(self)
-        if not isinstance(value, int):
-            raise TypeError(f"{type(value).__name__!r} object cannot be interpreted as an integer")
         return int(value)
 
-    def __int__(self) -> int:
-        return self.__index__()
-
-    def __copy__(self) -> Any:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> Any:
-        return self
-
-    def _what(self) -> str:
-        return "value"
-
-    # arithmetic (numbers; SymEnum lifts over its options) -------------------------------------
+    __int__ = __index__
 
     def __add__(self, o: Any) -> Any:
         return arith("+", self, o)
@@ -143,29 +187,25 @@ class Symbolic:
     def __rmod__(self, o: Any) -> Any:
         return arith("%", o, self)
 
-    def __pow__(self, o: Any) -> Any:
+    def __pow__(self, o: Any, mod: Any = None) -> Any:
+        if mod is not None:
+            refuse("three-argument pow() of a symbolic int")
         return arith("**", self, o)
 
     def __rpow__(self, o: Any) -> Any:
         return arith("**", o, self)
 
-    def __truediv__(self, o: Any) -> Any:
-        raise Unsupported("true division `/` makes floats: use `//`")
-
-    def __rtruediv__(self, o: Any) -> Any:
-        raise Unsupported("true division `/` makes floats: use `//`")
-
     def __neg__(self) -> Any:
-        return arith("-", 0, self, unary=True)
+        return arith("-", 0, self)
 
     def __pos__(self) -> Any:
-        return arith("+", 0, self, unary=True)
+        return arith("+", 0, self)
 
     def __abs__(self) -> Any:
         return unary_abs(self)
 
     def __invert__(self) -> Any:
-        return arith("-", arith("-", 0, self, unary=True), 1)
+        return arith("-", arith("-", 0, self), 1)
 
     def __and__(self, o: Any) -> Any:
         return bitwise("&", self, o)
@@ -185,42 +225,38 @@ class Symbolic:
     def __rxor__(self, o: Any) -> Any:
         return bitwise("^", o, self)
 
-    def __lshift__(self, o: Any) -> Any:
-        raise Unsupported("bit shifts of symbolic integers are not in the prover's vocabulary")
 
-    __rshift__ = __rlshift__ = __rrshift__ = __lshift__
-
-
-class SymBool(Symbolic):
-    __slots__ = ("f",)
+class SymBool(_Number):
+    __slots__ = ("_dc_f",)
 
     def __init__(self, f: z3.BoolRef) -> None:
-        self.f = f
+        object.__setattr__(self, "_dc_f", f)
 
-    def _what(self) -> str:
+    def _dc_what(self) -> str:
         return "bool"
 
-    def __repr__(self) -> str:
-        return f"SymBool({self.f})"
+    def _dc_describe(self) -> str:
+        return f"SymBool({self._dc_f})"
 
 
-class SymInt(Symbolic):
-    __slots__ = ("t", "lo", "hi")
+class SymInt(_Number):
+    __slots__ = ("_dc_t", "_dc_lo", "_dc_hi")
 
     def __init__(self, t: z3.ArithRef, lo: int, hi: int) -> None:
-        self.t = t
-        self.lo = lo
-        self.hi = hi
+        object.__setattr__(self, "_dc_t", t)
+        object.__setattr__(self, "_dc_lo", lo)
+        object.__setattr__(self, "_dc_hi", hi)
 
-    def _what(self) -> str:
+    def _dc_what(self) -> str:
         return "int"
 
-    def __repr__(self) -> str:
-        return f"SymInt({self.t} in {self.lo}..{self.hi})"
+    def _dc_describe(self) -> str:
+        return f"SymInt({self._dc_t} in {self._dc_lo}..{self._dc_hi})"
 
 
 class SymEnum(Symbolic):
-    """One of ``options`` (concrete, hashable, distinct by type and value), the ``idx``-th."""
+    """One of ``options`` (concrete values, distinct as values), the ``idx``-th.  Every operation
+    is the operation on each option, merged (or decided)."""
 
     __slots__ = ("_dc_options", "_dc_idx", "_dc_guards")
 
@@ -229,37 +265,20 @@ class SymEnum(Symbolic):
         object.__setattr__(self, "_dc_idx", idx)
         object.__setattr__(self, "_dc_guards", None)
 
-    @property
-    def options(self) -> tuple[Any, ...]:
-        return self._dc_options
-
-    @property
-    def idx(self) -> z3.ArithRef:
-        return self._dc_idx
-
-    def guards(self) -> list[Formula]:
+    def _dc_cases(self) -> list[tuple[Formula, Any]]:
         g = self._dc_guards
         if g is None:
             g = [T.eq_int(self._dc_idx, i) for i in range(len(self._dc_options))]
             object.__setattr__(self, "_dc_guards", g)
-        return g
+        return list(zip(g, self._dc_options))
 
-    def cases(self) -> list[tuple[Formula, Any]]:
-        return list(zip(self.guards(), self._dc_options))
-
-    def _what(self) -> str:
-        return "value"
-
-    def __repr__(self) -> str:
+    def _dc_describe(self) -> str:
         return f"SymEnum({self._dc_options!r} @ {self._dc_idx})"
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name.startswith("_dc_"):
-            raise AttributeError(name)
+            raise AttributeError(name)  # protocol probes and our own slots: not the options'
         return lift(lambda o: getattr(o, name), self)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"cannot set {name}: values are immutable")
 
     def __getitem__(self, key: Any) -> Any:
         return lift(lambda o: o[key], self)
@@ -276,82 +295,183 @@ class SymEnum(Symbolic):
     def __iter__(self) -> Any:
         return iter(concretize(self))
 
+    def __index__(self) -> int:
+        return operator.index(concretize(self))
+
+    __int__ = __index__
+
+    def __lt__(self, other: Any) -> Any:
+        return wrap(compare("<", self, other))
+
+    def __le__(self, other: Any) -> Any:
+        return wrap(compare("<=", self, other))
+
+    def __gt__(self, other: Any) -> Any:
+        return wrap(compare(">", self, other))
+
+    def __ge__(self, other: Any) -> Any:
+        return wrap(compare(">=", self, other))
+
+    def __add__(self, o: Any) -> Any:
+        return arith("+", self, o)
+
+    def __radd__(self, o: Any) -> Any:
+        return arith("+", o, self)
+
+    def __sub__(self, o: Any) -> Any:
+        return arith("-", self, o)
+
+    def __rsub__(self, o: Any) -> Any:
+        return arith("-", o, self)
+
+    def __mul__(self, o: Any) -> Any:
+        return arith("*", self, o)
+
+    def __rmul__(self, o: Any) -> Any:
+        return arith("*", o, self)
+
+    def __floordiv__(self, o: Any) -> Any:
+        return arith("//", self, o)
+
+    def __rfloordiv__(self, o: Any) -> Any:
+        return arith("//", o, self)
+
+    def __mod__(self, o: Any) -> Any:
+        return arith("%", self, o)
+
+    def __rmod__(self, o: Any) -> Any:
+        return arith("%", o, self)
+
+    def __neg__(self) -> Any:
+        return lift(operator.neg, self)
+
+    def __pos__(self) -> Any:
+        return lift(operator.pos, self)
+
+    def __abs__(self) -> Any:
+        return lift(abs, self)
+
+    def __invert__(self) -> Any:
+        return lift(operator.invert, self)
+
+    def __and__(self, o: Any) -> Any:
+        return lift2(operator.and_, self, o)
+
+    def __rand__(self, o: Any) -> Any:
+        return lift2(operator.and_, o, self)
+
+    def __or__(self, o: Any) -> Any:
+        return lift2(operator.or_, self, o)
+
+    def __ror__(self, o: Any) -> Any:
+        return lift2(operator.or_, o, self)
+
+    def __xor__(self, o: Any) -> Any:
+        return lift2(operator.xor, self, o)
+
+    def __rxor__(self, o: Any) -> Any:
+        return lift2(operator.xor, o, self)
+
 
 class SymSet(Symbolic):
-    """A frozenset: ``members`` maps each possible element to the formula "it is a member"."""
+    """A frozenset: ``_dc_members`` maps each possible element (a concrete value) to the formula
+    "it is a member"."""
 
-    __slots__ = ("members",)
+    __slots__ = ("_dc_members",)
 
-    def __init__(self, members: dict[Any, Formula]) -> None:
-        self.members = {k: g for k, g in members.items() if g is not False}
+    def __init__(self, m: Members) -> None:
+        object.__setattr__(self, "_dc_members", {k: p for k, p in m.items() if p[1] is not False})
 
-    def _what(self) -> str:
+    def _dc_what(self) -> str:
         return "set"
 
-    def __repr__(self) -> str:
-        return f"SymSet({len(self.members)} possible elements)"
+    def _dc_describe(self) -> str:
+        return f"SymSet({len(self._dc_members)} possible elements)"
 
     def __hash__(self) -> int:
-        raise Unsupported("a symbolic set cannot be hashed (used as a set element or dict key)")
+        refuse("a symbolic set cannot be hashed (used as a set element or dict key)")
 
     def __contains__(self, item: Any) -> Any:
         return wrap(member(item, self))
+
+    def __lt__(self, other: Any) -> Any:
+        return wrap(compare("<", self, other))
+
+    def __le__(self, other: Any) -> Any:
+        return wrap(compare("<=", self, other))
+
+    def __gt__(self, other: Any) -> Any:
+        return wrap(compare(">", self, other))
+
+    def __ge__(self, other: Any) -> Any:
+        return wrap(compare(">=", self, other))
 
     def __or__(self, o: Any) -> Any:
         m = members_of(o)
         if m is None:
             return NotImplemented
-        return SymSet(_union(self.members, m))
+        return SymSet(_union(self._dc_members, m))
 
-    __ror__ = __or__
+    def __ror__(self, o: Any) -> Any:
+        m = members_of(o)
+        if m is None:
+            return NotImplemented
+        return SymSet(_union(m, self._dc_members))
 
     def __and__(self, o: Any) -> Any:
         m = members_of(o)
         if m is None:
             return NotImplemented
-        return SymSet({k: T.conj((g, m[k])) for k, g in self.members.items() if k in m})
+        return SymSet(_intersection(self._dc_members, m))
 
-    __rand__ = __and__
+    def __rand__(self, o: Any) -> Any:
+        m = members_of(o)
+        if m is None:
+            return NotImplemented
+        return SymSet(_intersection(m, self._dc_members))
 
     def __sub__(self, o: Any) -> Any:
         m = members_of(o)
         if m is None:
             return NotImplemented
-        return SymSet({k: T.conj((g, T.neg(m.get(k, False)))) for k, g in self.members.items()})
+        return SymSet(_difference(self._dc_members, m))
 
     def __rsub__(self, o: Any) -> Any:
         m = members_of(o)
         if m is None:
             return NotImplemented
-        return SymSet({k: T.conj((g, T.neg(self.members.get(k, False)))) for k, g in m.items()})
+        return SymSet(_difference(m, self._dc_members))
 
     def __xor__(self, o: Any) -> Any:
         m = members_of(o)
         if m is None:
             return NotImplemented
-        keys = dict.fromkeys(itertools.chain(self.members, m))
-        return SymSet({k: T.neg(T.iff(self.members.get(k, False), m.get(k, False))) for k in keys})
+        return self.symmetric_difference(SymSet(m))
 
     __rxor__ = __xor__
 
     # the frozenset methods that take any iterable
     def union(self, *others: Iterable[Any]) -> SymSet:
-        out = dict(self.members)
+        out = dict(self._dc_members)
         for o in others:
             out = _union(out, _members_of_iterable(o))
         return SymSet(out)
 
     def intersection(self, *others: Iterable[Any]) -> SymSet:
-        out: SymSet = self
+        out = self._dc_members
         for o in others:
-            out = out & SymSet(_members_of_iterable(o))
-        return out
+            out = _intersection(out, _members_of_iterable(o))
+        return SymSet(out)
 
     def difference(self, *others: Iterable[Any]) -> SymSet:
         out: SymSet = self
         for o in others:
             out = out - SymSet(_members_of_iterable(o))
         return out
+
+    def symmetric_difference(self, o: Iterable[Any]) -> SymSet:
+        m = _members_of_iterable(o)
+        return SymSet(_union(_difference(self._dc_members, m), _difference(m, self._dc_members)))
 
     def issubset(self, o: Iterable[Any]) -> Any:
         return wrap(compare("<=", self, SymSet(_members_of_iterable(o))))
@@ -361,15 +481,81 @@ class SymSet(Symbolic):
 
     def isdisjoint(self, o: Iterable[Any]) -> Any:
         m = _members_of_iterable(o)
-        return wrap(T.conj(T.neg(T.conj((g, m[k]))) for k, g in self.members.items() if k in m))
+        return wrap(T.conj(T.neg(T.conj((g, member_in(k, m)))) for k, g in self._dc_members.values()))
+
+    def copy(self) -> SymSet:
+        return self
 
 
-def _union(a: dict[Any, Formula], b: dict[Any, Formula]) -> dict[Any, Formula]:
-    out = dict(a)
-    for k, g in b.items():
-        old = out.get(k)
-        out[k] = g if old is None else T.disj((old, g))
+# --- membership maps ----------------------------------------------------------------------------
+#
+# A set's elements are concrete values, which Python's sets find by ``==``.  Two elements that are
+# ``==`` but distinguishable (1 and True, (1,) and (True,)) cannot both be in a Python set, and
+# which of the two a set holds depends on the order it was built in: the prover cannot follow
+# that, so it refuses any set operation that would merge two such elements.  To tell, a
+# membership map keeps the element object it holds next to its formula:
+#
+#     Members = dict[element, (the element object held, formula "it is a member")]
+
+Members = dict[Any, tuple[Any, Formula]]
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is b or exact_key(a) == exact_key(b)
+
+
+def put(out: Members, k: Any, g: Formula) -> None:
+    """``out[k] |= g``, refusing to merge ``k`` with a distinguishable ``==`` element."""
+    if g is False:
+        return
+    old = out.get(k)
+    if old is None:
+        out[k] = (k, g)
+        return
+    if not _same(old[0], k):
+        refuse(f"a set holding both {old[0]!r} and {k!r}, which are == but distinguishable "
+               "(which one a Python set keeps depends on how it was built)")
+    out[k] = (old[0], T.disj((old[1], g)))
+
+
+def members(pairs: Iterable[tuple[Any, Formula]]) -> Members:
+    out: Members = {}
+    for k, g in pairs:
+        put(out, k, g)
     return out
+
+
+def member_in(k: Any, m: Members) -> Formula:
+    """``k in`` the set whose membership map is ``m`` (``k`` concrete; found by ``==``, as
+    Python does)."""
+    try:
+        hit = m.get(k)
+    except TypeError:
+        raise TypeError(f"unhashable type: {type(k).__name__!r}") from None
+    return False if hit is None else hit[1]
+
+
+def _union(a: Members, b: Members) -> Members:
+    out = dict(a)
+    for k, g in b.values():
+        put(out, k, g)
+    return out
+
+
+def _intersection(a: Members, b: Members) -> Members:
+    out: Members = {}
+    for k, g in a.values():
+        other = b.get(k)
+        if other is not None:
+            if not _same(other[0], k):
+                refuse(f"an intersection of sets holding {k!r} and {other[0]!r}, which are == but "
+                       "distinguishable (Python keeps one of them depending on the sets' sizes)")
+            put(out, k, T.conj((g, other[1])))
+    return out
+
+
+def _difference(a: Members, b: Members) -> Members:
+    return members((k, T.conj((g, T.neg(member_in(k, b))))) for k, g in a.values())
 
 
 # --- classification ------------------------------------------------------------------------------
@@ -407,36 +593,82 @@ def truth(x: Any) -> Formula:
     """Python's truth value of ``x`` as a formula."""
     if x is True or x is False:
         return x
-    if isinstance(x, Symbolic):
-        if isinstance(x, SymBool):
-            return x.f
-        if isinstance(x, SymInt):
-            return T.neg(T.eq_int(x.t, 0))
-        if isinstance(x, SymEnum):
-            return T.disj(g for g, o in x.cases() if bool(o))
-        if isinstance(x, SymSet):
-            return T.disj(x.members.values())
+    t = type(x)
+    if t is SymBool:
+        return x._dc_f
+    if t is SymInt:
+        return T.neg(T.eq_int(x._dc_t, 0))
+    if t is SymEnum:
+        return T.disj(g for g, o in x._dc_cases() if bool(o))
+    if t is SymSet:
+        return T.disj(g for _, g in x._dc_members.values())
     return bool(x)
+
+
+_ATTRS_EQ: dict[type, bool] = {}
+
+
+def _value_record(cls: type) -> bool:
+    """An attrs class whose equality is attrs' own (same class, then the fields in order)."""
+    known = _ATTRS_EQ.get(cls)
+    if known is None:
+        fn = cls.__dict__.get("__eq__") or getattr(cls, "__eq__", None)
+        code = getattr(fn, "__code__", None)
+        known = _ATTRS_EQ[cls] = (attrs.has(cls) and code is not None
+                                  and code.co_filename.startswith("<attrs generated"))
+    return known
+
+
+_NUM, _SET, _TUPLE, _RECORD, _OTHER, _FLOAT, _UNKNOWN = range(7)
+
+
+def _kind(x: Any) -> int:
+    """What Python's ``==``, ``<`` and arithmetic do with ``x`` against an int or a set is known
+    exactly only for these kinds of value; anything else (Fraction, complex, Decimal, a class with
+    its own ``__eq__``) is refused rather than guessed."""
+    t = type(x)
+    if t is SymInt or t is SymBool or t is int or t is bool:
+        return _NUM
+    if t is SymSet or t is frozenset or t is set:
+        return _SET
+    if t is tuple:
+        return _TUPLE
+    if x is None or t is str or t is bytes:
+        return _OTHER
+    if t is float:
+        return _FLOAT
+    if isinstance(x, enum.Enum):
+        return _NUM if isinstance(x, int) else _OTHER  # IntEnum members are ints; others compare by identity
+    if isinstance(x, tuple) and t.__eq__ is tuple.__eq__:
+        return _TUPLE  # a namedtuple compares as a tuple
+    if attrs.has(t) and _value_record(t):
+        return _RECORD
+    return _UNKNOWN
+
+
+def _refuse_kind(x: Any, what: str) -> NoReturn:
+    if type(x) is float:
+        refuse(f"{what} a float (floats are not in the prover's vocabulary)")
+    refuse(f"{what} a {type(x).__qualname__}: how that type behaves against a symbolic value is not "
+           "known to the prover (only ints, bools, enums, None, strings, tuples, frozensets and "
+           "records are)")
 
 
 # --- numbers ------------------------------------------------------------------------------------
 
-def _num(x: Any) -> tuple[Term, int, int] | None:
-    """``x`` as an integer term with bounds, if it is a number (bools and IntEnums are ints)."""
-    if isinstance(x, SymInt):
-        return x.t, x.lo, x.hi
-    if isinstance(x, SymBool):
-        return T.bool_to_int(x.f), 0, 1
-    if isinstance(x, int):
-        v = int(x)
-        return v, v, v
-    if isinstance(x, float):
-        raise Unsupported("floats are not in the prover's vocabulary")
-    return None
+def _num(x: Any) -> tuple[Term, int, int]:
+    """``x`` (of kind _NUM) as an integer term with bounds (bools and IntEnums are ints)."""
+    t = type(x)
+    if t is SymInt:
+        return x._dc_t, x._dc_lo, x._dc_hi
+    if t is SymBool:
+        return T.bool_to_int(x._dc_f), 0, 1
+    v = int(x)
+    return v, v, v
 
 
 def _is_boolish(x: Any) -> bool:
-    return type(x) is bool or isinstance(x, SymBool)
+    return type(x) is bool or type(x) is SymBool
 
 
 def make_int(t: Term, lo: int, hi: int) -> Any:
@@ -445,16 +677,23 @@ def make_int(t: Term, lo: int, hi: int) -> Any:
     return SymInt(t, lo, hi)
 
 
-def arith(op: str, a: Any, b: Any, unary: bool = False) -> Any:
+def arith(op: str, a: Any, b: Any) -> Any:
     """Python's ``a op b`` for numbers; lifts over SymEnum options."""
-    if isinstance(a, SymEnum) or isinstance(b, SymEnum):
-        return lift2(lambda x, y: arith(op, x, y, unary), a, b)
-    na, nb = _num(a), _num(b)
-    if na is None or nb is None:
+    if type(a) is SymEnum or type(b) is SymEnum:
+        return lift2(lambda x, y: arith(op, x, y), a, b)
+    ka, kb = _kind(a), _kind(b)
+    if ka != _NUM or kb != _NUM:
         if not holds_sym(a) and not holds_sym(b):
             return _PY_OPS[op](a, b)
-        raise TypeError(f"unsupported operand types for {op}: {_tname(a)} and {_tname(b)}")
-    (ta, la, ha), (tb, lb, hb) = na, nb
+        for x, k in ((a, ka), (b, kb)):
+            if k in (_FLOAT, _UNKNOWN):
+                _refuse_kind(x, f"`{op}` with")
+        if op == "*" and ka == _NUM and (kb == _TUPLE or type(b) in (str, bytes)):
+            return b * operator.index(a)  # sequence repetition: Python needs the count concrete
+        if op == "*" and kb == _NUM and (ka == _TUPLE or type(a) in (str, bytes)):
+            return a * operator.index(b)
+        raise TypeError(f"unsupported operand type(s) for {op}: '{_tname(a)}' and '{_tname(b)}'")
+    (ta, la, ha), (tb, lb, hb) = _num(a), _num(b)
     if op == "+":
         return make_int(T.add((ta, tb)), la + lb, ha + hb)
     if op == "-":
@@ -464,14 +703,14 @@ def arith(op: str, a: Any, b: Any, unary: bool = False) -> Any:
         return make_int(T.mul(ta, tb), min(corners), max(corners))
     if op in ("//", "%"):
         if not isinstance(tb, int) or tb <= 0:
-            raise Unsupported(f"`{op}` by a symbolic or non-positive divisor (Python floors; Z3's "
-                              "integer division differs for negative divisors)")
+            refuse(f"`{op}` by a symbolic or non-positive divisor (Python floors; Z3's "
+                   "integer division differs for negative divisors)")
         if op == "//":
             return make_int(T.floordiv(ta, tb), la // tb, ha // tb)
         return make_int(T.mod(ta, tb), 0, tb - 1)
     if op == "**":
         if not isinstance(tb, int) or tb < 0 or tb > 16:
-            raise Unsupported("`**` with a symbolic, negative or large exponent")
+            refuse("`**` with a symbolic, negative or large exponent")
         out: Any = 1
         for _ in range(tb):
             out = arith("*", out, a)
@@ -486,19 +725,14 @@ _PY_OPS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def unary_abs(a: Any) -> Any:
-    if isinstance(a, SymEnum):
-        return lift(unary_abs, a)
-    n = _num(a)
-    if n is None:
-        raise TypeError(f"bad operand type for abs(): {_tname(a)}")
-    t, lo, hi = n
+    t, lo, hi = _num(a)
     bound = max(abs(lo), abs(hi))
     return make_int(T.ite_int(T.lt(t, 0), T.negate(t), t), 0 if lo <= 0 <= hi else min(abs(lo), abs(hi)), bound)
 
 
 def bitwise(op: str, a: Any, b: Any) -> Any:
     """``&``, ``|``, ``^`` on bools (logical); sets have their own; ints are not supported."""
-    if isinstance(a, SymEnum) or isinstance(b, SymEnum):
+    if type(a) is SymEnum or type(b) is SymEnum:
         return lift2(lambda x, y: bitwise(op, x, y), a, b)
     if _is_boolish(a) and _is_boolish(b):
         fa, fb = truth(a), truth(b)
@@ -507,59 +741,97 @@ def bitwise(op: str, a: Any, b: Any) -> Any:
         if op == "|":
             return wrap(T.disj((fa, fb)))
         return wrap(T.neg(T.iff(fa, fb)))
-    if isinstance(a, SymSet) or isinstance(b, SymSet):
+    if type(a) is SymSet or type(b) is SymSet:
         return NotImplemented
-    raise Unsupported(f"bitwise `{op}` on symbolic integers is not in the prover's vocabulary")
+    refuse(f"bitwise `{op}` on symbolic integers is not in the prover's vocabulary")
 
 
 def _tname(x: Any) -> str:
-    if isinstance(x, SymInt):
-        return "int"
-    if isinstance(x, SymBool):
-        return "bool"
-    if isinstance(x, SymSet):
-        return "frozenset"
-    return type(x).__name__
+    t = type(x)
+    return {SymInt: "int", SymBool: "bool", SymSet: "frozenset"}.get(t, t.__name__)
 
 
 # --- equality and ordering --------------------------------------------------------------------
 
 def eq(a: Any, b: Any) -> Formula:
-    """Python's ``a == b`` as a formula."""
+    """Python's ``a == b`` as a formula -- or a refusal where Python's answer is not known."""
     if a is b:
         return True
     sa, sb = holds_sym(a), holds_sym(b)
     if not sa and not sb:
         return bool(a == b)
-    if isinstance(a, SymEnum) or isinstance(b, SymEnum):
-        if isinstance(a, SymEnum) and isinstance(b, SymEnum) and a.options == b.options \
-                and _options_distinct(a.options):
-            return T.eq_int(a.idx, b.idx)
-        e, other = (a, b) if isinstance(a, SymEnum) else (b, a)
-        return T.disj(T.conj((g, eq(o, other))) for g, o in e.cases())
-    na, nb = _num(a), _num(b)
-    if na is not None or nb is not None:
-        if na is None or nb is None:
-            return False  # a number never equals a non-number
+    if type(a) is SymEnum or type(b) is SymEnum:
+        if type(a) is SymEnum and type(b) is SymEnum and a._dc_options is b._dc_options \
+                and _options_distinct(a._dc_options):
+            return T.eq_int(a._dc_idx, b._dc_idx)
+        e, other = (a, b) if type(a) is SymEnum else (b, a)
+        return T.disj(T.conj((g, eq(o, other))) for g, o in e._dc_cases())
+    ka, kb = _kind(a), _kind(b)
+    for x, k in ((a, ka), (b, kb)):
+        if k in (_FLOAT, _UNKNOWN):
+            _refuse_kind(x, "comparing with ==")
+    if ka != kb:
+        return False  # e.g. a number and a string, a set and a tuple: never equal
+    if ka == _NUM:
         if _is_boolish(a) and _is_boolish(b):
             return T.iff(truth(a), truth(b))
-        return T.eq_int(na[0], nb[0])
-    ma, mb = members_of(a), members_of(b)
-    if ma is not None or mb is not None:
-        if ma is None or mb is None:
-            return False
-        keys = dict.fromkeys(itertools.chain(ma, mb))
-        return T.conj(T.iff(ma.get(k, False), mb.get(k, False)) for k in keys)
-    ta, tb = type(a), type(b)
-    if ta is tuple or tb is tuple:
-        if ta is not tb or len(a) != len(b):
+        return T.eq_int(_num(a)[0], _num(b)[0])
+    if ka == _SET:
+        ma, mb = members_of(a), members_of(b)
+        assert ma is not None and mb is not None
+        keys = {**ma, **mb}
+        return T.conj(T.iff(member_in(k, ma), member_in(k, mb)) for k in keys)
+    if ka == _TUPLE:
+        if len(a) != len(b):
             return False
         return T.conj(eq(x, y) for x, y in zip(a, b))
-    if attrs.has(ta) or attrs.has(tb):
-        if ta is not tb:
+    if ka == _RECORD:
+        if type(a) is not type(b):
             return False
-        return T.conj(eq(getattr(a, n), getattr(b, n)) for n in record_fields(ta))
-    raise Unsupported(f"comparing a symbolic value with a {type(b if sa else a).__name__}")
+        return T.conj(eq(getattr(a, n), getattr(b, n)) for n in record_fields(type(a)))
+    return False  # None, str, bytes, plain enums against a stand-in inside a container
+
+
+def exact_eq(a: Any, b: Any) -> Formula:
+    """``a`` and ``b`` are the same value, types included (not only ``==``: ``1 == True``, but
+    ``OneOf(True)`` does not hold 1) -- the formula the exact membership of ``OneOf`` needs."""
+    if a is b:
+        return True
+    if not holds_sym(a) and not holds_sym(b):
+        return _identical(a, b)
+    if type(a) is SymEnum:
+        return T.disj(T.conj((g, exact_eq(o, b))) for g, o in a._dc_cases())
+    if type(b) is SymEnum:
+        return exact_eq(b, a)
+    ta, tb = type(a), type(b)
+    if ta is SymInt or tb is SymInt:
+        ok = (ta is SymInt or ta is int) and (tb is SymInt or tb is int)
+        return T.eq_int(_num(a)[0], _num(b)[0]) if ok else False
+    if ta is SymBool or tb is SymBool:
+        ok = (ta is SymBool or ta is bool) and (tb is SymBool or tb is bool)
+        return T.iff(truth(a), truth(b)) if ok else False
+    if ta is SymSet or tb is SymSet:
+        ma, mb = members_of(a), members_of(b)
+        if ma is None or mb is None:
+            return False
+        keys = list(ma.values()) + list(mb.values())
+        return T.conj(T.iff(_exact_member(k, ma), _exact_member(k, mb)) for k, _ in keys)
+    if ta is not tb:
+        return False
+    if ta is tuple or ta is frozenset:
+        if len(a) != len(b):
+            return False
+        if ta is frozenset:
+            return exact_eq(SymSet(members_of(a)), b)  # type: ignore[arg-type]
+        return T.conj(exact_eq(x, y) for x, y in zip(a, b))
+    if attrs.has(ta):
+        return T.conj(exact_eq(getattr(a, n), getattr(b, n)) for n in record_fields(ta))
+    return False
+
+
+def _exact_member(k: Any, m: Members) -> Formula:
+    hit = m.get(k)
+    return hit[1] if hit is not None and _same(hit[0], k) else False
 
 
 _DISTINCT: dict[int, tuple[tuple[Any, ...], bool]] = {}
@@ -577,26 +849,30 @@ def _options_distinct(options: tuple[Any, ...]) -> bool:
 
 def compare(op: str, a: Any, b: Any) -> Formula:
     """Python's ``a op b`` for ``<``, ``<=``, ``>``, ``>=`` as a formula."""
-    if isinstance(a, SymEnum) or isinstance(b, SymEnum):
+    if type(a) is SymEnum or type(b) is SymEnum:
         return lift2_formula(lambda x, y: compare(op, x, y), a, b)
     if not holds_sym(a) and not holds_sym(b):
         return bool(_CMP[op](a, b))
-    na, nb = _num(a), _num(b)
-    if na is not None and nb is not None:
-        x, y = na[0], nb[0]
+    ka, kb = _kind(a), _kind(b)
+    for x, k in ((a, ka), (b, kb)):
+        if k in (_FLOAT, _UNKNOWN) or (k == _RECORD and getattr(type(x), "__lt__", None) is not object.__lt__):
+            _refuse_kind(x, f"ordering with {op}")
+    if ka == kb == _NUM:
+        x, y = _num(a)[0], _num(b)[0]
         return {"<": T.lt(x, y), "<=": T.le(x, y), ">": T.lt(y, x), ">=": T.le(y, x)}[op]
-    ma, mb = members_of(a), members_of(b)
-    if ma is not None and mb is not None:
-        sub = T.conj(T.implies(g, mb.get(k, False)) for k, g in ma.items())
-        sup = T.conj(T.implies(g, ma.get(k, False)) for k, g in mb.items())
+    if ka == kb == _SET:
+        ma, mb = members_of(a), members_of(b)
+        assert ma is not None and mb is not None
+        sub = T.conj(T.implies(g, member_in(k, mb)) for k, g in ma.values())
+        sup = T.conj(T.implies(g, member_in(k, ma)) for k, g in mb.values())
         return {"<=": sub, ">=": sup, "<": T.conj((sub, T.neg(sup))), ">": T.conj((sup, T.neg(sub)))}[op]
-    if type(a) is tuple and type(b) is tuple:
+    if ka == kb == _TUPLE:
         # Python: the first index whose elements differ decides; equal prefixes compare lengths.
         out: Formula = _CMP[op](len(a), len(b))
         for x, y in reversed(list(zip(a, b))):
             out = T.ite_formula(eq(x, y), out, compare(op, x, y))
         return out
-    raise TypeError(f"'{op}' not supported between instances of {_tname(a)!r} and {_tname(b)!r}")
+    raise TypeError(f"'{op}' not supported between instances of '{_tname(a)}' and '{_tname(b)}'")
 
 
 _CMP: dict[str, Callable[[Any, Any], Any]] = {
@@ -606,26 +882,29 @@ _CMP: dict[str, Callable[[Any, Any], Any]] = {
 
 # --- sets ---------------------------------------------------------------------------------------
 
-def members_of(x: Any) -> dict[Any, Formula] | None:
+def members_of(x: Any) -> Members | None:
     """The membership map of a set value (symbolic or concrete), None if ``x`` is not a set."""
-    if isinstance(x, SymSet):
-        return x.members
-    if type(x) is frozenset or type(x) is set:
+    t = type(x)
+    if t is SymSet:
+        return x._dc_members
+    if t is frozenset or t is set:
         return _members_of_iterable(x)
     return None
 
 
-def _members_of_iterable(xs: Iterable[Any]) -> dict[Any, Formula]:
-    if isinstance(xs, SymSet):
-        return xs.members
-    out: dict[Any, Formula] = {}
+def _members_of_iterable(xs: Iterable[Any]) -> Members:
+    if type(xs) is SymSet:
+        return xs._dc_members
+    if type(xs) is SymEnum:
+        refuse("a set operation with a symbolic choice of collection")
+    out: Members = {}
     for x in xs:
         known = known_concrete(x)
         if known is not _paths.NONE:
-            out[known] = True
+            put(out, known, True)
         else:
             for g, c in expand(x):
-                out[c] = T.disj((out.get(c, False), g))
+                put(out, c, g)
     return out
 
 
@@ -653,15 +932,15 @@ def known_concrete(x: Any) -> Any:
 def member(item: Any, s: SymSet) -> Formula:
     """``item in s``."""
     if holds_sym(item):
-        return T.disj(T.conj((eq(item, k), g)) for k, g in s.members.items())
-    try:
-        return s.members.get(item, False)
-    except TypeError:
-        raise TypeError(f"unhashable type: {type(item).__name__!r}") from None
+        known = known_concrete(item)
+        if known is _paths.NONE:
+            return T.disj(T.conj((eq(item, k), g)) for k, g in s._dc_members.values())
+        item = known
+    return member_in(item, s._dc_members)
 
 
 def _contains_formula(container: Any, item: Any) -> Formula:
-    if isinstance(container, SymSet):
+    if type(container) is SymSet:
         return member(item, container)
     if not holds_sym(item) and not holds_sym(container):
         return bool(item in container)
@@ -669,47 +948,75 @@ def _contains_formula(container: Any, item: Any) -> Formula:
         return T.disj(eq(item, x) for x in container)
     if type(container) in (frozenset, set):
         return member(item, SymSet(_members_of_iterable(container)))
-    raise Unsupported(f"`in` on a {type(container).__name__} with symbolic contents")
+    refuse(f"`in` on a {type(container).__name__} with symbolic contents")
 
 
 # --- enumerating, merging, deciding -------------------------------------------------------------
 
 def expand(x: Any) -> list[tuple[Formula, Any]]:
     """Every concrete value ``x`` may have, each with its guard (exclusive, exhaustive)."""
+    out = _expand(x, strict=True)
+    assert out is not None
+    return out
+
+
+def try_expand(x: Any) -> list[tuple[Formula, Any]] | None:
+    """:func:`expand`, or None where it would refuse or be too large (for distcheck's own probes,
+    which must not leave a refusal behind)."""
+    return _expand(x, strict=False)
+
+
+def _expand(x: Any, strict: bool) -> list[tuple[Formula, Any]] | None:
     if not holds_sym(x):
         return [(True, x)]
-    if isinstance(x, SymBool):
-        return [(x.f, True), (T.neg(x.f), False)]
-    if isinstance(x, SymInt):
-        if x.hi - x.lo + 1 > MAX_EXPAND:
-            raise _paths.LimitReached(f"a symbolic int ranging over {x.lo}..{x.hi} is too wide to "
-                                      f"enumerate (needed concrete at {_paths.spec_frame_location()})")
-        return [(T.eq_int(x.t, v), v) for v in range(x.lo, x.hi + 1)]
-    if isinstance(x, SymEnum):
-        return x.cases()
-    if isinstance(x, SymSet):
-        raise Unsupported("a symbolic set would have to be enumerated (a set of sets, or a set "
-                          "used as a dict key or set element)")
     t = type(x)
+    if t is SymBool:
+        return [(x._dc_f, True), (T.neg(x._dc_f), False)]
+    if t is SymInt:
+        if x._dc_hi - x._dc_lo + 1 > MAX_EXPAND:
+            if not strict:
+                return None
+            _paths.limit(f"a symbolic int ranging over {x._dc_lo}..{x._dc_hi} is too wide to enumerate "
+                         f"(needed concrete at {_paths.spec_frame_location()})")
+        return [(T.eq_int(x._dc_t, v), v) for v in range(x._dc_lo, x._dc_hi + 1)]
+    if t is SymEnum:
+        return x._dc_cases()
+    if t is SymSet:
+        if not strict:
+            return None
+        refuse("a symbolic set would have to be enumerated (a set of sets, or a set used as a dict "
+               "key or set element)")
     if t is tuple:
-        parts = [expand(v) for v in x]
-        return _product(parts, tuple)
+        parts = [_expand(v, strict) for v in x]
+        return None if any(p is None for p in parts) else _product(parts, tuple, strict)  # type: ignore[arg-type]
     if attrs.has(t):
         names = record_fields(t)
-        parts = [expand(getattr(x, n)) for n in names]
-        return _product(parts, lambda vals: attrs.evolve(x, **dict(zip(names, vals))))
-    if t is frozenset or t is set:
-        raise Unsupported("a set holding symbolic values would have to be enumerated")
-    raise Unsupported(f"cannot enumerate a {t.__name__} holding symbolic values")
+        parts = [_expand(getattr(x, n), strict) for n in names]
+        if any(p is None for p in parts):
+            return None
+        return _product(parts, lambda vals: attrs.evolve(x, **dict(zip(names, vals))), strict)  # type: ignore[arg-type]
+    if t is frozenset:
+        # a set holding stand-ins (built from values Python hashed: each is decided on this path)
+        known = known_concrete(x)
+        if known is not _paths.NONE:
+            return [(True, known)]
+        parts = [_expand(v, strict) for v in x]
+        return None if any(p is None for p in parts) else _product(parts, frozenset, strict)  # type: ignore[arg-type]
+    if not strict:
+        return None
+    refuse(f"cannot enumerate a {t.__name__} holding symbolic values")
 
 
-def _product(parts: list[list[tuple[Formula, Any]]], build: Callable[[Any], Any]) -> list[tuple[Formula, Any]]:
+def _product(parts: list[list[tuple[Formula, Any]]], build: Callable[[Any], Any],
+             strict: bool) -> list[tuple[Formula, Any]] | None:
     n = 1
     for p in parts:
         n *= len(p)
     if n > MAX_EXPAND:
-        raise _paths.LimitReached(f"a value with {n:,} possible concrete values is too large to "
-                                  f"enumerate (needed concrete at {_paths.spec_frame_location()})")
+        if not strict:
+            return None
+        _paths.limit(f"a value with {n:,} possible concrete values is too large to enumerate "
+                     f"(needed concrete at {_paths.spec_frame_location()})")
     out = []
     for combo in itertools.product(*parts):
         g = T.conj(c[0] for c in combo)
@@ -762,12 +1069,12 @@ def merge(cases: Sequence[tuple[Formula, Any]]) -> Any:
         return first
     if all(_is_boolish(v) for v in values):
         return wrap(T.disj(T.conj((g, truth(v))) for g, v in cases))
-    if all(type(v) is int or isinstance(v, SymInt) for v in values):
+    if all(type(v) is int or type(v) is SymInt for v in values):
         nums = [_num(v) for v in values]
-        t: Term = nums[-1][0]  # type: ignore[index]
+        t: Term = nums[-1][0]
         for (g, _), n in zip(reversed(cases[:-1]), reversed(nums[:-1])):
-            t = T.ite_int(g, n[0], t)  # type: ignore[index]
-        return make_int(t, min(n[1] for n in nums), max(n[2] for n in nums))  # type: ignore[index]
+            t = T.ite_int(g, n[0], t)
+        return make_int(t, min(n[1] for n in nums), max(n[2] for n in nums))
     types = {type(v) for v in values}
     if types == {tuple} and len({len(v) for v in values}) == 1:
         parts = []
@@ -788,61 +1095,46 @@ def merge(cases: Sequence[tuple[Formula, Any]]) -> Any:
             fields[n] = m
         else:
             return attrs.evolve(first, **fields)
-    if all(isinstance(v, SymSet) or (type(v) is frozenset and not holds_sym(v)) for v in values):
-        out: dict[Any, Formula] = {}
+    if all(type(v) is SymSet or (type(v) is frozenset and not holds_sym(v)) for v in values):
+        out: Members = {}
         for g, v in cases:
-            for k, m in members_of(v).items():  # type: ignore[union-attr]
-                out[k] = T.disj((out.get(k, False), T.conj((g, m))))
+            for k, m in members_of(v).values():  # type: ignore[union-attr]
+                put(out, k, T.conj((g, m)))
         return SymSet(out)
     return _merge_enum(cases)
 
 
 def _identical(a: Any, b: Any) -> bool:
+    """The same value, by type as well as by ``==`` (``(1,) == (True,)``, but spec code can tell
+    them apart)."""
     if a is b:
         return True
     if holds_sym(a) or holds_sym(b):
         return False
     try:
-        return type(a) is type(b) and bool(a == b) and _deep_same_types(a, b)
-    except Exception:  # noqa: BLE001 -- incomparable: not identical
+        return exact_key(a) == exact_key(b)
+    except TypeError:  # not a state value: only itself is identical to it
         return False
-
-
-def _deep_same_types(a: Any, b: Any) -> bool:
-    # ``(1,) == (True,)`` but the values differ in type, which spec code may observe.
-    t = type(a)
-    if t is not type(b):
-        return False
-    if t is tuple:
-        return all(_deep_same_types(x, y) for x, y in zip(a, b))
-    if attrs.has(t):
-        return all(_deep_same_types(getattr(a, n), getattr(b, n)) for n in record_fields(t))
-    if t is frozenset:
-        return sorted(map(repr, a)) == sorted(map(repr, b))
-    return True
 
 
 def _merge_enum(cases: Sequence[tuple[Formula, Any]]) -> Any:
     """Scalars (concrete values, SymEnums, narrow SymInts, SymBools) merged into one SymEnum."""
-    index: dict[tuple[type, Any], int] = {}
+    index: dict[Any, int] = {}
     options: list[Any] = []
     expanded = []
     for g, v in cases:
-        if isinstance(v, SymSet) or (isinstance(v, SymInt) and v.hi - v.lo >= MAX_INT_OPTIONS):
+        if type(v) is SymSet or (type(v) is SymInt and v._dc_hi - v._dc_lo >= MAX_INT_OPTIONS):
             return _CANNOT
-        try:
-            alts = expand(v)
-        except (Unsupported, _paths.LimitReached):
-            return _CANNOT
-        if len(options) + len(alts) > MAX_EXPAND:
+        alts = try_expand(v)
+        if alts is None or len(options) + len(alts) > MAX_EXPAND:
             return _CANNOT
         pairs = []
         for h, o in alts:
             try:
-                key = (type(o), o)
-                i = index.get(key)
-            except TypeError:  # unhashable option
+                key = exact_key(o)  # distinct options by type too: 1 and True are two options
+            except TypeError:  # not a state value
                 return _CANNOT
+            i = index.get(key)
             if i is None:
                 i = index[key] = len(options)
                 options.append(o)
@@ -869,7 +1161,7 @@ def lift(fn: Callable[[Any], Any], e: SymEnum) -> Any:
     """``fn`` applied to the value of ``e``: to each option, then merged (or decided)."""
     results = []
     errors = []
-    for g, o in e.cases():
+    for g, o in e._dc_cases():
         try:
             results.append((g, fn(o)))
         except Exception as exc:  # noqa: BLE001 -- raise it only where that option is possible
@@ -878,7 +1170,7 @@ def lift(fn: Callable[[Any], Any], e: SymEnum) -> Any:
 
 
 def lift2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
-    if isinstance(a, SymEnum):
+    if type(a) is SymEnum:
         return lift(lambda o: fn(o, b), a)
     return lift(lambda o: fn(a, o), b)
 
@@ -891,7 +1183,7 @@ def _lift_formula(fn: Callable[[Any], Formula], e: SymEnum) -> Formula:
     parts: list[Formula] = []
     ok: list[Formula] = []
     errors: list[tuple[Formula, BaseException]] = []
-    for g, o in e.cases():
+    for g, o in e._dc_cases():
         try:
             f = fn(o)
         except Exception as exc:  # noqa: BLE001 -- raise it only where that option is possible
@@ -905,7 +1197,7 @@ def _lift_formula(fn: Callable[[Any], Formula], e: SymEnum) -> Formula:
 
 
 def lift2_formula(fn: Callable[[Any, Any], Formula], a: Any, b: Any) -> Formula:
-    if isinstance(a, SymEnum):
+    if type(a) is SymEnum:
         return _lift_formula(lambda o: fn(o, b), a)
     return _lift_formula(lambda o: fn(a, o), b)
 

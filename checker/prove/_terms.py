@@ -317,3 +317,38 @@ def fold(f: z3.BoolRef) -> Formula:
     if z3.is_false(f):
         return False
     return f
+
+
+_ast_out = (_AST * 1)
+_int64 = __import__("ctypes").c_int64
+
+
+def evaluate(model: z3.ModelRef, exprs: Sequence[z3.ExprRef | bool | int]) -> list[bool | int]:
+    """The values (Python bools and ints) of ``exprs`` in ``model``, completing the model where it
+    says nothing -- through the C API: witnesses are decoded by the thousand, and the ``eval``
+    wrapper builds a Python object per value."""
+    out: list[bool | int] = []
+    m = model.model
+    for e in exprs:
+        if isinstance(e, (bool, int)):
+            out.append(e)
+            continue
+        r = _ast_out()
+        z3core.Z3_inc_ref(_REF, e.as_ast())
+        try:
+            if not z3core.Z3_model_eval(_REF, m, e.as_ast(), True, r):
+                raise RuntimeError("Z3 could not evaluate an expression in a model")
+        finally:
+            z3core.Z3_dec_ref(_REF, e.as_ast())
+        if isinstance(e, z3.BoolRef):
+            value = z3core.Z3_get_bool_value(_REF, r[0])
+            if value == z3.Z3_L_UNDEF:
+                raise RuntimeError("Z3 gave no value to a Boolean expression")
+            out.append(value == z3.Z3_L_TRUE)
+        else:
+            z3core.Z3_inc_ref(_REF, r[0])
+            try:
+                out.append(int(z3core.Z3_get_numeral_string(_REF, r[0])))
+            finally:
+                z3core.Z3_dec_ref(_REF, r[0])
+    return out

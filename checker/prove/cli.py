@@ -38,10 +38,11 @@ def prove_command(target: str, params: tuple[str, ...], invariants: tuple[str, .
 
     def job(spec: Any) -> Any:
         invs = list(invariants) or None
+        progress = not as_json
         if bmc_depth is not None:
-            return bmc(spec, bmc_depth, invs, timeout=timeout)
+            return bmc(spec, bmc_depth, invs, timeout=timeout, progress=progress)
         if k is not None:
-            return k_induction(spec, k, invs, timeout=timeout)
-        return prove(spec, invs, timeout=timeout)
+            return k_induction(spec, k, invs, timeout=timeout, progress=progress)
+        return prove(spec, invs, timeout=timeout, progress=progress)
 
     run_spec_command(target, params, job, as_json)

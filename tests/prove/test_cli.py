@@ -60,7 +60,7 @@ def test_json() -> None:
     assert doc["mode"] == "induction"
     assert doc["invariants"] == ["IndInv"]
     assert doc["params"] == {"n_acceptors": 3, "n_values": 2, "max_ballot": 1, "bug": None}
-    assert {o["kind"] for o in doc["obligations"]} == {"init", "consecution", "implies"}
+    assert {o["kind"] for o in doc["obligations"]} == {"validate", "init", "consecution", "implies"}
     code, out, _ = run("twophase", "--inv", "TCConsistent", "--json")
     doc = json.loads(out)
     cex = next(o["counterexample"] for o in doc["obligations"] if o["counterexample"])

@@ -28,7 +28,7 @@ def test_twophase_inductive_invariant_is_proved(n_rm: int) -> None:
     assert result.invariants == ("TPInductive",)
     assert set(result.targets) == {"TPTypeOK", "TCConsistent"}
     # one consecution obligation per action and RM, plus initiation and the two implications
-    assert len(result.obligations) == 1 + (2 + 5 * n_rm) + 2
+    assert len(result.obligations) == 1 + 1 + (2 + 5 * n_rm) + 2  # validation, init, actions, implications
     assert all(v == "proved" for v in _verdicts(result).values())
 
 
@@ -88,7 +88,7 @@ def test_paxos_inductive_invariant_is_proved_and_implies_agreement(max_ballot: i
     assert verdicts["IndInv => Inv"] == "proved"
     assert verdicts["IndInv => TypeOK"] == "proved"
     # every action and static parameter value has its own obligation
-    assert len(result.obligations) == 1 + (max_ballot + 1) * (1 + 2) + 3 + 3 + 3
+    assert len(result.obligations) == 1 + 1 + (max_ballot + 1) * (1 + 2) + 3 + 3 + 3
 
 
 def test_paxos_inv_as_written_is_not_inductive() -> None:

@@ -62,13 +62,13 @@ def _value(v: Any, pairs: list[tuple[z3.ExprRef, z3.ExprRef]]) -> Any:
         return z3.simplify(z3.substitute(T.as_z3(t) if not isinstance(t, z3.ArithRef) else t, *pairs))
 
     if isinstance(v, SymBool):
-        return z3.is_true(ev(v.f))
+        return z3.is_true(ev(v._dc_f))
     if isinstance(v, SymInt):
-        return ev(v.t).as_long()
+        return ev(v._dc_t).as_long()
     if isinstance(v, SymEnum):
-        return v.options[ev(v.idx).as_long()]
+        return v._dc_options[ev(v._dc_idx).as_long()]
     if isinstance(v, SymSet):
-        return frozenset(k for k, g in v.members.items() if g is True or z3.is_true(ev(g)))
+        return frozenset(k for k, g in v._dc_members.values() if g is True or z3.is_true(ev(g)))
     if type(v) is tuple:
         return tuple(_value(x, pairs) for x in v)
     if attrs.has(type(v)):
