@@ -110,6 +110,10 @@ def get_model(name: str, *init: Any) -> Model:
             raise ValueError(f"cannot load model {name!r}: module {module_name!r} has no attribute {attr!r}")
         if not (isinstance(cls, type) and issubclass(cls, Model)):
             raise ValueError(f"{name} is not a Model subclass (checker.linearizability.Model)")
+        if cls in (Model, NondeterministicModel):
+            raise ValueError(f"{name} is the base class: name your Model subclass")
+        if cls.step in (Model.step, NondeterministicModel.step):
+            raise ValueError(f"{name} does not define step(state, op)")
     if cls is None:
         raise ValueError(
             f"unknown model {name!r}; built-in models: {', '.join(MODELS)} "
@@ -132,7 +136,8 @@ def _model_error(source: str, model: Model, op: Operation | None, e: BaseExcepti
         return HistoryError(source, line, str(e))
     if isinstance(e, TypeError) and "unhashable" in str(e):
         return HistoryError(source, line, f"model {model.name} returned an unhashable value: {e}")
-    return HistoryError(source, line, f"model {model.name} raised {type(e).__name__}: {e}")
+    what = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    return HistoryError(source, line, f"model {model.name} raised {what}")
 
 
 def check(

@@ -124,3 +124,145 @@ def test_malformed_input_one_line_no_traceback(tmp_path: Path) -> None:
         pytest.fail(p.stderr)
     assert p.stderr.strip().count("\n") == 0
     assert p.stderr.startswith(f"distcheck: error: {bad}:2: ")
+
+
+LOCK_MODEL = '''
+from checker.linearizability import Model
+
+
+class Lock(Model):
+    name = "lock"
+
+    def step(self, state, op):
+        if op.f == "lock":
+            return state is None, op.input
+        return state == op.input, None
+
+
+class NotAModel:
+    pass
+'''
+
+LOCK_HISTORY = ('{"process": 0, "f": "lock", "input": 1, "call": 0, "return": 1}\n'
+                '{"process": 0, "f": "unlock", "input": 1, "call": 2, "return": 3}\n')
+
+
+def run_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-c", "from checker.cli import main; main()", "lin", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=60)
+
+
+def test_model_from_a_file_or_a_module_in_the_current_directory(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "locks.py").write_text(LOCK_MODEL)
+    (tmp_path / "mylocks.py").write_text(LOCK_MODEL)
+    (tmp_path / "h.jsonl").write_text(LOCK_HISTORY)
+    for form in ("mylocks.py:Lock", "./mylocks.py:Lock", str(tmp_path / "mylocks.py") + ":Lock",
+                 "mylocks:Lock", "pkg.locks:Lock", "pkg/locks.py:Lock"):
+        p = run_in(tmp_path, "h.jsonl", "--model", form)
+        assert p.returncode == exitcodes.OK and p.stdout.startswith("h.jsonl: ok"), (form, p.stderr)
+
+
+@pytest.mark.parametrize(
+    "files,form,message",
+    [
+        ({}, "nofile.py:Lock", "distcheck: error: no such file: nofile.py"),
+        ({}, "nomodule:Lock", "distcheck: error: cannot import module 'nomodule' of model "
+                              "'nomodule:Lock': No module named 'nomodule'"),
+        ({"m.py": LOCK_MODEL}, "m.py:Nope", "distcheck: error: cannot load model 'm.py:Nope': "
+                                            "module 'm.py' has no attribute 'Nope'"),
+        ({"m.py": LOCK_MODEL}, "m.py:NotAModel", "distcheck: error: m.py:NotAModel is not a Model "
+                                                 "subclass (checker.linearizability.Model)"),
+        ({"m.py": LOCK_MODEL}, "m:Model", "distcheck: error: m:Model is the base class: name your "
+                                          "Model subclass"),
+        ({"bad.py": "class Lock(:\n    pass\n"}, "bad.py:Lock", "bad.py:1: syntax error: "),
+        ({"nostep.py": "from checker.linearizability import Model\nclass Lazy(Model):\n    name = 'lazy'\n"},
+         "nostep.py:Lazy", "distcheck: error: nostep.py:Lazy does not define step(state, op)"),
+        ({"boom.py": "x = 1\nraise RuntimeError('no config')\n"}, "boom.py:Lock",
+         "boom.py:2: importing boom.py raised RuntimeError: no config"),
+        ({"mk.py": LOCK_MODEL + "\nclass Picky(Lock):\n    def __init__(self, init=None):\n"
+                                "        raise KeyError('needs a config')\n"},
+         "mk.py:Picky", "mk.py:19: cannot make model 'mk.py:Picky': KeyError: 'needs a config'"),
+    ],
+)
+def test_model_errors_are_one_line(tmp_path: Path, files: dict[str, str], form: str, message: str) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "h.jsonl").write_text(LOCK_HISTORY)
+    p = run_in(tmp_path, "h.jsonl", "--model", form)
+    assert p.returncode == exitcodes.USAGE and "Traceback" not in p.stderr, p.stderr
+    assert p.stderr.count("\n") == 1 and p.stderr.startswith("distcheck: error: ")
+    assert message in p.stderr, p.stderr
+    p = run_in(tmp_path, "h.jsonl", "--model", form, "--json")
+    rec = json.loads(p.stdout)
+    assert p.returncode == exitcodes.USAGE and rec["verdict"] == "error" and message.removeprefix(
+        "distcheck: error: ") in rec["error"]["message"]
+
+
+def test_json_errors_for_every_usage_and_input_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.edn"
+    empty.write_text("")
+    missing = str(tmp_path / "missing.edn")
+    code, out, err = run(OK_LOG, str(empty), missing, "-m", "etcd", "--json")
+    assert code == exitcodes.USAGE
+    ok, e1, e2 = (json.loads(line) for line in out.splitlines())
+    assert ok["verdict"] == "ok"
+    assert e1 == {"file": str(empty), "verdict": "error",
+                  "error": {"message": f"{empty}: no client operations: the history is empty", "location": None}}
+    assert e2["file"] == missing and e2["error"]["message"].startswith(f"{missing}: cannot read")
+    assert err.splitlines() == [f"distcheck: error: {e1['error']['message']}",
+                                f"distcheck: error: {e2['error']['message']}"]
+    # usage errors: one JSON object, no file
+    for args in (["-m", "nosuch"], ["-m", "etcd", "--timeout", "-1"], ["-m", "etcd", "--init", "[1"],
+                 ["-m", "etcd", "--memory-limit", "0"], ["-m", "etcd", "--format", "xml"]):
+        code, out, err = run(OK_LOG, *args, "--json")
+        rec = json.loads(out)
+        assert code == exitcodes.USAGE and rec["verdict"] == "error" and rec["error"]["message"], args
+        assert err.startswith("distcheck: error: ") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(
+    "name,text,fmt,problem",
+    [
+        ("empty.edn", "", None, "the history is empty"),
+        ("blank.jsonl", "\n  \n\t\n", None, "the history is empty"),
+        ("vector.edn", "[]\n", None, "the history is empty"),
+        ("comments.edn", "; nothing recorded\n", None, "the history is empty"),
+        ("prose.log", "The recorder crashed before the first operation.\n", "jepsen-log",
+         "no line is a jepsen.util event"),
+        ("nemesis.edn", "{:process :nemesis :type :info :f :start}\n{:process :nemesis :type :info :f :stop}\n",
+         None, "none of the 2 events has an integer process"),
+        ("named.jsonl", '{"process": "c1", "type": "invoke", "f": "read"}\n', None,
+         "none of the 1 events has an integer process"),
+        ("floatproc.jsonl", '{"process": 1.0, "type": "invoke", "f": "read"}\n', None,
+         "none of the 1 events has an integer process"),
+        ("boolproc.edn", "{:process true :type :invoke :f :read}\n", None,
+         "none of the 1 events has an integer process"),
+    ],
+)
+def test_histories_with_no_client_operation_are_errors(tmp_path: Path, name: str, text: str,
+                                                      fmt: str | None, problem: str) -> None:
+    f = tmp_path / name
+    f.write_text(text)
+    code, out, err = run(str(f), "-m", "register", *(["--format", fmt] if fmt else []))
+    assert code == exitcodes.USAGE and out == ""
+    assert err.startswith(f"distcheck: error: {f}: no client operations: {problem}") and err.count("\n") == 1
+
+
+def test_all_failed_or_indeterminate_histories_are_checked(tmp_path: Path) -> None:
+    """Client operations that all failed, or are all indeterminate, are a history (Knossos: the
+    failed ones did not happen, the indeterminate ones may not have): linearizable."""
+    failed = tmp_path / "failed.edn"
+    failed.write_text("{:process 0 :type :invoke :f :write :value 1}\n{:process 0 :type :fail :f :write :value 1}\n"
+                      "{:process 1 :type :invoke :f :read}\n{:process 1 :type :fail :f :read}\n")
+    code, out, _ = run(str(failed), "-m", "cas-register")
+    assert code == exitcodes.OK and out.startswith(f"{failed}: ok (2 operations, 0 partitions")
+    info = tmp_path / "info.edn"
+    info.write_text("{:process 0 :type :invoke :f :write :value 1}\n{:process 0 :type :info :f :write}\n"
+                    "{:process 1 :type :invoke :f :read}\n")
+    assert run(str(info), "-m", "cas-register")[0] == exitcodes.OK
+    # but an observed failure still counts: etcd's failed cas on a register that holds its value
+    etcd = tmp_path / "etcd.edn"
+    etcd.write_text("{:process 0 :type :invoke :f :cas :value [nil 1]}\n{:process 0 :type :fail :f :cas}\n")
+    assert run(str(etcd), "-m", "etcd")[0] == exitcodes.VIOLATION

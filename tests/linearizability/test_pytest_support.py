@@ -60,6 +60,8 @@ def test_history_directory_as_test_items(tmp_path: Path) -> None:
     shutil.copy(DATA / "jepsen/etcd_002.log", d / "sub/slow-ok.log")
     (d / "tiny-ok.jsonl").write_text('{"process": 0, "f": "write", "input": 1, "call": 0, "return": 1}\n')
     (d / "broken.edn").write_text("{:process 0 :type :ok :f :read :value 1}\n")
+    (d / "crashed-recorder.jsonl").write_text("")  # an empty recording must not pass the gate
+    (d / "only-nemesis.edn").write_text("{:process :nemesis :type :info :f :start}\n")
     (d / "notes.md").write_text("not a history\n")
     (tmp_path / "test_plain.py").write_text("def test_plain():\n    pass\n")
     p = subprocess.run(
@@ -70,7 +72,10 @@ def test_history_directory_as_test_items(tmp_path: Path) -> None:
     )
     out = p.stdout
     assert p.returncode == 1, out
-    assert "3 failed, 2 passed" in out, out
+    assert "5 failed, 2 passed" in out, out
+    assert "FAILED histories/crashed-recorder.jsonl::linearizable" in out
+    assert "crashed-recorder.jsonl: no client operations: the history is empty" in out
+    assert "only-nemesis.edn: no client operations: none of the 1 events has an integer process" in out
     assert "PASSED test_plain.py::test_plain" in out
     assert "PASSED histories/tiny-ok.jsonl::linearizable" in out
     assert "FAILED histories/sub/slow-ok.log::linearizable" in out
@@ -79,6 +84,16 @@ def test_history_directory_as_test_items(tmp_path: Path) -> None:
     assert "no operation can come next" in out  # the report, not a traceback
     assert "broken.edn:1: process 0 completes read (ok) but invoked nothing" in out
     assert "Traceback" not in out
+
+
+def test_history_gate_refuses_a_bad_timeout(tmp_path: Path) -> None:
+    for bad in ("0", "-1", "nan", "inf"):
+        p = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--rootdir={tmp_path}",
+             "--distcheck-histories", str(tmp_path), "--distcheck-model", "etcd", "--distcheck-timeout", bad],
+            capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        )
+        assert p.returncode == 4 and "--distcheck-timeout" in p.stderr and "positive" in p.stderr, p.stderr
 
 
 def test_history_option_needs_model(tmp_path: Path) -> None:
