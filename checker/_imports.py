@@ -50,9 +50,10 @@ def import_module_or_file(module_name: str, what: str, error: type[Exception] = 
     except SyntaxError as e:
         raise error(f"{e.filename}:{e.lineno}: syntax error: {e.msg}") from None
     except Exception as e:  # noqa: BLE001 -- the module raised while being imported
-        raise error(f"{_location(e)}: importing {module_name} raised {type(e).__name__}: {e}") from None
+        raise error(f"{exception_location(e)}: importing {module_name} raised {type(e).__name__}: {e}") from None
 
 
-def _location(exc: BaseException) -> str:
+def exception_location(exc: BaseException) -> str:
+    """``file:line`` where ``exc`` was raised (its innermost frame)."""
     frames = traceback.extract_tb(exc.__traceback__)
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "<unknown>"
