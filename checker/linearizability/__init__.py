@@ -9,7 +9,7 @@ The public API is what this module exports; everything in ``_``-modules is inter
 
 from ._check import LinResult, PartitionResult, check, get_model
 from ._formats import FORMATS, history_from_events, load_history, parse_history
-from ._history import NEVER, FrozenDict, History, HistoryError, Operation
+from ._history import NEVER, FrozenDict, History, HistoryError, Operation, freeze
 from ._models import MODELS, Model, NondeterministicModel, OperationError, show
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "OperationError",
     "PartitionResult",
     "check",
+    "freeze",
     "get_model",
     "history_from_events",
     "load_history",
