@@ -20,8 +20,10 @@ iterable (``"RM"``), or an iterable itself (``range(3)``) -- or *state-dependent
 
 from __future__ import annotations
 
+import enum
 import inspect
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -161,6 +163,9 @@ class Spec:
     state_type: Type | None = None
     #: id domains whose ids are interchangeable (TLC's ``SYMMETRY Permutations(RM)``)
     symmetry: Sequence[Ids] = ()
+    #: what the protocol is, in one line of plain text (``distcheck list``); without one, the
+    #: first paragraph of the class docstring is used, its reStructuredText markup removed
+    description: ClassVar[str | None] = None
     bug: str | None = None
 
     def __init__(self, *, bug: str | None = None) -> None:
@@ -188,12 +193,22 @@ class Spec:
             out.append(Param(p.name, default, p.annotation))
         return out
 
+    @classmethod
+    def summary(cls) -> str:
+        """One line of plain text saying what the protocol is: ``description``, or else the
+        first paragraph of the class docstring with reStructuredText markup removed."""
+        if cls.description:
+            return " ".join(cls.description.split())
+        if not cls.__doc__:  # a class's docstring is its own, never its base class's
+            return ""
+        return plain_text(inspect.cleandoc(cls.__doc__).split("\n\n")[0])
+
     def param_values(self) -> dict[str, Any]:
         """The values of the constructor parameters of this instance (for reports)."""
         return {p.name: getattr(self, p.name, p.default) for p in self.parameters()}
 
     def describe(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.param_values().items()
+        args = ", ".join(f"{k}={_show_param(v)}" for k, v in self.param_values().items()
                          if not (k == "bug" and v is None))
         return f"{type(self).__name__}({args})"
 
@@ -233,23 +248,37 @@ class Spec:
         domains = tuple(self._resolve(decl.domains[n], decl.name, n, where) for n in names)
         static = None
         if not any(isinstance(d, members) for d in domains):
-            static = tuple(itertools.product(*domains))
+            try:
+                static = tuple(itertools.product(*domains))
+            except (MemoryError, OverflowError) as e:
+                raise SpecError(f"{where}: the parameters of {decl.name} ({', '.join(names)}) cannot be "
+                                f"enumerated: {type(e).__name__}: {e}") from None
         return Action(decl.name, getattr(self, attr), tuple(names), static, domains, where)
 
     def _resolve(self, domain: Any, action_name: str, param: str, where: str) -> Any:
+        """A domain as a tuple of values (or a ``members`` domain).  Whatever goes wrong --
+        an unknown attribute, a callable domain raising, a size too large to enumerate -- is a
+        :class:`SpecError` naming the action's ``file:line``."""
         if isinstance(domain, members):
             return domain
-        if isinstance(domain, str):
-            if not hasattr(self, domain):
-                raise SpecError(f"{where}: domain {domain!r} of {action_name}({param}) is not an "
+        named = domain if isinstance(domain, str) else None
+        if named is not None:
+            if not hasattr(self, named):
+                raise SpecError(f"{where}: domain {named!r} of {action_name}({param}) is not an "
                                 f"attribute of {type(self).__name__}")
-            domain = getattr(self, domain)
-        if callable(domain) and not isinstance(domain, (Ids, range)):
-            domain = domain(self)
+            domain = getattr(self, named)
+        what = f"domain {named!r} of {action_name}({param})" if named else f"domain of {action_name}({param})"
         try:
+            if callable(domain) and not isinstance(domain, (Ids, range)):
+                domain = domain(self)
             return tuple(domain)
-        except TypeError:
-            raise SpecError(f"{where}: domain of {action_name}({param}) is not iterable: {domain!r}") from None
+        except TypeError as e:
+            if not _iterable(domain):
+                raise SpecError(f"{where}: {what} is not iterable: {domain!r}") from None
+            raise SpecError(f"{where}: {what} cannot be enumerated: TypeError: {e}") from None
+        except Exception as e:  # noqa: BLE001 -- MemoryError, OverflowError (Ids("RM", 10**20)), ...
+            text = f": {e}" if str(e) else ""
+            raise SpecError(f"{where}: {what} cannot be enumerated: {type(e).__name__}{text}") from None
 
     @classmethod
     def invariant_names(cls, *, inductive: bool = False) -> list[str]:
@@ -262,6 +291,32 @@ class Spec:
 
     def constraints(self) -> list[Callable[[Any], Any]]:
         return [getattr(self, attr) for attr, _ in self._ordered("__dc_constraint__")]
+
+
+def plain_text(text: str) -> str:
+    """reStructuredText inline markup removed, on one line: ````x````, ```x```, ``:role:`x```
+    (``:role:`title <target>``` keeps the title), ``**x**`` and ``*x*`` become ``x``."""
+    text = re.sub(r":[\w:.-]+:`([^`<]*?)\s*(?:<[^`>]*>)?`", r"\1", text)
+    text = re.sub(r"``(.+?)``", r"\1", text)
+    text = re.sub(r"`([^`]+)`_{0,2}", r"\1", text)
+    text = re.sub(r"\*\*(\S(?:.*?\S)?)\*\*", r"\1", text)
+    text = re.sub(r"(?<![\w*])\*(\S(?:[^*]*?\S)?)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"::$", ":", text.strip())
+    return " ".join(text.split())
+
+
+def _show_param(value: Any) -> str:
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    return repr(value)
+
+
+def _iterable(value: Any) -> bool:
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _line(fn: Any) -> int:

@@ -124,10 +124,33 @@ class Ids(Type):
     parameter domain.  Declared in a spec's ``symmetry``, its ids are interchangeable.
 
     Compared by identity: two domains with the same size are still different domains.
+    A size that is not a non-negative integer is a :class:`spec.SpecError` naming the line that
+    built the domain (``Ids("RM", -1)`` would otherwise be an empty domain, silently).
     """
 
     name: str
     n: int
+
+    def __attrs_post_init__(self) -> None:
+        import operator
+        import sys
+
+        from spec._lang import SpecError
+
+        try:  # an int, or an int-like (numpy.int64) made one; True is never a size to a reader
+            n = None if isinstance(self.n, bool) else operator.index(self.n)
+        except TypeError:
+            n = None
+        if isinstance(self.name, str) and n is not None and n >= 0:
+            object.__setattr__(self, "n", n)
+            return
+        frame = sys._getframe(1)  # the line that built the domain, past attrs' generated __init__
+        while frame.f_back is not None and (frame.f_code.co_filename == __file__
+                                            or frame.f_code.co_filename.startswith("<attrs generated")):
+            frame = frame.f_back
+        problem = (f"its name must be a string, not {self.name!r}" if not isinstance(self.name, str)
+                   else f"its size must be a non-negative integer, not {self.n!r}")
+        raise SpecError(f"{frame.f_code.co_filename}:{frame.f_lineno}: Ids({self.name!r}, {self.n!r}): {problem}")
 
     def __contains__(self, value: Any) -> bool:
         return (type(value) is int and 0 <= value < self.n) or _symbolic_member(self, value)
@@ -393,17 +416,75 @@ class Union(Type):
                     yield v
 
     def permuter(self, domain: Ids) -> Permuter | None:
-        by_class = {m.cls: p for m in self.members
-                    if isinstance(m, RecordOf) and (p := m.permuter(domain)) is not None}
-        others = [p for m in self.members
-                  if not isinstance(m, RecordOf) and (p := m.permuter(domain)) is not None]
-        if others:
-            raise TypeError("symmetry inside a Union is supported for record members only")
-        if not by_class:
+        """A value is renamed as the member it belongs to renames it: a record by the
+        ``RecordOf`` of its class, ``3`` of ``Optional(Server)`` as a ``Server``, ``None`` not at
+        all.  Which members may hold a value is first told by its Python type (an ``Ids`` holds
+        ints, a ``RecordOf`` its class, a ``OneOf`` its options' types); only where several
+        members hold values of one type is membership asked.  A value that two members with
+        different renamings both hold (``0`` in ``Union(Server, Ints(0, 3))``: a server, or a
+        number?) is ambiguous: a :class:`spec.SpecError`, here where the sets can be compared,
+        else when such a value is met."""
+        from spec._lang import SpecError
+
+        members = self.members
+        renamings = [m.permuter(domain) for m in members]
+        if all(p is None for p in renamings):
             return None
 
+        def holds(t: Type) -> frozenset[type] | None:
+            """The Python types of ``t``'s values (None: any)."""
+            if isinstance(t, (Ids, Ints)):
+                return frozenset({int})
+            if t is Bool:
+                return frozenset({bool})
+            if isinstance(t, OneOf):
+                return frozenset(map(type, t.options))
+            if isinstance(t, (TupleOf, SeqOf)):
+                return frozenset({tuple})
+            if isinstance(t, SetOf):
+                return frozenset({frozenset})
+            if isinstance(t, RecordOf):
+                return frozenset({t.cls})
+            if isinstance(t, Union):
+                parts = [holds(m) for m in t.members]
+                return None if None in parts else frozenset().union(*parts)
+            return None
+
+        types = [holds(m) for m in members]
+
+        def same_renaming(i: int, j: int) -> bool:
+            return (renamings[i] is None and renamings[j] is None) or members[i] == members[j]
+
+        def ambiguous(v: Any, i: int, j: int) -> SpecError:
+            return SpecError(f"symmetry over {domain!r}: {v!r} is a value of both {members[i]!r} and "
+                             f"{members[j]!r} in {self!r}, which rename {domain!r} differently")
+
+        for i, j in itertools.combinations(range(len(members)), 2):
+            if same_renaming(i, j) or (types[i] is not None and types[j] is not None
+                                       and not types[i] & types[j]):
+                continue
+            for small, other in ((i, j), (j, i)):  # compared here if one is a small scalar set
+                if isinstance(members[small], (Ids, Ints, OneOf, _Bool)) and members[small].size() <= 10_000:
+                    for v in members[small].values():
+                        if v in members[other]:
+                            raise ambiguous(v, small, other)
+                    break
+
+        candidates: dict[type, tuple[int, ...]] = {}
+
         def permute(v: Any, perm: Sequence[int]) -> Any:
-            p = by_class.get(type(v))
+            tp = type(v)
+            found = candidates.get(tp)
+            if found is None:
+                found = candidates[tp] = tuple(k for k, ts in enumerate(types) if ts is None or tp in ts)
+            if len(found) != 1:
+                found = tuple(k for k in found if v in members[k])
+                for k in found[1:]:
+                    if not same_renaming(found[0], k):
+                        raise ambiguous(v, found[0], k)
+                if not found:
+                    return v  # in no member: outside the type, which the type check reports
+            p = renamings[found[0]]
             return v if p is None else p(v, perm)
 
         return permute

@@ -94,6 +94,9 @@ class Paxos(Spec):
 
     ``n_acceptors`` acceptors (quorums: the smallest majorities), ``n_values`` values."""
 
+    description = ("Single-decree Paxos (Lamport's Paxos.tla): acceptors vote in numbered ballots, "
+                   "and at most one value is ever chosen")
+
     bugs = {
         "phase2a-ignores-votes": "Phase2a proposes any value, ignoring the votes reported in the 1b messages",
         "phase2b-ignores-promise": "Phase2b votes in a ballot below the acceptor's promise (maxBal)",

@@ -23,6 +23,9 @@ class TCommitState:
 class TCommit(Spec):
     """Transaction commit with ``n_rm`` resource managers (TLA+ constant ``RM``)."""
 
+    description = ("Transaction commit (Lamport's TCommit.tla): what any commit protocol must "
+                   "achieve, with no messages and no coordinator")
+
     bugs = {"hasty-commit": "Decide commits as soon as this RM is prepared, not all of them"}
     check_deadlock = False
 

@@ -77,6 +77,9 @@ class TwoPhaseState:
 class TwoPhase(Spec):
     """Two-phase commit with ``n_rm`` resource managers (TLA+ constant ``RM``)."""
 
+    description = ("Two-phase commit (Lamport and Gray's TwoPhase.tla): a transaction manager "
+                   "commits only once every resource manager has prepared, else aborts")
+
     bugs = {
         "early-commit": "TMCommit does not wait for every RM to be prepared",
         "abort-after-prepare": "an RM may abort on its own after it has prepared",

@@ -6,8 +6,10 @@
 288
 
 ``explore`` returns an :class:`ExploreResult` (verdict, statistics, trace).  It raises
-:class:`spec.SpecError` for a malformed spec or bad arguments; an exception raised by spec code
-while exploring is a result with verdict ``error``, not an exception.
+:class:`spec.SpecError` for a malformed spec or bad arguments, and for spec code that raises
+while the spec is prepared (``init``, parameter domains, symmetry), with the spec's file:line;
+an exception raised by spec code while exploring, a predicate returning something other than a
+bool, or a trace that does not re-execute (an impure spec) is a result with verdict ``error``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from spec import Spec, SpecError
 
 from checker.explore._engine import Limits, bfs, dfs, simulate
-from checker.explore._model import SpecRuntimeError, bind
+from checker.explore._model import bind
 from checker.explore._target import load_target
 from checker.explore.result import ExploreResult
 
@@ -66,12 +68,7 @@ def explore(
         raise SpecError(f"timeout must be a finite, positive number of seconds, not {timeout}")
     if memory_limit is not None and memory_limit <= 0:
         raise SpecError(f"memory_limit must be a positive number of bytes, not {memory_limit}")
-    try:
-        model = bind(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
-    except SpecRuntimeError as err:
-        return ExploreResult(verdict="error", spec=spec.describe(), mode=mode, distinct_states=0,
-                             generated_states=0, depth=0, seconds=0.0, error=err.message,
-                             location=err.location, params=spec.param_values())
+    model = bind(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
     limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                     memory_limit=memory_limit)
     if mode == "bfs":

@@ -24,9 +24,10 @@ import attrs
 
 from spec import SpecError
 from spec._fingerprint import collision_probability
+from spec._fingerprint import fingerprint as value_fingerprint
 
 from checker._resources import describe, rss_bytes
-from checker.explore._model import Model, SpecRuntimeError, spec_location
+from checker.explore._model import Model, SpecRuntimeError, describe_exception, spec_location, spec_source
 from checker.explore.result import ExploreResult
 from checker.report import Step
 
@@ -117,31 +118,89 @@ class _Search:
                                  "the state space was exhausted")
         self.progress.update(self.start, len(self.seen), self.generated, queue, self.depth)
 
-    # --- per-state checks ---------------------------------------------------------------------------
-
-    def violated(self, t: Any) -> list[str]:
-        return [name for name, inv in self.model.invariants.items() if not inv(t)]
+    # --- how a search ends: each result is checked on the re-executed trace ----------------------
 
     def trace_to(self, fp: int) -> tuple[Step, ...]:
-        return rebuild_trace(self.model, self.seen, fp)
+        """The trace to ``fp``, re-executed; a re-execution that does not follow the search ends
+        the run with verdict ``error`` (an impure spec), never with a verdict on a wrong trace."""
+        try:
+            return rebuild_trace(self.model, self.seen, fp)
+        except _Diverged as d:
+            raise self.diverged(d) from None
 
-    def failure(self, err: SpecRuntimeError, parent_fp: int | None) -> ExploreResult:
+    def diverged(self, d: _Diverged) -> _Stop:
+        return self.stop("error", error=f"re-executing the trace failed: {d.message} -- is the spec a pure "
+                         "function of the state (no counters, randomness or I/O in spec code)?",
+                         location=d.location, trace=d.steps, failing_action=d.action, failing_params=d.params)
+
+    def failure(self, err: SpecRuntimeError, trace: tuple[Step, ...]) -> _Stop:
         """An ``error`` result: the trace to the state where spec code failed."""
-        trace: tuple[Step, ...] = ()
-        if parent_fp is not None:
-            trace = self.trace_to(parent_fp)
         if err.step is not None:
             trace += (err.step,)
-        return self.result("error", error=err.message, location=err.location, trace=trace,
-                           failing_action=err.action, failing_params=err.params)
+        return self.stop("error", error=err.message, location=err.location, trace=trace,
+                         failing_action=err.action, failing_params=err.params)
+
+    def failed_check(self, fp: int, t: Any, parent: Any, depth: int) -> None:
+        """``model.checks(t, parent)`` said no for ``t`` (fingerprint ``fp``, already in the
+        seen-set, at ``depth``): find out which check failed on the slow path and end the run --
+        unless none did (an inlined type test can be conservative; the type itself decides)."""
+        model = self.model
+        try:
+            names = model.violated(t)
+        except SpecRuntimeError as err:
+            raise self.failure(err, self.trace_to(fp)) from None
+        if not names and model.typed is not None and not model.typed(t, parent):
+            return
+        self.depth = max(self.depth, depth)
+        raise self.violation(fp, t, names)
+
+    def violation(self, fp: int, t: Any, names: tuple[str, ...]) -> _Stop:
+        """``t`` violates ``names`` (on the slow path): the same must hold on the last state of
+        the re-executed trace to it, or the spec is not a pure function of the state."""
+        model = self.model
+        trace = self.trace_to(fp)
+        last = trace[-1].state
+        try:
+            again = names if last is t else model.violated(last)
+        except SpecRuntimeError as err:
+            return self.failure(err, trace)
+        if not names or set(again) != set(names):
+            what = ", ".join(sorted(set(names) ^ set(again))) or ", ".join(model.invariants)
+            hint = (" (with --symmetry, every invariant must be symmetric)" if model.symmetry else "")
+            return self.diverged(_Diverged(trace, f"{what} gave different answers on the state and on its "
+                                           f"re-executed equivalent{hint}", spec_source(model.spec)))
+        detail = model.type_problem(last) if names == ("state_type",) else None
+        return self.stop("violation", violated=again, trace=trace, detail=detail)
+
+    def deadlock(self, sfp: int) -> _Stop:
+        trace = self.trace_to(sfp)
+        if next(self.model.successors(trace[-1].state), None) is not None:
+            return self.diverged(_Diverged(trace, "the state had no successor in the search but has one "
+                                           "now", spec_source(self.model.spec)))
+        return self.stop("deadlock", trace=trace)
 
 
 def _state_limit(n: int | None) -> str:
     return f"state limit of {n:,} distinct states reached before the state space was exhausted"
 
 
+def _depth_limit(n: int | None) -> str:
+    return f"depth limit of {n} reached with states left unexplored"
+
+
+class _Diverged(Exception):
+    """Re-executing spec code did not do what it did during the search."""
+
+    def __init__(self, steps: tuple[Step, ...], message: str, location: str, action: str | None = None,
+                 params: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.steps, self.message, self.location = steps, message, location
+        self.action, self.params = action, params or {}
+
+
 def rebuild_trace(model: Model, seen: dict[int, int | None], fp: int) -> tuple[Step, ...]:
-    """Re-execute the spec along the parent chain ending at ``fp``."""
+    """Re-execute the spec along the parent chain ending at ``fp``; raises :class:`_Diverged`
+    where no successor has the recorded fingerprint (or spec code raises)."""
     chain = []
     cur: int | None = fp
     while cur is not None:
@@ -149,29 +208,35 @@ def rebuild_trace(model: Model, seen: dict[int, int | None], fp: int) -> tuple[S
         cur = seen[cur]
     chain.reverse()
     fingerprint = model.fingerprint
-    state = next(s for s in model.init_states if fingerprint(s) == chain[0])
+    state = next((s for s in model.init_states if fingerprint(s) == chain[0]), None)
+    if state is None:
+        raise _Diverged((), "no initial state has the fingerprint the search recorded", spec_source(model.spec))
     steps = [Step(None, {}, state)]
     for target in chain[1:]:
-        for act, p, t in model.successors(state):
-            if fingerprint(t) == target:
-                steps.append(Step(act.name, dict(zip(act.param_names, p)), t))
-                state = t
-                break
-        else:  # pragma: no cover -- would mean the spec is not deterministic
-            raise RuntimeError("could not re-execute the trace: is the spec a pure function of the state?")
+        try:
+            found = next(((act, p, t) for act, p, t in model.successors(state) if fingerprint(t) == target), None)
+        except Exception as e:  # noqa: BLE001 -- spec code raised where it did not during the search
+            raise _Diverged(tuple(steps), f"spec code raised {describe_exception(e)} on a state it had "
+                            "been run on without error", spec_location(e)) from None
+        if found is None:
+            raise _Diverged(tuple(steps), *_unstable(model, state))
+        act, p, state = found
+        steps.append(Step(act.name, dict(zip(act.param_names, p)), state))
     return tuple(steps)
 
 
-def _diagnose_state(model: Model, t: Any) -> SpecRuntimeError | None:
-    """Which of fingerprinting, the constraint or an invariant raises on ``t``."""
-    for what, fn in [("fingerprint", model.fingerprint), *(("constraint", c) for c in model.constraints),
-                     *((f"invariant {n}", inv) for n, inv in model.invariants.items())]:
-        try:
-            fn(t)
-        except Exception as e:  # noqa: BLE001 -- report any exception raised by spec code
-            loc = spec_location(e)
-            return SpecRuntimeError(f"{type(e).__name__}: {e} (evaluating the {what})", loc, t)
-    return None
+def _unstable(model: Model, s: Any) -> tuple[str, str, str | None, dict[str, Any]]:
+    """Why re-execution from ``s`` lost the search's path: an action that gives two different
+    results when run twice on ``s`` (message, location, action, params), if one does."""
+    for act in model.actions:
+        for p in act.params(s):
+            first, second = act.fn(s, *p), act.fn(s, *p)
+            if (first is None) != (second is None) or (
+                    first is not None and value_fingerprint(first) != value_fingerprint(second)):
+                return (f"action {act.describe(p)} gave two different results on the same state",
+                        act.source, act.name, dict(zip(act.param_names, p)))
+    return ("no action leads from this state to the next one the search recorded",
+            spec_source(model.spec), None, {})
 
 
 def _initial(search: _Search) -> list[tuple[Any, int]]:
@@ -180,23 +245,31 @@ def _initial(search: _Search) -> list[tuple[Any, int]]:
     frontier = []
     for s in model.init_states:
         search.generated += 1
+        trace = (Step(None, {}, s),)
         try:
             if not model.in_model(s):
                 continue
             fp = model.fingerprint(s)
-            bad = search.violated(s)
-        except Exception as e:  # noqa: BLE001 -- spec code raised on an initial state
-            err = _diagnose_state(model, s) or SpecRuntimeError(f"{type(e).__name__}: {e}", spec_location(e), s)
-            raise search.stop("error", error=err.message, location=err.location,
-                              trace=(Step(None, {}, s),)) from e
+        except SpecRuntimeError as err:
+            raise search.failure(err, trace) from None
+        except SpecError:
+            raise
+        except Exception as e:  # noqa: BLE001 -- the fingerprint raised (bind checked the plain one)
+            raise search.failure(model.examine(s) or SpecRuntimeError(
+                describe_exception(e), spec_location(e), s), trace) from e
         if fp in search.seen:
             continue
         if len(search.seen) == search.limits.max_states:
             raise search.limit_hit(_state_limit(search.limits.max_states))
         search.seen[fp] = None
         search.depth = 1
+        try:
+            bad = model.violated(s)
+        except SpecRuntimeError as err:
+            raise search.failure(err, trace) from None
         if bad:
-            raise search.stop("violation", violated=tuple(bad), trace=(Step(None, {}, s),))
+            detail = model.type_problem(s) if bad == ("state_type",) else None
+            raise search.stop("violation", violated=bad, trace=trace, detail=detail)
         frontier.append((s, fp))
     if not search.seen:
         # Checking nothing would vacuously say "ok": that is a mistake in the spec, not a verdict.
@@ -205,23 +278,30 @@ def _initial(search: _Search) -> list[tuple[Any, int]]:
 
 
 def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None) -> _Stop:
+    """Spec code raised (or returned a non-state) while ``s`` was expanded: re-run it on the slow
+    path, from the re-executed trace's last state, to find which action, constraint, invariant
+    or fingerprint failed, and on which successor."""
     model = search.model
-    err = model.diagnose(s, None)
-    if err.action is None:  # the actions ran: fingerprinting, a constraint or an invariant raised
-        for act, p, t in model.successors(s):
-            found = _diagnose_state(model, t)
+    trace = search.trace_to(sfp)
+    for base in (trace[-1].state, s):  # the re-executed state first: the trace must lead there
+        err = model.diagnose(base)
+        if err is not None:
+            return search.failure(err, trace)
+        for act, p, t in model.successors(base):
+            found = model.examine(t)
             if found is None:
                 continue
             params = dict(zip(act.param_names, p))
             if found.message.endswith("(evaluating the fingerprint)"):
                 # the action built a value no state can hold: the action is at fault
-                found = SpecRuntimeError(found.message, act.source, s, act.name, params)
+                found = SpecRuntimeError(found.message, act.source, base, act.name, params)
             else:  # the state is fine, the predicate failed on it: show the step to it
                 found.step = Step(act.name, params, t)
-            return _Stop(search.failure(found, sfp))
-        if exc is not None:
-            err = SpecRuntimeError(f"{type(exc).__name__}: {exc}", spec_location(exc), s)
-    return _Stop(search.failure(err, sfp))
+            return search.failure(found, trace)
+    if exc is None:
+        return search.failure(SpecRuntimeError("internal error: could not reproduce the failure",
+                                               spec_source(model.spec), s), trace)
+    return search.failure(SpecRuntimeError(describe_exception(exc), spec_location(exc), s), trace)
 
 
 def _run(search: _Search, body: Callable[[_Search], ExploreResult]) -> ExploreResult:
@@ -253,16 +333,26 @@ def dfs(model: Model, limits: Limits, progress: bool) -> ExploreResult:
     return _run(_Search(model, limits, "dfs", progress), _dfs)
 
 
+# The BFS and DFS loops below are deliberately written out twice, with every name they use in a
+# local variable: the BFS loop is the hot path (bench/explore_twophase.py measures it against a
+# hand-written BFS), and one loop shared through callbacks would cost a fifth more.  Per new
+# state both run the same checks in the same order: the class of the successor, the constraint,
+# the state limit, then -- once the state is in the seen-set, so that its trace can be rebuilt --
+# `model.checks`: the state type (incremental from the parent) and every invariant, in one
+# generated call that answers True or sends the loop to the slow path (`_Search.failed_check`),
+# where a non-boolean result is an error and a False a violation.
+
 def _bfs(search: _Search) -> ExploreResult:
     model, limits, seen = search.model, search.limits, search.seen
     level = _initial(search)
     successor_states = model.successor_states
     fingerprint = model.fingerprint
     state_cls = model.state_cls
-    invariants = list(model.invariants.values())
-    constraints = model.constraints
+    checks = model.checks
+    in_model = model.in_model if model.constraints else None
     deadlock = model.check_deadlock
     max_states = limits.max_states if limits.max_states is not None else -1
+    beyond = False  # a new state lies past the depth limit
     expanded = 0
     while level:
         at_depth_limit = limits.max_depth is not None and search.depth >= limits.max_depth
@@ -272,14 +362,16 @@ def _bfs(search: _Search) -> ExploreResult:
             try:
                 succ = successor_states(s)
                 if not succ and deadlock:
-                    raise search.stop("deadlock", trace=search.trace_to(sfp))
+                    raise search.deadlock(sfp)
                 if at_depth_limit:
                     # States at the depth limit are checked, not expanded; the limit only makes
-                    # the verdict unknown if there is something new beyond it.
+                    # the verdict unknown if there is something new beyond it.  The rest of the
+                    # level is still looked at for deadlocks.
                     for t in succ:
-                        if fingerprint(t) not in seen and all(c(t) for c in constraints):
-                            raise search.limit_hit(f"depth limit of {limits.max_depth} reached with "
-                                                   "states left unexplored")
+                        if t.__class__ is not state_cls:
+                            raise _expand_failure(search, s, sfp, None)
+                        if fingerprint(t) not in seen and (in_model is None or in_model(t)):
+                            beyond = True
                     continue
                 search.generated += len(succ)
                 for t in succ:
@@ -292,18 +384,15 @@ def _bfs(search: _Search) -> ExploreResult:
                     # into the `in seen` test above could only match by a 2**-64 accident.
                     if t.__class__ is not state_cls:
                         raise _expand_failure(search, s, sfp, None)
-                    if constraints and not all(c(t) for c in constraints):
+                    if in_model is not None and not in_model(t):
                         continue
                     if len(seen) == max_states:
                         raise search.limit_hit(_state_limit(max_states))
                     seen[fp] = sfp
-                    for inv in invariants:
-                        if not inv(t):
-                            search.depth += 1
-                            raise search.stop("violation", violated=tuple(search.violated(t)),
-                                              trace=search.trace_to(fp))
+                    if not checks(t, s):
+                        search.failed_check(fp, t, s, search.depth + 1)
                     add((t, fp))
-            except (_Stop, SpecRuntimeError, KeyboardInterrupt, MemoryError):
+            except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
                 raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
                 raise _expand_failure(search, s, sfp, e) from e
@@ -315,40 +404,52 @@ def _bfs(search: _Search) -> ExploreResult:
         if next_level:
             search.depth += 1
         level = next_level
+    if beyond:
+        return search.result("unknown", limit=_depth_limit(limits.max_depth))
     return search.result("ok")
 
 
 def _dfs(search: _Search) -> ExploreResult:
     """Depth-first search.  With a depth limit, a state first met deep and later met shallower
-    is expanded again from the shallower depth, so the limit never hides a state within it."""
+    is expanded again from the shallower depth, so the limit never hides a state within it; and
+    a state met beyond the limit ends nothing: the search goes on, and the verdict is
+    ``unknown`` only if, at the end, such a state was never met within the limit."""
     model, limits, seen = search.model, search.limits, search.seen
     depth_of: dict[int, int] = {}
     stack: list[tuple[Any, int, int]] = []
     for s, fp in reversed(_initial(search)):
         depth_of[fp] = 1
         stack.append((s, fp, 1))
+    successor_states = model.successor_states
+    fingerprint = model.fingerprint
+    state_cls = model.state_cls
+    checks = model.checks
+    in_model = model.in_model if model.constraints else None
     max_states = limits.max_states if limits.max_states is not None else -1
+    max_depth = limits.max_depth
+    cut: set[int] = set()  # states met just beyond the depth limit and not (yet) within it
     expanded = 0
     while stack:
         s, sfp, d = stack.pop()
         if depth_of[sfp] < d:
             continue  # met again at a shallower depth since it was pushed
         try:
-            succ = model.successor_states(s)
+            succ = successor_states(s)
             if not succ and model.check_deadlock:
-                raise search.stop("deadlock", trace=search.trace_to(sfp))
-            if limits.max_depth is not None and d >= limits.max_depth:
+                raise search.deadlock(sfp)
+            if max_depth is not None and d >= max_depth:
                 for t in succ:
-                    fp = model.fingerprint(t)
-                    if fp not in seen and model.in_model(t):
-                        raise search.limit_hit(f"depth limit of {limits.max_depth} reached with "
-                                               "states left unexplored")
+                    if t.__class__ is not state_cls:
+                        raise _expand_failure(search, s, sfp, None)
+                    fp = fingerprint(t)
+                    if fp not in seen and (in_model is None or in_model(t)):
+                        cut.add(fp)
                 continue
             search.generated += len(succ)
             for t in reversed(succ):
-                if t.__class__ is not model.state_cls:
+                if t.__class__ is not state_cls:
                     raise _expand_failure(search, s, sfp, None)
-                fp = model.fingerprint(t)
+                fp = fingerprint(t)
                 known = depth_of.get(fp)
                 if known is not None:
                     if known > d + 1:  # a shorter way in: explore it again from here
@@ -356,24 +457,25 @@ def _dfs(search: _Search) -> ExploreResult:
                         seen[fp] = sfp
                         stack.append((t, fp, d + 1))
                     continue
-                if not model.in_model(t):
+                if in_model is not None and not in_model(t):
                     continue
                 if len(seen) == max_states:
                     raise search.limit_hit(_state_limit(max_states))
                 seen[fp] = sfp
                 depth_of[fp] = d + 1
                 search.depth = max(search.depth, d + 1)
-                bad = search.violated(t)
-                if bad:
-                    raise search.stop("violation", violated=tuple(bad), trace=search.trace_to(fp))
+                if not checks(t, s):
+                    search.failed_check(fp, t, s, d + 1)
                 stack.append((t, fp, d + 1))
-        except (_Stop, SpecRuntimeError, KeyboardInterrupt, MemoryError):
+        except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
             raise
         except Exception as e:  # noqa: BLE001
             raise _expand_failure(search, s, sfp, e) from e
         expanded += 1
         if expanded % _CHECK_EVERY == 0:
             search.tick(len(stack))
+    if not cut.issubset(seen.keys()):
+        return search.result("unknown", limit=_depth_limit(max_depth))
     return search.result("ok")
 
 
@@ -388,6 +490,7 @@ def simulate(model: Model, limits: Limits, progress: bool, *, walks: int, walk_d
 def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) -> ExploreResult:
     model = search.model
     inits = [s for s, _ in _initial(search)]  # checked (and counted) once, like in BFS
+    state_cls = model.state_cls
     for walk in range(walks):
         path = [rng.choice(inits)]
         while len(path) < walk_depth:
@@ -395,19 +498,19 @@ def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) 
             try:
                 succ = model.successor_states(s)
                 if not succ and model.check_deadlock:
-                    raise search.stop("deadlock", trace=_walk_trace(model, path))
+                    raise search.stop("deadlock", trace=_walk_trace(search, path))
                 search.generated += len(succ)
+                if any(t.__class__ is not state_cls for t in succ):
+                    raise _walk_failure(search, path, model.diagnose(s))
                 succ = [t for t in succ if model.in_model(t)]
-            except _Stop:
+            except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
                 raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
-                raise _walk_failure(search, path, model.diagnose(s, e)) from e
+                raise _walk_failure(search, path, model.diagnose(s) or _failing_successor(model, s) or
+                                    SpecRuntimeError(describe_exception(e), spec_location(e), s)) from e
             if not succ:
                 break
-            t = rng.choice(succ)
-            if t.__class__ is not model.state_cls:
-                raise _walk_failure(search, path, model.diagnose(s, None))
-            path.append(t)
+            path.append(rng.choice(succ))
             _check_walk_state(search, path)
         if walk % 16 == 0:
             search.tick(0)
@@ -415,14 +518,33 @@ def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) 
                                           "states found no violation (random walks are not exhaustive)")
 
 
+def _failing_successor(model: Model, s: Any) -> SpecRuntimeError | None:
+    """Which check fails on which successor of ``s`` (with the step to it)."""
+    for act, p, t in model.successors(s):
+        found = model.examine(t)
+        if found is not None:
+            found.step = Step(act.name, dict(zip(act.param_names, p)), t)
+            return found
+    return None
+
+
 def _check_walk_state(search: _Search, path: list[Any]) -> None:
     """Check the last state of a walk; ``search.seen`` collects the distinct fingerprints."""
-    t = path[-1]
+    model = search.model
+    t, parent = path[-1], path[-2]
     try:
-        fp = search.model.fingerprint(t)
-        bad = search.violated(t)
-    except Exception as e:  # noqa: BLE001
-        err = _diagnose_state(search.model, t) or SpecRuntimeError(f"{type(e).__name__}: {e}", spec_location(e), t)
+        fp = model.fingerprint(t)
+        if model.typed is not None and not model.typed(t, parent) and model.untyped(t):
+            bad: tuple[str, ...] = ("state_type",)
+        else:
+            bad = model.violated(t)
+    except (SpecError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as e:  # noqa: BLE001 -- spec code raised, or returned a non-bool
+        err = model.examine(t) or (e if isinstance(e, SpecRuntimeError) else SpecRuntimeError(
+            describe_exception(e), spec_location(e), t))
+        if not err.message.endswith("(evaluating the fingerprint)"):
+            err.step = _walk_trace(search, path[-2:])[-1]
         raise _walk_failure(search, path[:-1], err) from e
     if fp not in search.seen:
         if len(search.seen) == search.limits.max_states:
@@ -430,21 +552,28 @@ def _check_walk_state(search: _Search, path: list[Any]) -> None:
         search.seen[fp] = None
     search.depth = max(search.depth, len(path))
     if bad:
-        raise search.stop("violation", violated=tuple(bad), trace=_walk_trace(search.model, path))
+        detail = model.type_problem(t) if bad == ("state_type",) else None
+        raise search.stop("violation", violated=bad, trace=_walk_trace(search, path), detail=detail)
 
 
-def _walk_failure(search: _Search, path: list[Any], err: SpecRuntimeError) -> _Stop:
-    trace = _walk_trace(search.model, path) if path else ()
-    return search.stop("error", error=err.message, location=err.location, trace=trace,
-                       failing_action=err.action, failing_params=err.params)
+def _walk_failure(search: _Search, path: list[Any], err: SpecRuntimeError | None) -> _Stop:
+    if err is None:
+        err = SpecRuntimeError("internal error: could not reproduce the failure", spec_source(search.model.spec))
+    return search.failure(err, _walk_trace(search, path) if path else ())
 
 
-def _walk_trace(model: Model, path: list[Any]) -> tuple[Step, ...]:
-    """Name the action of each step of a random walk (the walk kept only states)."""
+def _walk_trace(search: _Search, path: list[Any]) -> tuple[Step, ...]:
+    """Name the action of each step of a random walk (the walk kept only states).  Matched by
+    plain fingerprint: equal records may differ in their fields' types (1 == True)."""
+    model = search.model
     steps = [Step(None, {}, path[0])]
     for prev, nxt in zip(path, path[1:]):
+        target = value_fingerprint(nxt)
         for act, p, t in model.successors(prev):
-            if t == nxt:
-                steps.append(Step(act.name, dict(zip(act.param_names, p)), t))
+            if t is nxt or value_fingerprint(t) == target:
+                steps.append(Step(act.name, dict(zip(act.param_names, p)), nxt))
                 break
+        else:
+            raise search.diverged(_Diverged(tuple(steps), "no action leads from a state of the random walk "
+                                            "to the next one", spec_source(model.spec)))
     return tuple(steps)

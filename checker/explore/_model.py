@@ -12,14 +12,16 @@ from typing import Any
 import attrs
 
 import spec as spec_lang
-from spec import Action, Spec, SpecError, source_of
+from spec import Action, Ids, Spec, SpecError, Type, source_of
 from spec._fingerprint import fingerprint as value_fingerprint
 
 from checker.explore._symmetry import Canonicalizer
+from checker.explore._typecheck import Typed, compile_checks, compile_typed, explain, typed_slow
 
 _CHECKER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _SPEC_LANG_DIR = os.path.dirname(os.path.abspath(spec_lang.__file__))
-_SPEC_LANG_FILES = {os.path.join(_SPEC_LANG_DIR, f) for f in ("_values.py", "_lang.py", "_helpers.py", "_types.py")}
+_SPEC_LANG_FILES = {os.path.join(_SPEC_LANG_DIR, f)
+                    for f in ("_values.py", "_lang.py", "_helpers.py", "_types.py", "_fingerprint.py", "_symbolic.py")}
 
 
 class SpecRuntimeError(Exception):
@@ -48,6 +50,12 @@ def spec_location(exc: BaseException) -> str:
     return where
 
 
+def describe_exception(exc: BaseException) -> str:
+    """``ZeroDivisionError: division by zero`` (``MemoryError`` alone when it has no message)."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 @attrs.define
 class Model:
     spec: Spec
@@ -55,11 +63,18 @@ class Model:
     state_cls: type
     actions: list[Action]
     invariants: dict[str, Callable[[Any], Any]]
-    constraints: list[Callable[[Any], Any]]
+    constraints: dict[str, Callable[[Any], Any]]
     check_deadlock: bool
     fingerprint: Callable[[Any], int]
     symmetry: bool
     successor_states: Callable[[Any], list[Any]]
+    #: the spec's ``state_type`` (None: it declares none, and nothing is checked)
+    state_type: Type | None = None
+    #: ``typed(t, parent)``, compiled from ``state_type``: a sufficient test (``_typecheck``)
+    typed: Typed | None = None
+    #: ``checks(t, parent)``: ``typed`` and every invariant exactly True, in one call (the fast
+    #: path of the per-state checks; False sends the engine to the slow path)
+    checks: Typed = lambda t, parent: True
 
     def successors(self, s: Any) -> Iterator[tuple[Action, tuple[Any, ...], Any]]:
         """Every enabled (action, params, successor) of ``s``, in a fixed order (slow path:
@@ -70,31 +85,100 @@ class Model:
                 if t is not None:
                     yield act, p, t
 
-    def in_model(self, s: Any) -> bool:
-        return all(c(s) for c in self.constraints)
+    # --- the slow path of the per-state checks: exact answers, and errors that say where --------
 
-    def diagnose(self, s: Any, exc: BaseException | None) -> SpecRuntimeError:
-        """Find which action of ``s`` raised ``exc`` (or returned a non-state) by re-running them
-        one by one on the slow path -- spec functions are pure, so they fail the same way."""
+    def predicate(self, kind: str, name: str, fn: Callable[[Any], Any], t: Any) -> bool:
+        """``fn(t)``, which must be exactly True or False: anything else (None, 0, a string, a
+        numpy bool) is a :class:`SpecRuntimeError` naming the predicate, as is an exception."""
+        try:
+            r = fn(t)
+        except Exception as e:  # noqa: BLE001 -- any exception in spec code is reported
+            where = spec_location(e)
+            raise SpecRuntimeError(f"{describe_exception(e)} (evaluating the {kind} {name}, "
+                                   f"{source_of(fn)})", source_of(fn) if where == "<unknown>" else where,
+                                   t) from e
+        if r is True or r is False:
+            return r
+        shown = repr(r)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise SpecRuntimeError(f"{kind} {name} returned {shown} ({type(r).__qualname__}), not True or "
+                               f"False: {'an' if kind[0] in 'aeiou' else 'a'} {kind} must return a bool", source_of(fn), t)
+
+    def in_model(self, t: Any) -> bool:
+        """Does ``t`` satisfy every state constraint?"""
+        for name, c in self.constraints.items():
+            if not self.predicate("constraint", name, c, t):
+                return False
+        return True
+
+    def untyped(self, t: Any) -> bool:
+        """Is ``t`` outside ``state_type``, on the type's own word?"""
+        if self.state_type is None:
+            return False
+        try:
+            return not typed_slow(self.state_type, t)
+        except Exception as e:  # noqa: BLE001 -- a Type of the spec's own raised
+            raise SpecRuntimeError(f"{describe_exception(e)} (checking the state against state_type)",
+                                   spec_location(e), t) from e
+
+    def type_problem(self, t: Any) -> str:
+        assert self.state_type is not None
+        return explain(self.state_type, t)
+
+    def violated(self, t: Any) -> tuple[str, ...]:
+        """``("state_type",)`` if ``t`` is outside the state type, else the invariants ``t``
+        violates (raises :class:`SpecRuntimeError` where one raises or is not a bool)."""
+        if self.untyped(t):
+            return ("state_type",)
+        return tuple(name for name, inv in self.invariants.items()
+                     if not self.predicate("invariant", name, inv, t))
+
+    def examine(self, t: Any) -> SpecRuntimeError | None:
+        """Which of fingerprinting, a constraint, the state type or an invariant fails on ``t``."""
+        try:
+            self.fingerprint(t)
+        except SpecError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            return SpecRuntimeError(f"{describe_exception(e)} (evaluating the fingerprint)", spec_location(e), t)
+        try:
+            if self.in_model(t):
+                self.violated(t)
+        except SpecRuntimeError as err:
+            return err
+        return None
+
+    def diagnose(self, s: Any) -> SpecRuntimeError | None:
+        """Which action of ``s`` raises (or returns a non-state), found by re-running them one by
+        one on the slow path -- spec functions are pure, so they fail the same way; None if none."""
         for act in self.actions:
             try:
                 plist = list(act.params(s))
             except Exception as e:  # noqa: BLE001 -- the domain itself raised
-                return SpecRuntimeError(f"{type(e).__name__}: {e} (computing the parameters of {act.name})",
+                return SpecRuntimeError(f"{describe_exception(e)} (computing the parameters of {act.name})",
                                         spec_location(e), s, act.name)
             for p in plist:
                 params = dict(zip(act.param_names, p))
                 try:
                     t = act.fn(s, *p)
                 except Exception as e:  # noqa: BLE001 -- any exception in spec code is reported
-                    return SpecRuntimeError(f"{type(e).__name__}: {e}", spec_location(e), s, act.name, params)
+                    return SpecRuntimeError(describe_exception(e), spec_location(e), s, act.name, params)
                 if t is not None and type(t) is not self.state_cls:
                     return SpecRuntimeError(
                         f"action {act.describe(p)} returned {t!r} ({type(t).__name__}), not a "
                         f"{self.state_cls.__name__} or None", act.source, s, act.name, params)
-        if exc is not None:
-            return SpecRuntimeError(f"{type(exc).__name__}: {exc}", spec_location(exc), s)
-        return SpecRuntimeError("internal error: could not reproduce the failure", "<unknown>", s)
+        return None
+
+
+def spec_source(spec: Spec) -> str:
+    """``file:line`` of the spec class's constructor (where sizes, types and symmetry are
+    declared), or of its ``init`` when it has no constructor of its own."""
+    for klass in type(spec).__mro__:
+        if klass is Spec:
+            break
+        if "__init__" in vars(klass):
+            return source_of(vars(klass)["__init__"])
+    return source_of(type(spec).init)
 
 
 def _successor_function(actions: Sequence[Action]) -> Callable[[Any], list[Any]]:
@@ -131,10 +215,26 @@ def _successor_function(actions: Sequence[Action]) -> Callable[[Any], list[Any]]
 
 def bind(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool | None = None,
          check_deadlock: bool | None = None) -> Model:
-    """Prepare ``spec`` for exploration.  Raises :class:`SpecError` (bad declarations: the
-    message names the problem) or :class:`SpecRuntimeError` (spec code raised)."""
+    """Prepare ``spec`` for exploration.  Raises :class:`SpecError` for anything that goes wrong
+    here: a bad declaration, or spec code raising -- in ``init``, in a parameter domain, in a
+    ``state_type`` or symmetry declaration (an absurd size's ``MemoryError`` or
+    ``OverflowError`` included) -- with the spec's ``file:line`` first."""
     if not isinstance(spec, Spec):
         raise SpecError(f"{spec!r} is not a distcheck Spec instance")
+    try:
+        return _bind(spec, invariants, symmetry, check_deadlock)
+    except SpecError:
+        raise
+    except Exception as e:  # noqa: BLE001 -- spec code (or a size it chose) raised
+        where = spec_location(e)
+        if where == "<unknown>":
+            where = spec_source(spec)
+        raise SpecError(f"{where}: preparing {type(spec).__name__} for exploration raised "
+                        f"{describe_exception(e)}") from None
+
+
+def _bind(spec: Spec, invariants: Sequence[str] | None, symmetry: bool | None,
+          check_deadlock: bool | None) -> Model:
     actions = spec.actions()
     all_invs = spec.invariants()
     if invariants is None:
@@ -144,11 +244,13 @@ def bind(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool 
         raise SpecError(f"{type(spec).__name__} has no invariant {', '.join(map(repr, unknown))} "
                         f"(known: {', '.join(all_invs) or 'none'})")
     all_invs = {n: all_invs[n] for n in invariants}
+    where = source_of(type(spec).init)
     try:
         inits = list(spec.init())
     except Exception as e:  # noqa: BLE001
-        raise SpecRuntimeError(f"{type(e).__name__}: {e} (in init)", spec_location(e)) from e
-    where = source_of(type(spec).init)
+        loc = spec_location(e)
+        raise SpecError(f"{where if loc == '<unknown>' else loc}: {type(spec).__name__}.init() raised "
+                        f"{describe_exception(e)}") from None
     if not inits:
         raise SpecError(f"{where}: {type(spec).__name__}.init() yields no initial state")
     state_cls = type(inits[0])
@@ -164,24 +266,39 @@ def bind(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool 
             value_fingerprint(s)
         except TypeError as e:
             raise SpecError(f"{where}: initial state {s!r} cannot be a state: {e}") from None
+    state_type = spec.state_type
+    if state_type is not None and not isinstance(state_type, Type):
+        raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.state_type is {state_type!r}, not a "
+                        "distcheck type (RecordOf(State, field=Type, ...))")
     fingerprint: Callable[[Any], int] = value_fingerprint
     use_symmetry = bool(symmetry) and bool(spec.symmetry)
     if symmetry and not spec.symmetry:
         raise SpecError(f"{type(spec).__name__} declares no symmetry")
     if use_symmetry:
-        if spec.state_type is None:
+        if state_type is None:
             raise SpecError(f"{type(spec).__name__} declares symmetry but no state_type: symmetry "
                             "reduction needs to know where node ids occur in a state")
-        fingerprint = Canonicalizer(spec.state_type, spec.symmetry, fingerprint).fingerprint
+        bad = [d for d in spec.symmetry if not isinstance(d, Ids)]
+        if bad:
+            raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.symmetry holds {bad[0]!r}, not an Ids "
+                            "domain")
+        try:
+            fingerprint = Canonicalizer(state_type, spec.symmetry, fingerprint, spec_source(spec)).fingerprint
+        except SpecError as e:
+            raise SpecError(f"{spec_source(spec)}: {e}") from None
+    constraints = {getattr(c, "__name__", repr(c)): c for c in spec.constraints()}
     return Model(
         spec=spec,
         init_states=inits,
         state_cls=state_cls,
         actions=actions,
         invariants=all_invs,
-        constraints=spec.constraints(),
+        constraints=constraints,
         check_deadlock=spec.check_deadlock if check_deadlock is None else check_deadlock,
         fingerprint=fingerprint,
         symmetry=use_symmetry,
         successor_states=_successor_function(actions),
+        state_type=state_type,
+        typed=None if state_type is None else compile_typed(state_type),
+        checks=compile_checks(state_type, list(all_invs.values())),
     )

@@ -20,13 +20,20 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from spec import Ids, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
+from spec import Ids, RecordOf, SeqOf, SetOf, SpecError, TupleOf, Type, Union
 from spec._fingerprint import fingerprint
 
 
 class Canonicalizer:
-    def __init__(self, state_type: Type, domains: Sequence[Ids], base: Callable[[Any], int]) -> None:
+    """``fingerprint(s)``: the least fingerprint over the candidate renamings of ``s``.
+
+    ``where`` (the spec's ``file:line``) prefixes a :class:`spec.SpecError` raised while
+    renaming: a value of a ``Union`` that two members with different renamings both hold."""
+
+    def __init__(self, state_type: Type, domains: Sequence[Ids], base: Callable[[Any], int],
+                 where: str = "<unknown>") -> None:
         self.base = base
+        self.where = where
         self.domains: list[tuple[Ids, Callable[[Any, Sequence[int]], Any], list[Callable[[Any], Sequence[Any]]]]] = []
         for d in domains:
             permute = state_type.permuter(d)
@@ -35,6 +42,12 @@ class Canonicalizer:
             self.domains.append((d, permute, _signature_parts(state_type, d)))
 
     def fingerprint(self, s: Any) -> int:
+        try:
+            return self._fingerprint(s)
+        except SpecError as e:
+            raise SpecError(f"{self.where}: {e}") from None
+
+    def _fingerprint(self, s: Any) -> int:
         choices = [self._candidates(s, d, permute, parts) for d, permute, parts in self.domains]
         best = None
         for combo in itertools.product(*choices):

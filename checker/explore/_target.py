@@ -4,15 +4,19 @@ parameters into a spec instance, with one-line errors for every way that can go 
 from __future__ import annotations
 
 import ast
+import enum
 import inspect
+import math
+import types
 import typing
 from collections.abc import Mapping
 from typing import Any
 
-from spec import Spec, SpecError
+from spec import Spec, SpecError, source_of
 from spec.catalog import BUNDLED
 
 from checker._imports import import_module_or_file
+from checker.explore._model import describe_exception, spec_location
 
 
 def resolve_class(target: str) -> type[Spec]:
@@ -42,46 +46,167 @@ def parse_params(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _convert(raw: str, annotation: Any, default: Any, name: str) -> Any:
-    hint = annotation if not isinstance(annotation, str) else annotation.replace(" ", "")
-    wants_int = hint is int or hint in ("int",) or (default is not None and type(default) is int)
-    wants_bool = hint is bool or hint == "bool" or type(default) is bool
-    wants_str = hint is str or (isinstance(hint, str) and "str" in hint) or type(default) is str or (
-        typing.get_origin(hint) is typing.Union and str in typing.get_args(hint))
-    if raw.lower() in ("none", "null") and default is None:
-        return None
-    if wants_bool:
-        if raw.lower() in ("true", "1", "yes"):
-            return True
-        if raw.lower() in ("false", "0", "no"):
-            return False
-        raise SpecError(f"parameter {name}: expected true or false, not {raw!r}")
-    if wants_int:
+#: how a ``-p`` value is read for each kind of annotation, and what a bad value was expected to be
+_NONE = ("none", "null")
+_BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def _hints(cls: type[Spec]) -> dict[str, Any]:
+    """The constructor's parameter annotations, evaluated: ``from __future__ import annotations``
+    leaves them strings.  A string that does not evaluate stays a string (read by ``_kinds``)."""
+    init = cls.__init__
+    try:
+        return typing.get_type_hints(init)
+    except Exception:  # noqa: BLE001 -- an unresolvable name must not lose the other hints
+        namespace = getattr(inspect.unwrap(init), "__globals__", {})
+        hints = {}
+        for name, annotation in getattr(init, "__annotations__", {}).items():
+            if isinstance(annotation, str):
+                try:
+                    annotation = eval(annotation, namespace)  # noqa: S307 -- what get_type_hints does
+                except Exception:  # noqa: BLE001
+                    pass
+            hints[name] = annotation
+        return hints
+
+
+_NAMED = {"int": int, "float": float, "bool": bool, "str": str, "None": type(None), "NoneType": type(None)}
+
+
+def _kinds(annotation: Any, default: Any) -> list[Any]:
+    """The alternatives a parameter accepts: ``type(None)``, ``bool``, ``int``, ``float``,
+    ``str``, an enum class, a ``("literal", values)`` pair, or ``None`` for "anything"."""
+    if annotation is inspect.Parameter.empty:
+        if default is None:
+            return [type(None), None]
+        return _kinds(type(default), None)
+    if annotation is None:
+        return [type(None)]
+    if isinstance(annotation, str):  # an annotation that did not evaluate: read the simple forms
+        text = annotation.replace(" ", "")
+        if text.startswith("Optional[") and text.endswith("]"):
+            text = text[len("Optional["):-1] + "|None"
+        parts = text.split("|")
+        return [_NAMED[p] for p in parts] if all(p in _NAMED for p in parts) else [None]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return [k for arg in typing.get_args(annotation) for k in _kinds(arg, None)]
+    if origin is typing.Literal:
+        return [("literal", typing.get_args(annotation))]
+    if annotation in (bool, int, float, str, type(None)):
+        return [annotation]
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [annotation]
+    return [None]
+
+
+def _expected(kind: Any) -> str:
+    if kind is type(None):
+        return "none"
+    if kind is bool:
+        return "true or false"
+    if kind is int:
+        return "an integer"
+    if kind is float:
+        return "a number"
+    if kind is str:
+        return "a string"
+    if isinstance(kind, tuple):
+        return "one of " + ", ".join(map(str, kind[1]))
+    return f"one of {', '.join(kind.__members__)} (a {kind.__name__})"
+
+
+_MISSING = object()
+
+
+def _read(raw: str, kind: Any) -> Any:
+    """``raw`` as a value of ``kind``, or ``_MISSING``."""
+    if kind is type(None):
+        return None if raw.lower() in _NONE else _MISSING
+    if kind is bool:
+        return _BOOLS.get(raw.lower(), _MISSING)
+    if kind is int:
         try:
             return int(raw)
+        except ValueError:  # not an integer, or more digits than Python converts
+            return _MISSING
+    if kind is float:
+        try:
+            value = float(raw)
         except ValueError:
-            raise SpecError(f"parameter {name}: expected an integer, not {raw!r}") from None
-    if wants_str:
+            return _MISSING
+        return _MISSING if math.isnan(value) else value
+    if kind is str:
         return raw
-    try:  # anything else: a Python literal (numbers, tuples, strings)
-        return ast.literal_eval(raw)
-    except (ValueError, SyntaxError):
-        return raw
+    if isinstance(kind, tuple):  # Literal[...]: the option whose text is raw
+        return next((v for v in kind[1] if str(v) == raw), _MISSING)
+    member = kind.__members__.get(raw)
+    if member is None:  # enum members by name, case-insensitively when that is unambiguous
+        folded = [m for name, m in kind.__members__.items() if name.lower() == raw.lower()]
+        member = folded[0] if len(set(folded)) == 1 else None
+    return _MISSING if member is None else member
+
+
+def _rank(kind: Any) -> int:
+    """The strictest readings first: ``none``, then booleans, integers, numbers, enum members
+    and literals, and the text itself (``str``, or any literal) last."""
+    for i, k in enumerate((type(None), bool, int, float)):
+        if kind is k:
+            return i
+    return 5 if kind is str else 6 if kind is None else 4
+
+
+def _convert(raw: str, annotation: Any, default: Any, name: str) -> Any:
+    """A ``-p`` value converted as the constructor parameter's annotation says (``int``,
+    ``float``, ``bool``, ``str``, ``X | None``, ``Optional[X]``, an enum by member name,
+    ``Literal[...]``), else as its default's type; other annotations take a Python literal, or
+    the text itself.  A value that fits none of them is a one-line error naming the parameter."""
+    kinds = _kinds(annotation, default)
+    ranked = sorted(kinds, key=_rank)
+    for kind in ranked:
+        if kind is None:  # any value: a Python literal (numbers, tuples, quoted strings), or the text
+            try:
+                return ast.literal_eval(raw)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                return raw
+        value = _read(raw, kind)
+        if value is not _MISSING:
+            return value
+    shown = sorted(ranked, key=lambda k: k is type(None))  # "an integer or none"
+    expected = " or ".join(_expected(k) for k in shown)
+    raise SpecError(f"parameter {name}: expected {expected}, not {_short(raw)}")
 
 
 def instantiate(cls: type[Spec], raw: Mapping[str, str]) -> Spec:
+    """``cls(**params)`` with the ``-p`` values converted.  Whatever the constructor raises
+    (a ``ValueError`` refusing a size, ``MemoryError`` or ``OverflowError`` from an absurd one)
+    is a one-line :class:`SpecError` naming the spec's file:line."""
     params = {p.name: p for p in cls.parameters()}
     unknown = [n for n in raw if n not in params]
     if unknown:
         raise SpecError(f"{cls.__name__} has no parameter {', '.join(map(repr, unknown))} "
                         f"(parameters: {', '.join(params) or 'none'})")
-    kwargs = {n: _convert(v, params[n].annotation, params[n].default, n) for n, v in raw.items()}
+    hints = _hints(cls)
+    kwargs = {n: _convert(v, hints.get(n, params[n].annotation), params[n].default, n) for n, v in raw.items()}
     try:
         return cls(**kwargs)
     except SpecError:
         raise
-    except (ValueError, TypeError) as e:
-        raise SpecError(f"{cls.__name__}: {e}") from None
+    except Exception as e:  # noqa: BLE001 -- the constructor is spec code: report, never a traceback
+        where = spec_location(e)
+        if where == "<unknown>":
+            where = source_of(cls.__init__)
+        args = ", ".join(f"{k}={_short(v)}" for k, v in kwargs.items())
+        raise SpecError(f"{where}: {cls.__name__}({args}) raised {describe_exception(e)}") from None
+
+
+def _short(value: Any) -> str:
+    """A value for a one-line message: long ones (a 5,000-digit "integer") cut short."""
+    text = repr(value)
+    if len(text) <= 60:
+        return text
+    size = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:40]}... ({size:,} characters)"
 
 
 def load_target(target: str, params: Mapping[str, str] | None = None) -> Spec:

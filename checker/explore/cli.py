@@ -56,7 +56,8 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
 
 
 def catalog() -> list[dict[str, Any]]:
-    """``{name, target, params, invariants, bugs}`` for every bundled protocol."""
+    """``{name, target, description, params, invariants, inductive_invariants, bugs}`` for every
+    bundled protocol; the description is the spec's one line of plain text (``Spec.summary``)."""
     from checker.explore._target import resolve_class
 
     out = []
@@ -65,7 +66,7 @@ def catalog() -> list[dict[str, Any]]:
         out.append({
             "name": name,
             "target": target,
-            "description": (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else "",
+            "description": cls.summary(),
             "params": {p.name: p.default for p in cls.parameters()},
             "invariants": cls.invariant_names(),
             "inductive_invariants": cls.invariant_names(inductive=True),
@@ -75,7 +76,7 @@ def catalog() -> list[dict[str, Any]]:
 
 
 @click.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {name, target, params, invariants, bugs}.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {name, target, description, params, invariants, inductive_invariants, bugs}.")
 def list_command(as_json: bool) -> None:
     """List the bundled protocols, their parameters, invariants and seeded bugs."""
     entries = catalog()

@@ -47,6 +47,8 @@ class ExploreResult:
     failing_params: dict[str, Any] = attrs.Factory(dict)
     symmetry: bool = False
     params: dict[str, Any] = attrs.Factory(dict)
+    #: for a violation of ``state_type``: which field is outside its type
+    detail: str | None = None
     #: for ``ok``: TLC's estimate of the probability that two distinct states shared a
     #: fingerprint (and one of them went unexplored)
     collision_probability: float | None = None
@@ -69,7 +71,9 @@ class ExploreResult:
                       "(TLC's estimate: distinct x (generated - distinct) / 2^64)")
         head = {
             "ok": "ok: every reachable state satisfies every invariant",
-            "violation": f"violation: invariant {', '.join(self.violated)} is violated",
+            "violation": (f"violation: the state is outside state_type: {self.detail}"
+                          if self.violated == ("state_type",) and self.detail
+                          else f"violation: invariant {', '.join(self.violated)} is violated"),
             "deadlock": "deadlock: a reachable state has no enabled action",
             "error": f"error: {self.error}",
             "unknown": f"unknown: {self.limit}",
@@ -104,6 +108,7 @@ class ExploreResult:
             "depth": self.depth,
             "seconds": round(self.seconds, 6),
             "limit": self.limit,
+            "detail": self.detail,
             "collision_probability": self.collision_probability,
             "error": None if self.error is None else {
                 "message": self.error,

@@ -1,0 +1,236 @@
+"""The explorer's check of the spec's ``state_type`` on every state, compiled to be cheap.
+
+``state_type`` is TLA+'s ``TypeOK`` and what the prover assumes of every state, so the explorer
+checks it on every state it keeps: a state outside it is a violation of ``state_type``.  Asking
+the type itself (``t in state_type``) on each of TwoPhase's 296,448 states (7 RMs) would cost a
+fifth of the whole search; two things make it negligible:
+
+* *Incremental.*  A successor built with ``s.evolve(...)`` shares every field it did not change
+  with its parent, and the parent was checked when it was found: a field that is the same object
+  as the parent's (``t.f is s.f``) is not checked again.  In a set, elements that are the same
+  objects as the parent's set elements are not checked again either.
+* *Compiled.*  The field checks are generated Python code, with the common types inlined
+  (``type(v) is int and 0 <= v < 3`` for an ``Ids``, one C-level ``issuperset`` for a tuple of
+  enum members).
+
+The compiled check is a *sufficient* condition: when it says "typed", the type itself says so
+too (each inlined test is the type's own membership test, spelled out); when it says "not
+typed", the caller asks the type itself (:func:`typed_slow`) before reporting anything.  So a
+state is reported outside ``state_type`` only on the type's own word.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from spec import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
+
+from checker.report import show
+
+Typed = Callable[[Any, Any], bool]  # (state, parent or None) -> bool
+
+_UNROLL = 16  # tuples up to this length are checked entry by entry against the parent's
+
+
+def compile_typed(state_type: Type) -> Typed:
+    """``typed(t, parent)``: is ``t`` in ``state_type``?  ``parent`` (or None for an initial
+    state) is a state already known to be typed whose unchanged fields need no check."""
+    return compile_checks(state_type, [])
+
+
+def compile_checks(state_type: Type | None, invariants: Sequence[Callable[[Any], Any]]) -> Typed:
+    """``checks(t, parent)``: is ``t`` in ``state_type`` (if there is one), and does every
+    invariant return exactly True on it?  The explorer's per-state test, in one call: False
+    sends the caller to the slow path, which finds out which check failed, if any (an inlined
+    type test may be conservative; an invariant's answer is only taken as a verdict there).
+    Exceptions raised by invariants propagate."""
+    gen = _Gen()
+    tail = " and ".join(f"{gen.bind(inv)}(t) is True" for inv in invariants) or "True"
+    lines = ["def checks(t, p):"]
+    if isinstance(state_type, RecordOf):
+        gen.env.update(_cls=state_type.cls, _whole=state_type.__contains__)
+        lines += ["    if p is None or _type(t) is not _cls:",
+                  "        if not _whole(t):",
+                  "            return False",
+                  "    else:",
+                  "        try:",
+                  *(f"    {line}" for line in _field_checks(gen, state_type)),
+                  "        except Exception:  # a value the inlined tests cannot handle: ask the type",
+                  "            if not _whole(t):",
+                  "                return False"]
+    elif state_type is not None:
+        gen.env.update(_whole=state_type.__contains__)
+        lines += ["    if not _whole(t):", "        return False"]
+    lines.append(f"    return {tail}")
+    return gen.compile("\n".join(lines), "checks")
+
+
+def _field_checks(gen: _Gen, state_type: RecordOf) -> list[str]:
+    """Statements (indented for a ``try`` block) returning False where a field of ``t`` that
+    is not the parent ``p``'s own is outside its type."""
+    lines = []
+    for name, t in state_type.fields.items():
+        lines.append(f"        v = t.{name}")
+        lines.append(f"        if v is not p.{name}:")
+        elem = _inline(gen, t.elem, "x") if isinstance(t, TupleOf) and t.length <= _UNROLL else None
+        if elem is not None:
+            # A tuple indexed by node id: an action changes an entry or two.  Unrolled, the
+            # entries that are the parent's own cost an identity test each (a C-level loop over
+            # every entry costs twice as much for TwoPhase's 7 RMs).
+            lines += [f"            if _type(v) is not _tuple or _len(v) != {t.length!r}:",
+                      "                return False",
+                      f"            q = p.{name}"]
+            for i in range(t.length):
+                lines += [f"            x = v[{i}]",
+                          f"            if x is not q[{i}] and not {elem}:",
+                          "                return False"]
+        elif isinstance(t, SetOf) and _inline(gen, t.elem, "x") is None:
+            # A set of records: only the elements that are not the parent's own are checked.
+            check = gen.function(t.elem)
+            lines += [f"            q = p.{name}",
+                      "            if _type(v) is not _frozenset:",
+                      "                return False",
+                      "            if _type(q) is _frozenset:",
+                      "                old = _set(_map(_id, q))",
+                      "                v = [x for x in v if _id(x) not in old]",
+                      f"            if not _all(_map({check}, v)):",
+                      "                return False"]
+        else:
+            lines += [f"            if not {gen.expr(t, 'v')}:",
+                      "                return False"]
+    return lines
+
+
+def typed_slow(state_type: Type, t: Any) -> bool:
+    """The type's own answer (the slow path, asked before reporting a state outside it)."""
+    return t in state_type
+
+
+def explain(state_type: Type, t: Any) -> str:
+    """What is wrong with a state outside ``state_type``, for the report."""
+    if isinstance(state_type, RecordOf) and type(t) is state_type.cls:
+        for name, ft in state_type.fields.items():
+            value = getattr(t, name)
+            if value not in ft:
+                return f"{name} = {show(value)} is not in {ft!r}"
+    if isinstance(state_type, RecordOf) and type(t) is not state_type.cls:
+        return f"the state is a {type(t).__qualname__}, not a {state_type.cls.__qualname__}"
+    return f"{show(t)} is not in {state_type!r}"
+
+
+class _Gen:
+    """Generated source and the names it refers to."""
+
+    def __init__(self) -> None:
+        self.env: dict[str, Any] = {"_id": id, "_all": all, "_map": map, "_zip": zip, "_type": type,
+                                    "_len": len, "_min": min, "_max": max, "_int": int, "_bool": bool,
+                                    "_tuple": tuple, "_frozenset": frozenset, "_set": set}
+        self.defs: list[str] = []
+        self.names = itertools.count()
+        self.memo: dict[int, str] = {}
+
+    def bind(self, value: Any) -> str:
+        name = f"_c{next(self.names)}"
+        self.env[name] = value
+        return name
+
+    def expr(self, t: Type, var: str) -> str:
+        """A boolean expression: is ``var`` in ``t``?  (Inlined, or a call.)"""
+        inline = _inline(self, t, var)
+        return inline if inline is not None else f"{self.function(t)}({var})"
+
+    def function(self, t: Type) -> str:
+        """The name of a function ``v -> bool`` checking membership in ``t``."""
+        known = self.memo.get(id(t))
+        if known is not None:
+            return known
+        if isinstance(t, RecordOf):
+            name = f"_f{next(self.names)}"
+            self.memo[id(t)] = name
+            body = [f"def {name}(v):", f"    if _type(v) is not {self.bind(t.cls)}:", "        return False"]
+            for field, ft in t.fields.items():
+                body += [f"    x = v.{field}", f"    if not {self.expr(ft, 'x')}:", "        return False"]
+            body.append("    return True")
+            self.defs.append("\n".join(body))
+            return name
+        if isinstance(t, SetOf):
+            name = f"_f{next(self.names)}"
+            self.memo[id(t)] = name
+            self.defs.append(f"def {name}(v):\n    return _type(v) is _frozenset and "
+                             f"{_all_of(self, t.elem, 'v')}")
+            return name
+        name = self.bind(t.__contains__)  # anything else: the type's own test
+        self.memo[id(t)] = name
+        return name
+
+    def compile(self, source: str, name: str) -> Any:
+        code = "\n\n".join([*self.defs, source]) + "\n"
+        exec(compile(code, "<distcheck state_type check>", "exec"), self.env)  # noqa: S102
+        return self.env[name]
+
+
+def _enum_class(t: OneOf) -> type | None:
+    """The enum class whose members are exactly ``t``'s options, if there is one."""
+    classes = {type(o) for o in t.options}
+    if len(classes) != 1:
+        return None
+    (cls,) = classes
+    if isinstance(cls, enum.EnumMeta) and set(cls) == set(t.options):
+        return cls
+    return None
+
+
+def _scalars(options: tuple[Any, ...]) -> bool:
+    """Options for which ``(type(v), v) in keys`` is the whole test: hashable, and compared by
+    ``==`` only within one type where that is exact (not tuples, sets or records, whose ``==``
+    equates ``(1,)`` and ``(True,)``: ``OneOf`` compares their encodings)."""
+    try:
+        frozenset((type(o), o) for o in options)
+    except TypeError:
+        return False
+    return not any(isinstance(o, (tuple, frozenset)) or attrs.has(type(o)) for o in options)
+
+
+def _inline(gen: _Gen, t: Type, var: str) -> str | None:
+    """The type's own membership test as an inline expression, or None where it has none."""
+    if t is Bool:
+        return f"(_type({var}) is _bool)"
+    if isinstance(t, Ids):
+        return f"(_type({var}) is _int and 0 <= {var} < {t.n!r})"
+    if isinstance(t, Ints):
+        return f"(_type({var}) is _int and {t.lo!r} <= {var} <= {t.hi!r})"
+    if isinstance(t, OneOf) and _scalars(t.options):
+        cls = _enum_class(t)
+        if cls is not None:
+            return f"(_type({var}) is {gen.bind(cls)})"
+        return f"((_type({var}), {var}) in {gen.bind(frozenset((type(o), o) for o in t.options))})"
+    if isinstance(t, TupleOf):
+        return f"(_type({var}) is _tuple and _len({var}) == {t.length!r} and {_all_of(gen, t.elem, var)})"
+    if isinstance(t, SeqOf):
+        return f"(_type({var}) is _tuple and _len({var}) <= {t.max_len!r} and {_all_of(gen, t.elem, var)})"
+    if isinstance(t, Union) and not any(isinstance(m, RecordOf) for m in t.members):
+        # Not a record in sight: the union's test is "in some member", in order.
+        return "(" + " or ".join(gen.expr(m, var) for m in t.members) + ")"
+    return None
+
+
+def _all_of(gen: _Gen, elem: Type, var: str) -> str:
+    """Is every element of the collection ``var`` in ``elem``?  (C-level loops where it can.)"""
+    if elem is Bool:
+        return f"{gen.bind(frozenset({bool}))}.issuperset(_map(_type, {var}))"
+    if isinstance(elem, (Ids, Ints)):
+        lo, hi = (0, elem.n - 1) if isinstance(elem, Ids) else (elem.lo, elem.hi)
+        return (f"({gen.bind(frozenset({int}))}.issuperset(_map(_type, {var})) and "
+                f"(not {var} or ({lo!r} <= _min({var}) and _max({var}) <= {hi!r})))")
+    if isinstance(elem, OneOf) and _scalars(elem.options):
+        cls = _enum_class(elem)
+        if cls is not None:
+            return f"{gen.bind(frozenset({cls}))}.issuperset(_map(_type, {var}))"
+        keys = gen.bind(frozenset((type(o), o) for o in elem.options))
+        return f"{keys}.issuperset(_zip(_map(_type, {var}), {var}))"
+    return f"_all(_map({gen.function(elem)}, {var}))"
