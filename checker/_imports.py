@@ -49,6 +49,8 @@ def import_module_or_file(module_name: str, what: str, error: type[Exception] = 
         raise error(f"cannot import module {module_name!r} of {what}: {e}") from None
     except SyntaxError as e:
         raise error(f"{e.filename}:{e.lineno}: syntax error: {e.msg}") from None
+    except SystemExit as e:  # exiting with its status would pass for a verdict
+        raise error(f"importing {module_name} called sys.exit({e.code!r})") from None
     except Exception as e:  # noqa: BLE001 -- the module raised while being imported
         raise error(f"{exception_location(e)}: importing {module_name} raised {type(e).__name__}: {e}") from None
 

@@ -11,7 +11,7 @@ import attrs
 
 from ._history import History, HistoryError, Operation
 from ._limits import Limits, OutOfLimits
-from ._models import MODELS, Model, NondeterministicModel, OperationError
+from ._models import MODELS, Model, NondeterministicModel, OperationError, show
 from ._search import ModelFailure, search
 from ._values import NotData
 
@@ -63,11 +63,20 @@ class LinResult:
         return tuple(p for p in self.partitions if p.verdict == ILLEGAL)
 
     def describe_state(self, state: Any) -> str:
-        """A model state as text (a set of states, for a nondeterministic model)."""
-        return _view(self.model).describe_state(state)
+        """A model state as text (a set of states, for a nondeterministic model). A model whose
+        ``describe_state`` fails is not allowed to lose the report: the state is then shown
+        as a history value, with the failure."""
+        try:
+            return str(_view(self.model).describe_state(state))
+        except Exception as e:  # noqa: BLE001 -- user code, called while reporting
+            return f"{show(state)} (describe_state raised {type(e).__name__}: {e})"
 
     def describe_op(self, op: Operation) -> str:
-        return self.model.describe_op(op)
+        """An operation as text (``Model.describe_op``; the default rendering if that fails)."""
+        try:
+            return str(self.model.describe_op(op))
+        except Exception as e:  # noqa: BLE001 -- user code, called while reporting
+            return f"{Model.describe_op(self.model, op)} (describe_op raised {type(e).__name__}: {e})"
 
 
 class _PowersetView:
@@ -123,10 +132,11 @@ def get_model(name: str, *init: Any) -> Model:
         return cls(*init)
     except (OperationError, NotData) as e:
         raise ValueError(f"model {name}: {e}") from None
-    except Exception as e:  # noqa: BLE001 -- a user model's constructor: one line, never a traceback
-        raise ValueError(
-            f"{exception_location(e)}: cannot make model {name!r}: {type(e).__name__}: {e}"
-        ) from None
+    except (Exception, SystemExit) as e:  # noqa: BLE001 -- a user model's constructor: one line
+        # where it was raised, unless that is this call (a constructor that takes no --init)
+        inner = e.__traceback__ is not None and e.__traceback__.tb_next is not None
+        where = f"{exception_location(e)}: " if inner else ""
+        raise ValueError(f"{where}cannot make model {name!r}: it {_describe(e)}") from None
 
 
 def _model_error(source: str, model: Model, op: Operation | None, e: BaseException) -> HistoryError:
@@ -136,8 +146,14 @@ def _model_error(source: str, model: Model, op: Operation | None, e: BaseExcepti
         return HistoryError(source, line, str(e))
     if isinstance(e, TypeError) and "unhashable" in str(e):
         return HistoryError(source, line, f"model {model.name} returned an unhashable value: {e}")
-    what = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
-    return HistoryError(source, line, f"model {model.name} raised {what}")
+    return HistoryError(source, line, f"model {model.name} {_describe(e)}")
+
+
+def _describe(e: BaseException) -> str:
+    """What a model did, for messages: ``raised KeyError: 'x'``, ``called sys.exit(0)``."""
+    if isinstance(e, SystemExit):
+        return f"called sys.exit({e.code!r})"
+    return f"raised {type(e).__name__}: {e}" if str(e) else f"raised {type(e).__name__}"
 
 
 def check(
@@ -171,7 +187,7 @@ def check(
     try:
         init = view.init()
         hash(init)
-    except Exception as e:
+    except (Exception, SystemExit) as e:
         raise _model_error(source, model, None, e) from None
     # Partition (and ask the model's other hooks), then run every distinct operation once from
     # the initial state, so that an operation the model cannot interpret is reported up front,
@@ -188,7 +204,7 @@ def check(
             # a read-only operation can shrink a set of states: the shortcut is for
             # deterministic models
             read_only.setdefault(key, []).append(view is model and bool(model.read_only(op)))
-    except Exception as e:
+    except (Exception, SystemExit) as e:
         raise _model_error(source, model, op, e) from None
     outcomes: dict[Any, Any] = {}
     # The search allocates many small sets and tuples but never a reference cycle: pausing the
@@ -242,7 +258,7 @@ def _run(
                     tried.add(sig)
                     try:
                         step(init, op)
-                    except Exception as e:
+                    except (Exception, SystemExit) as e:
                         raise ModelFailure(op) from e
                     if limits.exceeded():
                         return

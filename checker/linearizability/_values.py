@@ -224,6 +224,11 @@ def _not_finite(value: Any) -> NotData:
 _ATOMS = frozenset({int, str, type(None), Bool})
 
 
+#: how deeply values may nest (Jepsen's are a few levels deep): deeper ones are refused, so
+#: that hashing, comparing and rendering them never exhaust the interpreter's stack
+MAX_DEPTH = 256
+
+
 def freeze(value: Any) -> Any:
     """The history value of ``value`` read from JSON, EDN or Python: hashable, and typed as the
     module docstring says.
@@ -232,9 +237,16 @@ def freeze(value: Any) -> Any:
     :data:`TRUE`/:data:`FALSE`, other numbers :class:`Float`, :class:`BigDecimal` or
     :class:`Ratio`, and EDN keywords, symbols and characters their name as a ``str`` (so ``:x``
     in an EDN history and ``"x"`` in a JSON ``--init`` denote the same key). Already frozen
-    values are returned as they are. Raises :class:`NotData` for NaN and the infinities,
-    ``TypeError`` for a value that cannot be made hashable.
+    values are returned as they are. Raises :class:`NotData` for NaN and the infinities and for
+    values nested more than :data:`MAX_DEPTH` deep, ``TypeError`` for a value that cannot be
+    made hashable.
     """
+    if type(value) in _ATOMS:
+        return value
+    return _freeze(value, MAX_DEPTH)
+
+
+def _freeze(value: Any, depth: int) -> Any:
     t = type(value)
     if t in _ATOMS:
         return value
@@ -244,8 +256,11 @@ def freeze(value: Any) -> Any:
         if not math.isfinite(value):
             raise _not_finite(value)
         return value if t is Float else Float(value)
+    if not depth:
+        raise NotData(f"a value nested more than {MAX_DEPTH} deep is not data")
+    depth -= 1
     if t is tuple or t is list:
-        return tuple([freeze(v) for v in value])
+        return tuple([_freeze(v, depth) for v in value])
     if isinstance(value, str):
         # edn_format's Keyword is not a str subclass, but Char is: normalise both to plain str
         return str(value)
@@ -262,11 +277,11 @@ def freeze(value: Any) -> Any:
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else (value if t is Ratio else Ratio(value))
     if isinstance(value, Mapping):
-        return FrozenDict((freeze(k), freeze(v)) for k, v in value.items())
+        return FrozenDict((_freeze(k, depth), _freeze(v, depth)) for k, v in value.items())
     if isinstance(value, (Set, frozenset)):
-        return frozenset(freeze(v) for v in value)
+        return frozenset(_freeze(v, depth) for v in value)
     if isinstance(value, Sequence):  # edn_format's ImmutableList
-        return tuple([freeze(v) for v in value])
+        return tuple([_freeze(v, depth) for v in value])
     name = getattr(value, "name", None)  # edn_format Keyword and Symbol
     if isinstance(name, str):
         return name

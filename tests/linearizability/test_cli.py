@@ -183,7 +183,7 @@ def test_model_from_a_file_or_a_module_in_the_current_directory(tmp_path: Path) 
          "boom.py:2: importing boom.py raised RuntimeError: no config"),
         ({"mk.py": LOCK_MODEL + "\nclass Picky(Lock):\n    def __init__(self, init=None):\n"
                                 "        raise KeyError('needs a config')\n"},
-         "mk.py:Picky", "mk.py:19: cannot make model 'mk.py:Picky': KeyError: 'needs a config'"),
+         "mk.py:Picky", "mk.py:19: cannot make model 'mk.py:Picky': it raised KeyError: 'needs a config'"),
     ],
 )
 def test_model_errors_are_one_line(tmp_path: Path, files: dict[str, str], form: str, message: str) -> None:
@@ -266,3 +266,78 @@ def test_all_failed_or_indeterminate_histories_are_checked(tmp_path: Path) -> No
     etcd = tmp_path / "etcd.edn"
     etcd.write_text("{:process 0 :type :invoke :f :cas :value [nil 1]}\n{:process 0 :type :fail :f :cas}\n")
     assert run(str(etcd), "-m", "etcd")[0] == exitcodes.VIOLATION
+
+
+MISBEHAVING = '''
+import sys
+
+from checker.linearizability import Model
+
+
+class Reg(Model):
+    name = "reg"
+    default_init = 0
+
+    def step(self, state, op):
+        if op.f == "write":
+            return True, op.input
+        return op.output == state, state
+
+
+class ExitsInStep(Reg):
+    def step(self, state, op):
+        sys.exit(0)
+
+
+class ExitsInInit(Reg):
+    def __init__(self, *init):
+        sys.exit(0)
+
+
+class NoInit(Reg):
+    def __init__(self):
+        super().__init__()
+
+
+class CannotDescribe(Reg):
+    def describe_state(self, state):
+        raise RuntimeError("no words")
+
+    def describe_op(self, op):
+        return 1 / 0
+'''
+
+ILLEGAL_READ = ('{"process": 0, "f": "write", "input": 1, "call": 0, "return": 1}\n'
+                '{"process": 1, "f": "read", "output": 2, "call": 2, "return": 3}\n')
+
+
+@pytest.mark.parametrize(
+    "form,args,code,message",
+    [
+        # a model that exits must not pass for "every history is ok" (exit 0)
+        ("m.py:ExitsInStep", [], exitcodes.USAGE, "distcheck: error: h.jsonl:1: model reg called sys.exit(0)"),
+        ("m.py:ExitsInInit", [], exitcodes.USAGE, "cannot make model 'm.py:ExitsInInit': it called sys.exit(0)"),
+        ("exits.py:Reg", [], exitcodes.USAGE, "distcheck: error: importing exits.py called sys.exit(0)"),
+        ("m.py:NoInit", ["--init", "5"], exitcodes.USAGE,
+         "distcheck: error: cannot make model 'm.py:NoInit': it raised TypeError: "),
+        ("m.py:NoInit", [], exitcodes.VIOLATION, ""),
+    ],
+)
+def test_misbehaving_models(tmp_path: Path, form: str, args: list[str], code: int, message: str) -> None:
+    (tmp_path / "m.py").write_text(MISBEHAVING)
+    (tmp_path / "exits.py").write_text("import sys\nsys.exit(0)\n")
+    (tmp_path / "h.jsonl").write_text(ILLEGAL_READ)
+    p = run_in(tmp_path, "h.jsonl", "--model", form, *args)
+    assert p.returncode == code and "Traceback" not in p.stderr, p.stderr
+    assert message in p.stderr and p.stderr.count("\n") == (1 if message else 0), p.stderr
+
+
+def test_a_model_that_cannot_describe_keeps_its_report(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(MISBEHAVING)
+    (tmp_path / "h.jsonl").write_text(ILLEGAL_READ)
+    for extra in ([], ["--json"], ["--html", "out.html"]):
+        p = run_in(tmp_path, "h.jsonl", "--model", "m.py:CannotDescribe", *extra)
+        assert p.returncode == exitcodes.VIOLATION and p.stderr == "", p.stderr
+    p = run_in(tmp_path, "h.jsonl", "--model", "m.py:CannotDescribe")
+    assert "the state is 1 (describe_state raised RuntimeError: no words)" in p.stdout
+    assert "read() -> 2 (describe_op raised ZeroDivisionError: division by zero)" in p.stdout

@@ -159,3 +159,34 @@ def test_detection_and_files(tmp_path: Path) -> None:
     f.write_text('{"process": 0, "type": "invoke", "f": "read"}\n')
     assert load_history(f).source == str(f)
     assert load_history(f, "jsonl").format == "jsonl"
+
+
+@pytest.mark.parametrize(
+    "text,fmt,line,problem",
+    [
+        ("{:process 0 :type :invoke :f :w :value " + "[" * 5000 + "]" * 5000 + "}\n", None, 1,
+         "nested more than 256 deep is not data"),
+        ('{"process": 0, "type": "invoke", "f": "w", "value": ' + "[" * 300 + "]" * 300 + "}\n", None, 1,
+         "nested more than 256 deep is not data"),
+        ('{"process": 0, "type": "invoke", "f": "w", "value": ' + "[" * 100000 + "]" * 100000 + "}\n", None, 1,
+         "unreadable JSON: nested too deeply"),
+        ('{"process": 0, "type": "invoke", "f": "w"}\n{"process": 0, "type": "ok", "f": "w", "value": 1'
+         + "0" * 5000 + "}\n", None, 2, "unreadable JSON: Exceeds the limit"),
+        ("{:process 0 :type :invoke :f :w :value 1" + "0" * 5000 + "}\n", None, 1, "invalid EDN"),
+        ("^:meta {:process 0 :type :invoke :f :read}\n", "edn", 1, "expected an operation map"),
+    ],
+)
+def test_hostile_values_are_one_line_errors(text: str, fmt: str | None, line: int, problem: str) -> None:
+    with pytest.raises(HistoryError) as e:
+        parse_history(text, fmt, source="h")
+    assert e.value.line == line and problem in e.value.problem and "\n" not in str(e.value)
+
+
+def test_edn_discards_commas_and_byte_order_marks(tmp_path: Path) -> None:
+    h = parse_history("#_{:process 0 :type :invoke :f :read}\n,, {:process 1 :type :invoke :f :read},\n")
+    assert [o.process for o in h.operations] == [1] and h.operations[0].line == 2
+    h = parse_history("[#_ {:process 0 :type :invoke :f :read}\n {:process 1 :type :invoke :f :read}]")
+    assert [o.process for o in h.operations] == [1]
+    f = tmp_path / "bom.jsonl"
+    f.write_bytes(b'\xef\xbb\xbf{"process": 0, "type": "invoke", "f": "read"}\n')
+    assert load_history(f).format == "jsonl" and len(load_history(f)) == 1

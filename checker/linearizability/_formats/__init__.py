@@ -37,15 +37,17 @@ def detect(text: str, source: str) -> str:
         return "jepsen-log"
     if not lines:
         return "edn"  # an empty history: any reader says so
-    first = lines[0].lstrip()
+    first = lines[0].lstrip(" \t,")  # commas are whitespace in EDN
     if first.startswith("{"):
         import json
 
         try:
             json.loads(first)
             return "jsonl"
-        except ValueError:
+        except json.JSONDecodeError:
             return "edn"
+        except (ValueError, RecursionError):  # JSON, but too deep or a too long integer
+            return "jsonl"
     if first[0] in "[(;#":
         return "edn"
     raise HistoryError(
@@ -66,7 +68,7 @@ def load_history(path: str | os.PathLike[str], format: str | None = None) -> His
     """Read a history file; errors are :class:`HistoryError` naming ``path`` as given."""
     source = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:  # a byte-order mark is not content
             text = fh.read()
     except OSError as e:
         raise HistoryError(source, None, f"cannot read: {e.strerror or e}") from None

@@ -129,11 +129,20 @@ def _spans(text: str, source: str) -> tuple[bool, list[tuple[int, int, int]]]:
                 raise HistoryError(source, line, f"unbalanced {tok!r}")
             opened.pop()
             if depth == level and start >= 0:
-                spans.append((start_line, start, m.end()))
+                if not _discarded(text, start):
+                    spans.append((start_line, start, m.end()))
                 start = -1
     if depth != 0:
         raise HistoryError(source, opened[-1], "bracket never closed (end of file)")
     return wrapped, spans
+
+
+def _discarded(text: str, start: int) -> bool:
+    """Whether the form at ``start`` follows EDN's discard mark ``#_`` (``#_{...}`` is no form)."""
+    j = start - 1
+    while j >= 0 and text[j] in " \t\r\n,":
+        j -= 1
+    return j >= 1 and text[j - 1 : j + 1] == "#_"
 
 
 _UNKNOWN_TAG = re.compile(r"handle tag ImmutableDict\((.+)\)$")

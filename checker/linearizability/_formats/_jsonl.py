@@ -36,6 +36,10 @@ def read_jsonl(text: str, source: str) -> History:
             obj = json.loads(raw)
         except json.JSONDecodeError as e:
             raise HistoryError(source, lineno, f"invalid JSON: {e.msg} (column {e.colno})") from None
+        except RecursionError:
+            raise HistoryError(source, lineno, "unreadable JSON: nested too deeply") from None
+        except ValueError as e:  # an integer of more digits than Python converts
+            raise HistoryError(source, lineno, f"unreadable JSON: {e}") from None
         if not isinstance(obj, dict):
             raise HistoryError(source, lineno, f"expected a JSON object, got {type(obj).__name__}")
         rows.append((lineno, obj))
