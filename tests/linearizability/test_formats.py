@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from checker.linearizability import NEVER, FrozenDict, HistoryError, check, load_history, parse_history
+from checker.linearizability import (
+    NEVER,
+    FrozenDict,
+    HistoryError,
+    check,
+    history_from_events,
+    load_history,
+    parse_history,
+)
 
 EDN_STREAM = """\
 {:type :invoke, :f :write, :value 1, :process 0, :time 10, :index 0}
@@ -148,6 +156,17 @@ def test_jepsen_log_rules() -> None:
 def test_detection_and_files(tmp_path: Path) -> None:
     with pytest.raises(HistoryError, match="cannot tell the format"):
         parse_history("hello\n", source="x")
+    # no client operation: an error, not an empty (trivially linearizable) history
+    for text, fmt in (("", None), ("\n\n", None), ("[]", None), ("", "jsonl"), ("", "edn"),
+                      ("notes\n", "jepsen-log")):
+        with pytest.raises(HistoryError, match=r"^x: no client operations: "):
+            parse_history(text, fmt, source="x")
+    with pytest.raises(HistoryError, match=r"^<events>: no client operations: the history is empty$"):
+        history_from_events([])
+    empty = tmp_path / "empty.edn"
+    empty.write_text("")
+    with pytest.raises(HistoryError, match=f"^{empty}: no client operations"):
+        load_history(empty)
     missing = tmp_path / "none.edn"
     with pytest.raises(HistoryError, match="none.edn: cannot read"):
         load_history(missing)
