@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -177,6 +178,8 @@ def check(
         history = History(tuple(history))
     if not history.operations:
         raise HistoryError(history.source, None, "no client operations: the history is empty")
+    for op in history.operations:
+        _validate(history.source, op)
     if isinstance(model, str):
         model = get_model(model)
     start = time.perf_counter()
@@ -236,6 +239,18 @@ def check(
     verdicts = {r.verdict for r in results}
     verdict = ILLEGAL if ILLEGAL in verdicts else UNKNOWN if UNKNOWN in verdicts else OK
     return LinResult(verdict, history, model, tuple(results), seconds, reason)
+
+
+def _validate(source: str, op: Operation) -> None:
+    """What the search relies on, for operations made in Python (the readers check it too):
+    a known type, and times that are ordered numbers with the return not before the call."""
+    if op.type not in ("ok", "fail", "info"):
+        raise HistoryError(source, op.line, f"operation {op.id}: type must be ok, fail or info, got {op.type!r}")
+    call, ret = op.call, op.ret
+    if not (isinstance(call, (int, float)) and isinstance(ret, (int, float))) or isinstance(call, bool) \
+            or isinstance(ret, bool) or not math.isfinite(call) or math.isnan(ret) or ret < call:
+        raise HistoryError(source, op.line, f"operation {op.id}: call {call!r} and return {ret!r} "
+                           "must be numbers, the call finite and the return not before it")
 
 
 def _run(

@@ -165,3 +165,22 @@ def test_user_models() -> None:
     assert r.describe_state(r.failures[0].states[-1]) == "one of 1, 2"
     with pytest.raises(HistoryError, match="model owned raised ValueError: unknown frob"):
         check(seq(("frob", None, None)), Owned())
+
+
+@pytest.mark.parametrize(
+    "op,problem",
+    [
+        (Operation(0, 0, "read", None, 1, "OK", 0, 1), "type must be ok, fail or info, got 'OK'"),
+        (Operation(0, 0, "read", None, 1, "ok", float("nan"), 1), "must be numbers"),
+        (Operation(0, 0, "read", None, 1, "ok", 0, float("nan")), "must be numbers"),
+        (Operation(0, 0, "read", None, 1, "ok", 5, 1), "the return not before it"),
+        (Operation(0, 0, "read", None, 1, "ok", NEVER, NEVER), "the call finite"),
+        (Operation(0, 0, "read", None, 1, "ok", "0", "1"), "must be numbers"),
+    ],
+)
+def test_operations_made_in_python_are_validated(op: Operation, problem: str) -> None:
+    """NaN times would sort anywhere and a typo'd type would count as completed: the search
+    would decide on a history it misreads."""
+    with pytest.raises(HistoryError, match=r"^<history>: operation 0: ") as e:
+        check([op], "register")
+    assert problem in str(e.value)
