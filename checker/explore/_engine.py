@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from spec import SpecError
+from spec import SpecError, source_of
 from spec._fingerprint import collision_probability
 from spec._fingerprint import fingerprint as value_fingerprint
 
@@ -129,8 +129,8 @@ class _Search:
             raise self.diverged(d) from None
 
     def diverged(self, d: _Diverged) -> _Stop:
-        return self.stop("error", error=f"re-executing the trace failed: {d.message} -- is the spec a pure "
-                         "function of the state (no counters, randomness or I/O in spec code)?",
+        return self.stop("error", error=f"re-executing the trace failed: {d.message}: is the spec a pure "
+                         "function of the state? (no counters, randomness or I/O in spec code)",
                          location=d.location, trace=d.steps, failing_action=d.action, failing_params=d.params)
 
     def failure(self, err: SpecRuntimeError, trace: tuple[Step, ...]) -> _Stop:
@@ -155,22 +155,29 @@ class _Search:
         raise self.violation(fp, t, names)
 
     def violation(self, fp: int, t: Any, names: tuple[str, ...]) -> _Stop:
-        """``t`` violates ``names`` (on the slow path): the same must hold on the last state of
-        the re-executed trace to it, or the spec is not a pure function of the state."""
+        """``t`` violates ``names`` (on the slow path): report it with the re-executed trace
+        to it, once the same has been seen to hold there."""
+        return self.confirmed(self.trace_to(fp), t, names)
+
+    def confirmed(self, trace: tuple[Step, ...], t: Any, names: tuple[str, ...]) -> _Stop:
+        """The verdict on ``trace``, whose last state is ``t`` or its re-executed equivalent,
+        after asking the checks again there: an answer that changed (an invariant that is not
+        a pure function of the state, or not symmetric under ``--symmetry``) is an error."""
         model = self.model
-        trace = self.trace_to(fp)
         last = trace[-1].state
         try:
-            again = names if last is t else model.violated(last)
+            again = model.violated(last)
         except SpecRuntimeError as err:
             return self.failure(err, trace)
-        if not names or set(again) != set(names):
-            what = ", ".join(sorted(set(names) ^ set(again))) or ", ".join(model.invariants)
-            hint = (" (with --symmetry, every invariant must be symmetric)" if model.symmetry else "")
-            return self.diverged(_Diverged(trace, f"{what} gave different answers on the state and on its "
-                                           f"re-executed equivalent{hint}", spec_source(model.spec)))
-        detail = model.type_problem(last) if names == ("state_type",) else None
-        return self.stop("violation", violated=again, trace=trace, detail=detail)
+        if names and set(again) == set(names):
+            detail = model.type_problem(last) if again == ("state_type",) else None
+            return self.stop("violation", violated=again, trace=trace, detail=detail)
+        changed = sorted(set(names) ^ set(again)) or list(model.invariants)
+        where = source_of(model.invariants[changed[0]]) if changed[0] in model.invariants else spec_source(model.spec)
+        what = "invariant " + ", ".join(changed) if changed != ["state_type"] else "state_type"
+        hint = " (with --symmetry, every invariant must be symmetric)" if model.symmetry and last is not t else ""
+        return self.diverged(_Diverged(trace, f"{what} gave a different answer when asked again on the same "
+                                       f"state{hint}", where))
 
     def deadlock(self, sfp: int) -> _Stop:
         trace = self.trace_to(sfp)
@@ -552,8 +559,7 @@ def _check_walk_state(search: _Search, path: list[Any]) -> None:
         search.seen[fp] = None
     search.depth = max(search.depth, len(path))
     if bad:
-        detail = model.type_problem(t) if bad == ("state_type",) else None
-        raise search.stop("violation", violated=bad, trace=_walk_trace(search, path), detail=detail)
+        raise search.confirmed(_walk_trace(search, path), t, bad)
 
 
 def _walk_failure(search: _Search, path: list[Any], err: SpecRuntimeError | None) -> _Stop:

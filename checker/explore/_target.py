@@ -205,8 +205,9 @@ def _short(value: Any) -> str:
     text = repr(value)
     if len(text) <= 60:
         return text
-    size = len(value) if isinstance(value, str) else len(text)
-    return f"{text[:40]}... ({size:,} characters)"
+    if isinstance(value, str):
+        return f"{value[:40]!r}... ({len(value):,} characters)"
+    return f"{text[:40]}... ({len(text):,} characters)"
 
 
 def load_target(target: str, params: Mapping[str, str] | None = None) -> Spec:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from spec import Spec, action, constraint, invariant, record
+from spec import Ids, Ints, OneOf, RecordOf, Spec, action, constraint, invariant, record
 
 
 @record
@@ -148,3 +148,232 @@ class Interrupted(Spec):
 
 class OutOfMemory(Interrupted):
     raises = MemoryError
+
+
+# --- predicates that answer something other than True or False ------------------------------------
+
+class Answers(Spec):
+    """Counts 0..3; the invariant answers ``answer`` on x = ``at`` (and True elsewhere)."""
+
+    check_deadlock = False
+
+    def __init__(self, answer: object = None, at: int = 2, constraint_answer: object = True) -> None:
+        super().__init__()
+        self.answer, self.at, self.constraint_answer = answer, at, constraint_answer
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        return Counter(s.x + 1) if s.x < 3 else None
+
+    @invariant
+    def Odd(self, s: Counter) -> bool:
+        return self.answer if s.x == self.at else True  # ANSWERS-HERE
+
+    @constraint
+    def Within(self, s: Counter) -> bool:
+        return self.constraint_answer if s.x == self.at else True  # CONSTRAINT-ANSWERS
+
+
+class Truthy:
+    """A numpy-like boolean: truthy, but not a bool."""
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def __bool__(self) -> bool:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Truthy({self.value})"
+
+
+# --- exceptions in predicates, on initial states and deeper ---------------------------------------
+
+@record
+class Ratio:
+    x: int
+
+    @property
+    def inverse(self) -> int:
+        return 12 // self.x  # RECORD-RAISES
+
+
+class InvariantRaisesOnInit(Spec):
+    """The invariant reads a record property that divides by x: x = 0 is the initial state."""
+
+    def init(self):
+        yield Ratio(0)
+
+    @action
+    def Inc(self, s: Ratio) -> Ratio | None:
+        return Ratio(s.x + 1) if s.x < 3 else None
+
+    @invariant
+    def Inverse(self, s: Ratio) -> bool:
+        return s.inverse >= 0
+
+
+class InvariantRaisesDeep(InvariantRaisesOnInit):
+    """The same invariant, now first failing on the second level (x goes 1, 2, then 0)."""
+
+    check_deadlock = False
+
+    def init(self):
+        yield Ratio(1)
+
+    @action
+    def Inc(self, s: Ratio) -> Ratio | None:
+        return Ratio((s.x + 1) % 3) if s.x != 0 else None
+
+
+class ConstraintRaises(Spec):
+    check_deadlock = False
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        return Counter(s.x + 1) if s.x < 3 else None
+
+    @constraint
+    def Small(self, s: Counter) -> bool:
+        return [True, True][s.x]  # CONSTRAINT-RAISES
+
+
+# --- specs that are not pure functions of the state --------------------------------------------
+
+class ImpureAction(Spec):
+    """Inc reads (and bumps) a counter kept on the spec instance: re-executed, it does otherwise."""
+
+    check_deadlock = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        self.calls += 1
+        return Counter(s.x + 1 + self.calls % 2) if s.x < 5 else None
+
+    @invariant
+    def Small(self, s: Counter) -> bool:
+        return s.x < 4
+
+
+class ImpureInvariant(Spec):
+    """The invariant fails the first time it sees x = 2 only."""
+
+    check_deadlock = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed = False
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        return Counter(s.x + 1) if s.x < 3 else None
+
+    @invariant
+    def Flaky(self, s: Counter) -> bool:
+        if s.x == 2 and not self.failed:
+            self.failed = True
+            return False
+        return True
+
+
+# --- state_type --------------------------------------------------------------------------------
+
+@record
+class Pair:
+    x: int
+    tag: object
+
+
+class LeavesItsType(Spec):
+    """x is typed 0..3; Inc goes to 4 from 3 (a step that leaves state_type)."""
+
+    check_deadlock = False
+
+    def __init__(self, start: int = 0, tag: object = None) -> None:
+        super().__init__()
+        self.start, self.tag = start, tag
+        self.state_type = RecordOf(Pair, x=Ints(0, 3), tag=OneOf(None, "a"))
+
+    def init(self):
+        yield Pair(self.start, self.tag)
+
+    @action
+    def Inc(self, s: Pair) -> Pair | None:
+        return s.evolve(x=s.x + 1) if s.x < 5 else None
+
+    @action
+    def Tag(self, s: Pair) -> Pair | None:
+        return s.evolve(tag="a") if s.tag is None else None
+
+    @invariant
+    def Never(self, s: Pair) -> bool:
+        return s.x != 5  # would be violated further on: the type goes first
+
+
+# --- preparing a spec -----------------------------------------------------------------------------
+
+class ConstructorRaises(Spec):
+    def __init__(self, n: int = 3) -> None:
+        super().__init__()
+        if n < 0:
+            raise ValueError(f"n must be at least 0, not {n}")  # CONSTRUCTOR-REFUSES
+        self.n = n
+        self.table = [0] * n  # CONSTRUCTOR-RAISES (MemoryError or OverflowError for absurd n)
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        return None
+
+
+class InitRaises(Spec):
+    def init(self):
+        yield Counter({}["x"])  # INIT-RAISES
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        return None
+
+
+class DomainRaises(Spec):
+    def __init__(self, n: int = 3) -> None:
+        super().__init__()
+        self.N = Ids("N", n)
+
+    def init(self):
+        yield Counter(0)
+
+    @action(i="N")  # DOMAIN-ACTION
+    def Inc(self, s: Counter, i: int) -> Counter | None:
+        return None
+
+
+class NegativeIds(Spec):
+    def __init__(self, n: int = -1) -> None:
+        super().__init__()
+        self.N = Ids("N", n)  # NEGATIVE-IDS
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        return None

@@ -1,0 +1,276 @@
+"""Building and preparing a spec from the command line: ``-p`` values read by the constructor
+parameter's annotation, and every exception raised while the spec is constructed or prepared
+(init, parameter domains, ``Ids``, symmetry) a one-line error naming the spec's file:line, exit
+2 -- absurd sizes included."""
+
+from __future__ import annotations
+
+import enum
+import re
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import main
+from checker.explore import explore
+from checker.explore._target import load_target
+from spec import Ids, Spec, SpecError, source_of
+
+from tests.explore import badspecs
+from tests.explore.test_errors import BADSPECS, _line_of
+
+HUGE = "99999999999999999999999"
+
+
+def one_line_error(*args: str) -> str:
+    """Run the CLI; it must fail with exit 2 and exactly one line on stderr, which is returned."""
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    err = result.stderr.strip()
+    assert "Traceback" not in result.output and len(err.splitlines()) == 1, result.output
+    assert err.startswith("distcheck: error: ")
+    return err
+
+
+# --- -p values by annotation ------------------------------------------------------------------------
+
+PARAMS_MODULE = '''
+{future}
+import enum
+import typing
+from typing import Literal, Optional
+
+from spec import Spec, action, invariant, record
+
+
+class Color(enum.Enum):
+    red = 1
+    blue = 2
+
+
+@record
+class S:
+    x: int
+
+
+class P(Spec):
+    check_deadlock = False
+
+    def __init__(self, i: int = 1, f: float = 0.5, b: bool = False, s: str = "x",
+                 oi: int | None = None, oi2: Optional[int] = None, oi3: typing.Union[None, int] = None,
+                 of: float | None = None, c: Color = Color.red, lit: Literal["a", "b"] = "a",
+                 untyped=3, untyped_none=None, anything: object = None, bug: str | None = None) -> None:
+        super().__init__(bug=bug)
+        self.got = dict(i=i, f=f, b=b, s=s, oi=oi, oi2=oi2, oi3=oi3, of=of, c=c, lit=lit, untyped=untyped,
+                        untyped_none=untyped_none, anything=anything)
+
+    def init(self):
+        yield S(0)
+
+    @action
+    def Stay(self, s):
+        return None
+'''
+
+
+@pytest.fixture(params=["", "from __future__ import annotations"], ids=["evaluated", "future-annotations"])
+def params_target(request, tmp_path) -> str:
+    path = tmp_path / "params_spec.py"
+    path.write_text(textwrap.dedent(PARAMS_MODULE.format(future=request.param)))
+    return f"{path}:P"
+
+
+@pytest.mark.parametrize("name, raw, expected", [
+    ("i", "5", 5), ("i", "-3", -3), ("i", HUGE, int(HUGE)),
+    ("f", "2", 2.0), ("f", "1.5", 1.5), ("f", "1e-3", 0.001),
+    ("b", "true", True), ("b", "No", False), ("b", "1", True),
+    ("s", "hello world", "hello world"), ("s", "3", "3"),
+    ("oi", "none", None), ("oi", "4", 4), ("oi2", "null", None), ("oi2", "7", 7), ("oi3", "8", 8),
+    ("of", "None", None), ("of", "2.5", 2.5), ("of", "3", 3.0),
+    ("lit", "b", "b"),
+    ("untyped", "4", 4), ("untyped_none", "none", None), ("untyped_none", "(1, 2)", (1, 2)),
+    ("untyped_none", "text", "text"), ("anything", "[1]", [1]),
+    ("bug", "none", None),
+])
+def test_parameters_are_read_by_their_annotation(params_target, name, raw, expected) -> None:
+    spec = load_target(params_target, {name: raw})
+    got = spec.bug if name == "bug" else spec.got[name]  # type: ignore[attr-defined]
+    assert got == expected and type(got) is type(expected), (got, expected)
+
+
+def test_enum_parameters_by_member_name(params_target) -> None:
+    got = load_target(params_target, {"c": "blue"}).got["c"]  # type: ignore[attr-defined]
+    assert isinstance(got, enum.Enum) and got.name == "blue"
+    assert load_target(params_target, {"c": "RED"}).got["c"].name == "red"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name, raw, message", [
+    ("i", "three", "parameter i: expected an integer, not 'three'"),
+    ("i", "1.5", "parameter i: expected an integer, not '1.5'"),
+    ("i", "9" * 5000, f"parameter i: expected an integer, not '{'9' * 40}'... (5,000 characters)"),
+    ("f", "abc", "parameter f: expected a number, not 'abc'"),
+    ("f", "nan", "parameter f: expected a number, not 'nan'"),
+    ("b", "maybe", "parameter b: expected true or false, not 'maybe'"),
+    ("oi", "x", "parameter oi: expected an integer or none, not 'x'"),
+    ("of", "x", "parameter of: expected a number or none, not 'x'"),
+    ("c", "green", "parameter c: expected one of red, blue (a Color), not 'green'"),
+    ("lit", "c", "parameter lit: expected one of a, b, not 'c'"),
+    ("untyped", "x", "parameter untyped: expected an integer, not 'x'"),
+])
+def test_bad_parameter_values_are_one_line_errors(params_target, name, raw, message) -> None:
+    assert one_line_error("explore", params_target, "-p", f"{name}={raw}") == f"distcheck: error: {message}"
+
+
+# --- constructing and preparing a spec: one line, the spec's file:line --------------------------------
+
+@pytest.mark.parametrize("n", ["-1", HUGE])
+def test_constructor_raising_names_its_line(n) -> None:
+    err = one_line_error("explore", "tests.explore.badspecs:ConstructorRaises", "-p", f"n={n}")
+    marker = "CONSTRUCTOR-REFUSES" if n == "-1" else "CONSTRUCTOR-RAISES"
+    assert f"{BADSPECS}:{_line_of(marker)}: ConstructorRaises(n={n}) raised" in err
+    assert ("ValueError: n must be at least 0" in err) if n == "-1" else ("OverflowError" in err or "MemoryError" in err)
+
+
+def test_constructor_memory_error_is_one_line(monkeypatch) -> None:
+    class Hungry(badspecs.ConstructorRaises):
+        def __init__(self, n: int = 3) -> None:
+            raise MemoryError
+
+    monkeypatch.setattr(badspecs, "Hungry", Hungry, raising=False)
+    err = one_line_error("explore", "tests.explore.badspecs:Hungry")
+    assert err.endswith("Hungry() raised MemoryError") and f"{__file__}:" in err
+
+
+@pytest.mark.parametrize("target, n, where", [
+    ("twophase", HUGE, "spec/twophase.py:"),
+    ("tcommit", HUGE, "spec/tcommit.py:"),
+    ("paxos", HUGE, "spec/paxos.py:"),
+])
+@pytest.mark.parametrize("command", ["explore", "prove"])
+def test_absurd_sizes_of_the_bundled_protocols(command, target, n, where) -> None:
+    name = {"twophase": "n_rm", "tcommit": "n_rm", "paxos": "n_acceptors"}[target]
+    extra = ["--inv", "TCConsistent"] if command == "prove" and target == "tcommit" else []
+    err = one_line_error(command, target, "-p", f"{name}={n}", *extra)
+    assert where in err, err
+
+
+@pytest.mark.parametrize("n", ["0", "-1", "-99999999999"])
+def test_bundled_protocols_refuse_sizes_below_one(n) -> None:
+    err = one_line_error("explore", "twophase", "-p", f"n_rm={n}")
+    assert "spec/twophase.py:" in err and "n_rm must be at least 1" in err
+
+
+def test_init_raising_is_one_line_with_its_line() -> None:
+    err = one_line_error("explore", "tests.explore.badspecs:InitRaises")
+    assert f"{BADSPECS}:{_line_of('INIT-RAISES')}: InitRaises.init() raised KeyError" in err
+    with pytest.raises(SpecError, match="init\\(\\) raised KeyError"):
+        explore(badspecs.InitRaises())
+
+
+def test_a_domain_too_large_to_enumerate() -> None:
+    err = one_line_error("explore", "tests.explore.badspecs:DomainRaises", "-p", f"n={HUGE}")
+    assert f"{source_of(badspecs.DomainRaises.Inc)}: domain 'N' of Inc(i) cannot be enumerated: OverflowError" in err
+
+
+def test_a_callable_domain_raising() -> None:
+    from spec import action
+
+    class Spec2(badspecs.DomainRaises):
+        @action(i=lambda self: [1 // 0])
+        def Inc(self, s, i):
+            return None
+
+    with pytest.raises(SpecError, match=re.escape(f"{source_of(Spec2.Inc)}: domain of Inc(i) cannot be "
+                                                  "enumerated: ZeroDivisionError")):
+        explore(Spec2())
+
+
+# --- Ids --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, problem", [
+    (("RM", -1), "its size must be a non-negative integer, not -1"),
+    (("RM", True), "its size must be a non-negative integer, not True"),
+    (("RM", "3"), "its size must be a non-negative integer, not '3'"),
+    (("RM", 2.0), "its size must be a non-negative integer, not 2.0"),
+    ((3, "RM"), "its name must be a string, not 3"),
+])
+def test_ids_refuses_bad_sizes_naming_the_line_that_built_it(args, problem) -> None:
+    with pytest.raises(SpecError) as info:
+        Ids(*args)  # IDS-BUILT-HERE
+    assert str(info.value) == f"{__file__}:{_this_line('IDS-BUILT-HERE')}: Ids{args!r}: {problem}"
+
+
+def test_ids_of_size_zero_and_int_likes() -> None:
+    assert list(Ids("RM", 0)) == []
+
+    class IntLike:
+        def __index__(self) -> int:
+            return 2
+
+    assert list(Ids("RM", IntLike())) == [0, 1] and type(Ids("RM", IntLike()).n) is int
+
+
+def test_negative_ids_in_a_spec_from_the_cli() -> None:
+    err = one_line_error("explore", "tests.explore.badspecs:NegativeIds")
+    assert f"{BADSPECS}:{_line_of('NEGATIVE-IDS')}: Ids('N', -1): its size must be" in err
+
+
+def _this_line(marker: str) -> int:
+    with open(__file__) as f:
+        return next(i for i, line in enumerate(f, 1) if marker in line and "_this_line" not in line)
+
+
+# --- symmetry setup ---------------------------------------------------------------------------------
+
+def test_an_ambiguous_union_is_refused_when_symmetry_is_set_up() -> None:
+    from spec import Ints, RecordOf, Union
+
+    class Ambiguous(badspecs.LeavesItsType):
+        def __init__(self) -> None:
+            super().__init__()
+            self.N = Ids("N", 3)
+            self.symmetry = (self.N,)
+            self.state_type = RecordOf(badspecs.Pair, x=Union(self.N, Ints(0, 5)), tag=badspecs.OneOf(None, "a"))
+
+    with pytest.raises(SpecError) as info:
+        explore(Ambiguous(), symmetry=True)
+    assert str(info.value) == (f"{source_of(Ambiguous.__init__)}: symmetry over N: 0 is a value of both N and "
+                               "0..5 in N \\cup 0..5, which rename N differently")
+    assert explore(Ambiguous()).verdict == "violation"  # without symmetry, nothing to rename
+
+
+def test_a_symmetry_that_is_not_an_id_domain() -> None:
+    class NotIds(badspecs.LeavesItsType):
+        symmetry = (range(3),)
+
+    with pytest.raises(SpecError, match="symmetry holds range\\(0, 3\\), not an Ids domain"):
+        explore(NotIds(), symmetry=True)
+
+
+def test_a_state_type_that_is_not_a_type() -> None:
+    class NotAType(badspecs.LeavesItsType):
+        def __init__(self) -> None:
+            super().__init__()
+            self.state_type = "Pair"  # type: ignore[assignment]
+
+    with pytest.raises(SpecError, match="state_type is 'Pair', not a distcheck type"):
+        explore(NotAType())
+
+
+def test_spec_base_class_description() -> None:
+    class Documented(Spec):
+        """Does ``this`` with :class:`spec.Ids` and *emphasis*.
+
+        Details that are not the summary."""
+
+    class Described(Documented):
+        description = "Plain   text,\n one line"
+
+    class Undocumented(Spec):
+        pass
+
+    assert Documented.summary() == "Does this with spec.Ids and emphasis."
+    assert Described.summary() == "Plain text, one line"
+    assert Undocumented.summary() == ""
