@@ -424,6 +424,7 @@ class Union(Type):
         different renamings both hold (``0`` in ``Union(Server, Ints(0, 3))``: a server, or a
         number?) is ambiguous: a :class:`spec.SpecError`, here where the sets can be compared,
         else when such a value is met."""
+        from spec._fingerprint import fingerprint
         from spec._lang import SpecError
 
         members = self.members
@@ -451,22 +452,31 @@ class Union(Type):
             return None
 
         types = [holds(m) for m in members]
+        ident: Permuter = lambda v, perm: v  # noqa: E731 -- a member without ids of the domain
+        rename = [ident if p is None else p for p in renamings]
+        n = domain.n
+        probes = [tuple(range(n))[k:] + tuple(range(n))[:k] for k in range(1, n)]  # every rotation
+        for a, b in itertools.combinations(range(n), 2):  # and every transposition
+            swap = list(range(n))
+            swap[a], swap[b] = b, a
+            probes.append(tuple(swap))
 
-        def same_renaming(i: int, j: int) -> bool:
-            return (renamings[i] is None and renamings[j] is None) or members[i] == members[j]
+        def renamed_alike(i: int, j: int, v: Any, perms: Any) -> bool:
+            if members[i] == members[j] or (renamings[i] is None and renamings[j] is None):
+                return True
+            return all(fingerprint(rename[i](v, p)) == fingerprint(rename[j](v, p)) for p in perms)
 
         def ambiguous(v: Any, i: int, j: int) -> SpecError:
             return SpecError(f"symmetry over {domain!r}: {v!r} is a value of both {members[i]!r} and "
                              f"{members[j]!r} in {self!r}, which rename {domain!r} differently")
 
         for i, j in itertools.combinations(range(len(members)), 2):
-            if same_renaming(i, j) or (types[i] is not None and types[j] is not None
-                                       and not types[i] & types[j]):
+            if types[i] is not None and types[j] is not None and not types[i] & types[j]:
                 continue
             for small, other in ((i, j), (j, i)):  # compared here if one is a small scalar set
                 if isinstance(members[small], (Ids, Ints, OneOf, _Bool)) and members[small].size() <= 10_000:
                     for v in members[small].values():
-                        if v in members[other]:
+                        if v in members[other] and not renamed_alike(small, other, v, probes):
                             raise ambiguous(v, small, other)
                     break
 
@@ -479,13 +489,12 @@ class Union(Type):
                 found = candidates[tp] = tuple(k for k, ts in enumerate(types) if ts is None or tp in ts)
             if len(found) != 1:
                 found = tuple(k for k in found if v in members[k])
-                for k in found[1:]:
-                    if not same_renaming(found[0], k):
-                        raise ambiguous(v, found[0], k)
                 if not found:
                     return v  # in no member: outside the type, which the type check reports
-            p = renamings[found[0]]
-            return v if p is None else p(v, perm)
+                for k in found[1:]:
+                    if not renamed_alike(found[0], k, v, (perm,)):
+                        raise ambiguous(v, found[0], k)
+            return rename[found[0]](v, perm)
 
         return permute
 

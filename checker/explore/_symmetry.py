@@ -39,7 +39,8 @@ class Canonicalizer:
             permute = state_type.permuter(d)
             if permute is None:
                 continue  # the domain occurs nowhere in the state: nothing to permute
-            self.domains.append((d, permute, _signature_parts(state_type, d)))
+            others = frozenset(e for e in domains if e is not d)
+            self.domains.append((d, permute, _signature_parts(state_type, d, others)))
 
     def fingerprint(self, s: Any) -> int:
         try:
@@ -91,13 +92,18 @@ def _interchangeable(s: Any, group: list[int], n: int, permute: Callable[[Any, S
     return True
 
 
-def _signature_parts(state_type: Type, d: Ids) -> list[Callable[[Any], Sequence[Any]]]:
+def _signature_parts(state_type: Type, d: Ids, others: frozenset[Ids] = frozenset()) -> list[Callable[[Any], Sequence[Any]]]:
     """Functions ``s -> [signature part of id 0, of id 1, ...]`` that renaming ids cannot change.
 
     An id's part of a field is the field's value seen from that id: every id of ``d`` replaced by
     0 if it is that id and by 1 otherwise (``anon``).  Renaming ids by ``σ`` then maps the part of
     ``i`` to the part of ``σ(i)`` unchanged.  For a ``[d -> T]`` field the id's own entry comes
     first, followed by the sorted others.
+
+    A field that also holds ids of another symmetric domain (``others``) gives no part: renaming
+    those ids would change it (``[E -> D]`` seen from a ``D`` id is an ``E`` id), and a signature
+    that another domain's renaming changes would give two states of one orbit different
+    candidates, so different canonical fingerprints.
     """
     if not isinstance(state_type, RecordOf):
         return []
@@ -105,7 +111,7 @@ def _signature_parts(state_type: Type, d: Ids) -> list[Callable[[Any], Sequence[
     n = d.n
     anon_maps = [tuple(0 if j == i else 1 for j in range(n)) for i in range(n)]
     for name, t in state_type.fields.items():
-        if d not in t.ids():
+        if d not in t.ids() or t.ids() & others:
             continue
         if isinstance(t, TupleOf) and t.index is d and d not in t.elem.ids():
             parts.append(lambda s, name=name: [fingerprint(v) for v in getattr(s, name)])

@@ -70,6 +70,8 @@ def _hints(cls: type[Spec]) -> dict[str, Any]:
         return hints
 
 
+_CONTAINERS = (tuple, list, frozenset, set, dict)
+_NO_DEFAULT = inspect.Parameter.empty
 _NAMED = {"int": int, "float": float, "bool": bool, "str": str, "None": type(None), "NoneType": type(None)}
 
 
@@ -79,7 +81,9 @@ def _kinds(annotation: Any, default: Any) -> list[Any]:
     if annotation is inspect.Parameter.empty:
         if default is None:
             return [type(None), None]
-        return _kinds(type(default), None)
+        return _kinds(type(default), _NO_DEFAULT)
+    if default is None and annotation is not type(None):  # ``n: int = None`` means int or None
+        return list(dict.fromkeys([type(None), *_kinds(annotation, _NO_DEFAULT)]))
     if annotation is None:
         return [type(None)]
     if isinstance(annotation, str):  # an annotation that did not evaluate: read the simple forms
@@ -90,9 +94,11 @@ def _kinds(annotation: Any, default: Any) -> list[Any]:
         return [_NAMED[p] for p in parts] if all(p in _NAMED for p in parts) else [None]
     origin = typing.get_origin(annotation)
     if origin is typing.Union or origin is types.UnionType:
-        return [k for arg in typing.get_args(annotation) for k in _kinds(arg, None)]
+        return list(dict.fromkeys(k for arg in typing.get_args(annotation) for k in _kinds(arg, _NO_DEFAULT)))
     if origin is typing.Literal:
         return [("literal", typing.get_args(annotation))]
+    if annotation in _CONTAINERS or origin in _CONTAINERS:  # tuple[int, ...]: a Python literal of it
+        return [("container", origin or annotation)]
     if annotation in (bool, int, float, str, type(None)):
         return [annotation]
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
@@ -111,12 +117,15 @@ def _expected(kind: Any) -> str:
         return "a number"
     if kind is str:
         return "a string"
+    if isinstance(kind, tuple) and kind[0] == "container":
+        return f"a {kind[1].__name__} (a Python literal such as {_EXAMPLES[kind[1]]})"
     if isinstance(kind, tuple):
         return "one of " + ", ".join(map(str, kind[1]))
     return f"one of {', '.join(kind.__members__)} (a {kind.__name__})"
 
 
 _MISSING = object()
+_EXAMPLES = {tuple: "(1, 2)", list: "[1, 2]", frozenset: "{1, 2}", set: "{1, 2}", dict: "{'a': 1}"}
 
 
 def _read(raw: str, kind: Any) -> Any:
@@ -138,6 +147,17 @@ def _read(raw: str, kind: Any) -> Any:
         return _MISSING if math.isnan(value) else value
     if kind is str:
         return raw
+    if isinstance(kind, tuple) and kind[0] == "container":
+        try:
+            value = ast.literal_eval(raw)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return _MISSING
+        cls = kind[1]
+        if isinstance(value, cls):
+            return value
+        if cls is not dict and isinstance(value, (tuple, list, set, frozenset)):
+            return cls(value)  # [1, 2] for a tuple parameter
+        return _MISSING
     if isinstance(kind, tuple):  # Literal[...]: the option whose text is raw
         return next((v for v in kind[1] if str(v) == raw), _MISSING)
     member = kind.__members__.get(raw)

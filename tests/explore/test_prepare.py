@@ -61,10 +61,13 @@ class P(Spec):
     def __init__(self, i: int = 1, f: float = 0.5, b: bool = False, s: str = "x",
                  oi: int | None = None, oi2: Optional[int] = None, oi3: typing.Union[None, int] = None,
                  of: float | None = None, c: Color = Color.red, lit: Literal["a", "b"] = "a",
-                 untyped=3, untyped_none=None, anything: object = None, bug: str | None = None) -> None:
+                 untyped=3, untyped_none=None, anything: object = None, implicit: int = None,
+                 seq: tuple[int, ...] = (), items: list[str] = [], sized: typing.Annotated[int, "RMs"] = 3,
+                 quoted: "int" = 1, bug: str | None = None) -> None:
         super().__init__(bug=bug)
         self.got = dict(i=i, f=f, b=b, s=s, oi=oi, oi2=oi2, oi3=oi3, of=of, c=c, lit=lit, untyped=untyped,
-                        untyped_none=untyped_none, anything=anything)
+                        untyped_none=untyped_none, anything=anything, implicit=implicit, seq=seq, items=items,
+                        sized=sized, quoted=quoted)
 
     def init(self):
         yield S(0)
@@ -92,6 +95,9 @@ def params_target(request, tmp_path) -> str:
     ("lit", "b", "b"),
     ("untyped", "4", 4), ("untyped_none", "none", None), ("untyped_none", "(1, 2)", (1, 2)),
     ("untyped_none", "text", "text"), ("anything", "[1]", [1]),
+    ("implicit", "none", None), ("implicit", "2", 2),
+    ("seq", "(1, 2)", (1, 2)), ("seq", "[3]", (3,)), ("items", "['a']", ["a"]),
+    ("sized", "4", 4), ("quoted", "5", 5),
     ("bug", "none", None),
 ])
 def test_parameters_are_read_by_their_annotation(params_target, name, raw, expected) -> None:
@@ -118,6 +124,10 @@ def test_enum_parameters_by_member_name(params_target) -> None:
     ("c", "green", "parameter c: expected one of red, blue (a Color), not 'green'"),
     ("lit", "c", "parameter lit: expected one of a, b, not 'c'"),
     ("untyped", "x", "parameter untyped: expected an integer, not 'x'"),
+    ("implicit", "x", "parameter implicit: expected an integer or none, not 'x'"),
+    ("seq", "1", "parameter seq: expected a tuple (a Python literal such as (1, 2)), not '1'"),
+    ("items", "a", "parameter items: expected a list (a Python literal such as [1, 2]), not 'a'"),
+    ("sized", "four", "parameter sized: expected an integer, not 'four'"),
 ])
 def test_bad_parameter_values_are_one_line_errors(params_target, name, raw, message) -> None:
     assert one_line_error("explore", params_target, "-p", f"{name}={raw}") == f"distcheck: error: {message}"
