@@ -27,7 +27,6 @@ from spec import Spec, SpecError, source_of
 
 from checker.prove import _paths
 from checker.prove._engine import Clock, bmc as _bmc, induction, k_induction as _k_induction
-from checker.prove._guard import Guard
 from checker.prove._model import SymbolicModel
 from checker.prove._validate import validate
 from checker.prove.result import Counterexample, Obligation, ProveResult
@@ -63,13 +62,12 @@ def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth
     _paths.deadline = clock.deadline
     _paths._PENDING.clear()
     try:
-        with Guard():  # one guard for the whole run: every symbolic execution is watched
-            model = SymbolicModel(spec)
-            obligations = work(model, clock)
-            # Trust nothing the translation produced until Python has confirmed it: every path of
-            # every function the obligations used, on witnesses and on random states.
-            clock.step("translation validation")
-            obligations = [validate(model, list(model.function_paths), clock.deadline), *obligations]
+        model = SymbolicModel(spec)
+        obligations = work(model, clock)
+        # Trust nothing the translation produced until Python has confirmed it: every path of
+        # every function the obligations used, on witnesses and on random states.
+        clock.step("translation validation")
+        obligations = [validate(model, list(model.function_paths), clock.deadline), *obligations]
     except _paths.Unsupported as e:
         where = e.location if e.location != "<state_type>" else source_of(type(spec).__init__)
         raise Unsupported(f"{where}: unsupported by the prover: {e.message}") from None

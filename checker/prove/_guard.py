@@ -96,7 +96,8 @@ def _active() -> bool:
 
 class Guard:
     """Context manager: watch spec code while it runs on stand-ins (see the module docstring).
-    Re-entrant; one is active around a whole prover run."""
+    Re-entrant; entered around each symbolic exploration, so that concrete runs (replays,
+    validation) pay nothing for it."""
 
     _depth = 0
 
@@ -155,10 +156,12 @@ class _Monitoring:
         checks = _checks_of(code, frame)
         if _active():
             _on_frame_start(frame)
-        if checks is not None and code not in self.watched:
+        if code not in self.watched:
+            # CALL events for all user code (they see aliases of isinstance, operator.is_, lru
+            # caches, however reached); INSTRUCTION events where the scan found something
             self.watched.add(code)
             E = sys.monitoring.events  # type: ignore[attr-defined]
-            sys.monitoring.set_local_events(self.tool, code, E.INSTRUCTION | E.CALL)  # type: ignore[attr-defined]
+            sys.monitoring.set_local_events(self.tool, code, E.CALL | (E.INSTRUCTION if checks else 0))  # type: ignore[attr-defined]
         return None
 
     def _on_instruction(self, code: Any, offset: int) -> Any:
@@ -422,7 +425,8 @@ def _compare_check(code: Any, ins: dis.Instruction) -> Check:
     span = _span(ins)
     node = index.get(span) if index is not None and span is not None else None
     if not isinstance(node, ast.Compare):
-        return _refuse(code, ins, "an identity test (`is`) whose source the prover cannot locate")
+        return _refuse(code, ins, "an identity test (`is`, or a `match` pattern) whose operands the prover "
+                                  "cannot locate in the source")
     text = _source(code.co_filename, node)
     operands = [node.left, *node.comparators]
     evaluators = [_evaluator(code.co_filename, o) for o in operands]

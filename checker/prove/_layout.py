@@ -343,6 +343,11 @@ class Layout:
         self.root = self._node(state_type, prefix)
         self.vars: list[z3.ExprRef] = list(self.root.variables())
         self.typed: Formula = T.conj(self.ranges)
+        self._index = {str(v): i for i, v in enumerate(self.vars)}
+        if len(self._index) != len(self.vars):
+            raise Unsupported("two state variables of the layout share a name", location="<state_type>")
+        # what model completion gives a variable the model says nothing about
+        self._defaults: list[bool | int] = [False if isinstance(v, z3.BoolRef) else 0 for v in self.vars]
 
     def _node(self, t: Type, name: str) -> _Leaf:
         if t is Bool:
@@ -411,7 +416,7 @@ class Layout:
         return terms, T.neg(T.disj(bad))
 
     def decode(self, model: z3.ModelRef) -> Any:
-        return self.root.decode(iter(T.evaluate(model, self.vars)))
+        return self.root.decode(iter(T.assignment(model, self._index, self._defaults)))
 
     def decode_terms(self, model: z3.ModelRef, terms: list[z3.ExprRef]) -> Any:
         """The value that ``terms`` (an encoding, e.g. a successor's) denote in ``model``."""

@@ -62,8 +62,11 @@ def _refuser(name: str, what: str) -> Callable[..., NoReturn]:
     return refused
 
 
-#: Special methods no stand-in supports, and how to say what the spec tried.  Each stand-in
-#: class below overrides those it does support.
+#: Special methods a stand-in may lack support for, and how to say what the spec tried.  Each
+#: stand-in class gets a refusing version of every one of them that the Python type it denotes
+#: has and that it does not implement itself (:func:`_deny_the_rest`); those the type lacks are
+#: left out, so that Python raises the same TypeError for the stand-in as for the value (and
+#: ``callable(x)`` or ``isinstance(x, Iterable)`` answer alike).
 _REFUSED = {
     "__repr__": "repr() of", "__str__": "str() of", "__format__": "formatting", "__bytes__": "bytes() of",
     "__len__": "len() of", "__length_hint__": "the length of", "__iter__": "iterating over",
@@ -81,10 +84,8 @@ _REFUSED = {
     "__reduce__": "pickling", "__reduce_ex__": "pickling", "__getstate__": "pickling", "__setstate__": "pickling",
     "__getnewargs__": "pickling", "__getnewargs_ex__": "pickling", "__fspath__": "a path from",
     "__get__": "using as a descriptor", "__set__": "using as a descriptor", "__delete__": "using as a descriptor",
-    "__set_name__": "using as a descriptor", "__buffer__": "a buffer of", "__release_buffer__": "a buffer of",
-    "__mro_entries__": "subclassing", "__class_getitem__": "subscripting the class of",
+    "__buffer__": "a buffer of", "__release_buffer__": "a buffer of",
     "__getattr__": "an attribute of", "__delattr__": "deleting an attribute of",
-    # numbers and sets: each subclass enables its own
     "__add__": "`+` on", "__radd__": "`+` on", "__sub__": "`-` on", "__rsub__": "`-` on",
     "__mul__": "`*` on", "__rmul__": "`*` on", "__floordiv__": "`//` on", "__rfloordiv__": "`//` on",
     "__mod__": "`%` on", "__rmod__": "`%` on", "__pow__": "`**` on", "__rpow__": "`**` on",
@@ -93,6 +94,21 @@ _REFUSED = {
     "__xor__": "`^` on", "__rxor__": "`^` on", "__index__": "an integer from", "__int__": "int() of",
     "__lt__": "`<` on", "__le__": "`<=` on", "__gt__": "`>` on", "__ge__": "`>=` on",
 }
+#: Refused on every stand-in whatever it denotes: every Python object has these, or a missing
+#: attribute (``__getattr__``) would otherwise be an AttributeError ``hasattr`` turns into False.
+_ALWAYS = ("__repr__", "__str__", "__format__", "__dir__", "__sizeof__", "__reduce__", "__reduce_ex__",
+           "__getstate__", "__getattr__", "__delattr__")
+
+
+def _deny_the_rest(cls: type, denoted: type | None) -> None:
+    """Give ``cls`` a refusing version of each special method of ``denoted`` (every one, for
+    None) that it does not implement itself."""
+    own = {name for klass in cls.__mro__ if klass is not object for name in vars(klass)}
+    for name, what in _REFUSED.items():
+        if name in own and getattr(cls, name) is not getattr(Symbolic, name, None):
+            continue
+        if name in _ALWAYS or denoted is None or any(name in vars(k) for k in denoted.__mro__):
+            setattr(cls, name, _refuser(name, what))
 
 
 class Symbolic:
@@ -130,8 +146,8 @@ class Symbolic:
         return self
 
 
-for _name, _what in _REFUSED.items():
-    setattr(Symbolic, _name, _refuser(_name, _what))
+for _name in _ALWAYS:
+    setattr(Symbolic, _name, _refuser(_name, _REFUSED[_name]))
 
 
 class _Number(Symbolic):
@@ -285,9 +301,6 @@ class SymEnum(Symbolic):
 
     def __contains__(self, item: Any) -> Any:
         return lift_formula(lambda o: _contains_formula(o, item), self)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return lift(lambda o: o(*args, **kwargs), self)
 
     def __len__(self) -> int:
         return len(concretize(self))
@@ -487,6 +500,13 @@ class SymSet(Symbolic):
         return self
 
 
+_deny_the_rest(SymBool, bool)
+_deny_the_rest(SymInt, int)
+_deny_the_rest(SymSet, frozenset)
+_deny_the_rest(SymEnum, None)
+del SymEnum.__call__  # options are data: calling one is the TypeError it is concretely
+
+
 # --- membership maps ----------------------------------------------------------------------------
 #
 # A set's elements are concrete values, which Python's sets find by ``==``.  Two elements that are
@@ -561,6 +581,15 @@ def _difference(a: Members, b: Members) -> Members:
 # --- classification ------------------------------------------------------------------------------
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_ATTRS: dict[type, bool] = {}
+
+
+def is_attrs(t: type) -> bool:
+    """``attrs.has(t)``, remembered: asked of every value the symbolic run meets."""
+    known = _ATTRS.get(t)
+    if known is None:
+        known = _ATTRS[t] = attrs.has(t)
+    return known
 
 
 def record_fields(cls: type) -> tuple[str, ...]:
@@ -577,7 +606,7 @@ def holds_sym(x: Any) -> bool:
     t = type(x)
     if t is tuple or t is frozenset or t is list or t is set:
         return any(holds_sym(v) for v in x)
-    if attrs.has(t):
+    if is_attrs(t):
         return any(holds_sym(getattr(x, n)) for n in record_fields(t))
     return False
 
@@ -641,7 +670,7 @@ def _kind(x: Any) -> int:
         return _NUM if isinstance(x, int) else _OTHER  # IntEnum members are ints; others compare by identity
     if isinstance(x, tuple) and t.__eq__ is tuple.__eq__:
         return _TUPLE  # a namedtuple compares as a tuple
-    if attrs.has(t) and _value_record(t):
+    if is_attrs(t) and _value_record(t):
         return _RECORD
     return _UNKNOWN
 
@@ -824,7 +853,7 @@ def exact_eq(a: Any, b: Any) -> Formula:
         if ta is frozenset:
             return exact_eq(SymSet(members_of(a)), b)  # type: ignore[arg-type]
         return T.conj(exact_eq(x, y) for x, y in zip(a, b))
-    if attrs.has(ta):
+    if is_attrs(ta):
         return T.conj(exact_eq(getattr(a, n), getattr(b, n)) for n in record_fields(ta))
     return False
 
@@ -917,7 +946,7 @@ def known_concrete(x: Any) -> Any:
     if t is tuple:
         parts = [known_concrete(v) for v in x]
         return _paths.NONE if any(p is _paths.NONE for p in parts) else tuple(parts)
-    if attrs.has(t) and holds_sym(x):
+    if is_attrs(t) and holds_sym(x):
         names = record_fields(t)
         vals = [known_concrete(getattr(x, n)) for n in names]
         if any(v is _paths.NONE for v in vals):
@@ -989,7 +1018,7 @@ def _expand(x: Any, strict: bool) -> list[tuple[Formula, Any]] | None:
     if t is tuple:
         parts = [_expand(v, strict) for v in x]
         return None if any(p is None for p in parts) else _product(parts, tuple, strict)  # type: ignore[arg-type]
-    if attrs.has(t):
+    if is_attrs(t):
         names = record_fields(t)
         parts = [_expand(getattr(x, n), strict) for n in names]
         if any(p is None for p in parts):
@@ -1085,7 +1114,7 @@ def merge(cases: Sequence[tuple[Formula, Any]]) -> Any:
             parts.append(m)
         else:
             return tuple(parts)
-    if len(types) == 1 and attrs.has(type(first)):
+    if len(types) == 1 and is_attrs(type(first)):
         cls = type(first)
         fields = {}
         for n in record_fields(cls):

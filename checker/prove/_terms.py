@@ -15,7 +15,7 @@ left unreferenced may be freed by the next API call in a reference-counted conte
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Union
+from typing import Any, Union
 
 import z3
 from z3 import z3core
@@ -87,12 +87,16 @@ def int_z3(t: Term) -> z3.ArithRef:
     return int_const(t) if isinstance(t, int) else t
 
 
+def _ast_id(e: z3.ExprRef) -> int:
+    return _lib.Z3_get_ast_id(_REF, e.as_ast())
+
+
 def same(a: object, b: object) -> bool:
     """Structurally identical (Z3 hash-conses terms, so equal ids mean equal terms)."""
     if a is b:
         return True
     if isinstance(a, z3.ExprRef) and isinstance(b, z3.ExprRef):
-        return a.get_id() == b.get_id()
+        return _ast_id(a) == _ast_id(b)
     return False
 
 
@@ -108,7 +112,7 @@ def _nary(fs: Iterable[Formula], unit: bool, mk: object) -> Formula:
             continue
         if f is (not unit):
             return not unit
-        i = f.get_id()  # type: ignore[union-attr]
+        i = _ast_id(f)  # type: ignore[arg-type]
         if i not in seen:
             seen.add(i)
             terms.append(f)  # type: ignore[arg-type]
@@ -319,36 +323,60 @@ def fold(f: z3.BoolRef) -> Formula:
     return f
 
 
-_ast_out = (_AST * 1)
-_int64 = __import__("ctypes").c_int64
+# Reading values out of models: witnesses are decoded by the thousand (every variable of a state,
+# hundreds for Paxos), and each wrapper call costs more than the C work it wraps -- the error
+# check after every call, a Python object per value.  These go to Z3's library directly.
+class _Raw:
+    """Z3's C functions without the wrappers' error check (z3core keeps each raw ctypes function
+    as the ``f`` of the last default argument of its wrapper)."""
+
+    def __getattr__(self, name: str) -> Any:
+        fn = getattr(z3core, name).__defaults__[-1].f
+        setattr(self, name, fn)
+        return fn
+
+
+_lib = _Raw()
+_L_TRUE = z3.Z3_L_TRUE
+_BOOL_SORT = z3.Z3_BOOL_SORT
 
 
 def evaluate(model: z3.ModelRef, exprs: Sequence[z3.ExprRef | bool | int]) -> list[bool | int]:
-    """The values (Python bools and ints) of ``exprs`` in ``model``, completing the model where it
-    says nothing -- through the C API: witnesses are decoded by the thousand, and the ``eval``
-    wrapper builds a Python object per value."""
+    """The values (Python bools and ints) of ``exprs`` in ``model``, completing the model where
+    it says nothing."""
     out: list[bool | int] = []
     m = model.model
+    r = (_AST * 1)()
     for e in exprs:
         if isinstance(e, (bool, int)):
             out.append(e)
             continue
-        r = _ast_out()
-        z3core.Z3_inc_ref(_REF, e.as_ast())
-        try:
-            if not z3core.Z3_model_eval(_REF, m, e.as_ast(), True, r):
-                raise RuntimeError("Z3 could not evaluate an expression in a model")
-        finally:
-            z3core.Z3_dec_ref(_REF, e.as_ast())
-        if isinstance(e, z3.BoolRef):
-            value = z3core.Z3_get_bool_value(_REF, r[0])
-            if value == z3.Z3_L_UNDEF:
-                raise RuntimeError("Z3 gave no value to a Boolean expression")
-            out.append(value == z3.Z3_L_TRUE)
-        else:
-            z3core.Z3_inc_ref(_REF, r[0])
-            try:
-                out.append(int(z3core.Z3_get_numeral_string(_REF, r[0])))
-            finally:
-                z3core.Z3_dec_ref(_REF, r[0])
+        if not _lib.Z3_model_eval(_REF, m, e.as_ast(), True, r):
+            raise RuntimeError("Z3 could not evaluate an expression in a model")
+        out.append(_value(r[0]))
+    return out
+
+
+def _value(ast: Any) -> bool | int:
+    _lib.Z3_inc_ref(_REF, ast)  # a value returned by Z3 has no reference until it is given one
+    try:
+        if _lib.Z3_get_sort_kind(_REF, _lib.Z3_get_sort(_REF, ast)) == _BOOL_SORT:
+            return _lib.Z3_get_bool_value(_REF, ast) == _L_TRUE
+        return int(_lib.Z3_get_numeral_string(_REF, ast))
+    finally:
+        _lib.Z3_dec_ref(_REF, ast)
+
+
+def assignment(model: z3.ModelRef, index: dict[str, int], defaults: Sequence[bool | int]) -> list[bool | int]:
+    """The values of the variables named in ``index`` (name -> position) in ``model``; a
+    variable the model leaves unconstrained takes its default (what model completion gives:
+    false, 0) -- only the assigned ones are read, which for a state with large sets is a few."""
+    out = list(defaults)
+    m = model.model
+    for i in range(_lib.Z3_model_get_num_consts(_REF, m)):
+        decl = _lib.Z3_model_get_const_decl(_REF, m, i)
+        name = _lib.Z3_get_symbol_string(_REF, _lib.Z3_get_decl_name(_REF, decl))
+        pos = index.get(name.decode() if isinstance(name, bytes) else name)
+        if pos is not None:
+            out[pos] = _value(_lib.Z3_model_get_const_interp(_REF, m, decl))
     return out

@@ -35,7 +35,7 @@ import attrs
 import z3
 
 from spec import members
-from spec._fingerprint import same_value
+from spec._fingerprint import fingerprint, same_value
 from spec._symbolic import symbolic
 
 from checker.prove import _terms as T
@@ -109,6 +109,7 @@ class _Checker:
         self.count = 0
         self.path_witnesses = 0
         self.random_checks = 0
+        self._domains: dict[tuple[str, int], tuple[Any, frozenset[int]]] = {}
         self.solver = z3.SolverFor("QF_LIA", ctx=T.CTX)
         self.solver.add(T.as_z3(model.typed))
 
@@ -147,9 +148,7 @@ class _Checker:
                     return found
             for group in by_label.values():
                 act, params = group[0].action, group[0].params
-                with symbolic(None):
-                    in_domain = _params_in_domain(act, params, state)
-                if not in_domain:
+                if not self._in_domain(act, params, state):
                     continue
                 found = self._on_random(group, m, lambda t: self._check_action(t, m, _RANDOM, state),
                                         f"action {act.describe(params)}", state)
@@ -179,20 +178,42 @@ class _Checker:
     def _random_state(self, rng: random.Random) -> tuple[Any, z3.ModelRef]:
         values = _random_assignment(self.layout, rng)
         state = self.layout.decode_values(values)
-        s = z3.SolverFor("QF_LIA", ctx=T.CTX)
-        s.add(*(T.as_z3(v if x else T.neg(v)) if isinstance(v, z3.BoolRef) else v == x
-                for v, x in zip(self.layout.vars, values)))
-        assert s.check() == z3.sat
-        return state, s.model()
+        m = self._model_of(values)
+        assert m is not None, "a typed assignment must satisfy the typing constraint"
+        return state, m
+
+    def _model_of(self, values: Sequence[bool | int]) -> z3.ModelRef | None:
+        """A model fixing every variable to ``values`` (one assertion: the solver's cost is per
+        assertion, not per variable)."""
+        fixed = T.conj(v if x is True else T.neg(v) if x is False else T.eq_int(v, x)
+                       for v, x in zip(self.layout.vars, values))
+        self.solver.push()
+        try:
+            self.solver.add(T.as_z3(fixed))
+            self.solver.set("timeout", 0)
+            return self.solver.model() if self.solver.check() == z3.sat else None
+        finally:
+            self.solver.pop()
 
     def _on_random(self, paths: Sequence[Any], m: z3.ModelRef, check: Callable[[Any], Mismatch | None],
                    what: str, state: Any) -> Mismatch | None:
-        holding = [p for p in paths if _holds(m, p.pc)]
+        holding = [p for p, holds in zip(paths, T.evaluate(m, [T.as_z3(p.pc) for p in paths])) if holds]
         if len(holding) != 1:
             return Mismatch(what, state, f"{len(holding)} of its {len(paths)} paths hold here (exactly "
                             "one should)", "one outcome", _RANDOM)
         self.random_checks += 1
         return check(holding[0])
+
+    def _in_domain(self, act: Any, params: tuple[Any, ...], state: Any) -> bool:
+        """``params`` is one of the parameter tuples the explorer would try in ``state``."""
+        if all(not isinstance(d, members) for d in act.domains):
+            return True  # static domains: the prover enumerates exactly the explorer's values
+        key = (act.name, id(state))
+        hit = self._domains.get(key)
+        if hit is None or hit[0] is not state:
+            with symbolic(None):
+                hit = self._domains[key] = (state, frozenset(fingerprint(tuple(p)) for p in act.params(state)))
+        return fingerprint(params) in hit[1]
 
     # --- comparisons --------------------------------------------------------------------------
 
@@ -201,12 +222,10 @@ class _Checker:
             terms, exact = self.layout.encode_checked(s)
             if exact is not True:
                 continue  # an initial state outside the type: initiation reports it
-            solver = z3.SolverFor("QF_LIA", ctx=T.CTX)
-            solver.add(*(T.as_z3(T.iff(v, t)) if isinstance(v, z3.BoolRef) else v == t
-                         for v, t in zip(self.layout.vars, terms)))
-            if solver.check() != z3.sat:
-                return Mismatch("the encoding of an initial state", s, "no assignment", "a state", _INIT)
-            back = self.layout.decode(solver.model())
+            m = self._model_of(T.evaluate(_EMPTY_MODEL(), terms))
+            if m is None:
+                return Mismatch("the encoding of an initial state", s, "an untyped assignment", "a state", _INIT)
+            back = self.layout.decode(m)
             self.count += 1
             if not same_value(back, s):
                 return Mismatch("the encoding of an initial state", s, f"decodes to {back!r}", f"{s!r}", _INIT)
@@ -248,9 +267,8 @@ class _Checker:
         if origin != _RANDOM:
             self.path_witnesses += 1
         what = f"action {t.action.describe(t.params)}"
-        with symbolic(None):
-            if not _params_in_domain(t.action, t.params, state):
-                return Mismatch(what, state, "the parameters are in their domains", "they are not", origin)
+        if not self._in_domain(t.action, t.params, state):
+            return Mismatch(what, state, "the parameters are in their domains", "they are not", origin)
         outcome = _run(lambda: t.action.fn(state, *t.params))
         if t.error is not None:
             if outcome[0] != "raise":
@@ -274,6 +292,13 @@ class _Checker:
             if not same_value(encoded, post):
                 return Mismatch(what, state, f"the successor is {encoded!r}", f"it is {post!r}", origin)
         return None
+
+
+def _EMPTY_MODEL() -> z3.ModelRef:  # noqa: N802
+    """A model of nothing: evaluating an initial state's (constant) encoding in it."""
+    solver = z3.Solver(ctx=T.CTX)
+    solver.check()
+    return solver.model()
 
 
 _RANDOM = "a random typed state"
@@ -311,10 +336,7 @@ def _holds(m: z3.ModelRef, f: Formula) -> bool:
     return bool(T.evaluate(m, [f])[0])
 
 
-def _params_in_domain(act: Any, params: tuple[Any, ...], state: Any) -> bool:
-    if all(not isinstance(d, members) for d in act.domains):
-        return True  # static domains: the prover enumerates exactly the explorer's values
-    return any(same_value(tuple(p), params) for p in act.params(state))
+
 
 
 def _random_assignment(layout: Any, rng: random.Random) -> list[Any]:

@@ -1,0 +1,629 @@
+"""Small specs whose invariant the explorer breaks in one to three steps, each written to lure the
+prover into a wrong "proved" through one class of mistake -- the classes an independent red team
+found (issue 7), one spec or more per class:
+
+1. successors that pass the type check but were encoded wrongly (a set literal of a field, an
+   optional record copied into a record field, the same through ``ite``, ``replace_at``,
+   ``maximum(default=None)``);
+2. values that are ``==`` but distinguishable (``True``/``1``, an IntEnum member and its int,
+   ``(True, 2)``/``(1, 2)``, a record with its own ``__eq__``);
+3. identity tests on objects that are not stand-ins (record constants, set elements, ``members``
+   parameters, the result of ``evolve``);
+4. stand-ins that would not behave like their values (``repr``, ``hasattr``, ``getattr`` with a
+   default, ``callable``, ``x.__eq__(y)``, ``Fraction`` and ``complex`` equality, record fields
+   named like a stand-in's internals);
+5. code that swallows the refusal, code the guard might not look at (a converter, ``operator.is_``,
+   aliases through defaults and closures), state shared across paths (``lru_cache``,
+   ``cached_property``), an internal name collision;
+6. identity and type tests that Python 3.12 and 3.13 once hid from the guard.
+
+A prover may answer each with a counterexample (it is replayed, so it is real), ``unknown``, or a
+refusal -- never "proved".
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import operator
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from spec import (
+    Bool, Ids, Ints, OneOf, Optional, RecordOf, SetOf, Spec, TupleOf, Union, action, constraint,
+    invariant, ite, maximum, members, record, replace_at, size,
+)
+
+
+class _Spec(Spec):
+    check_deadlock = False
+
+
+# --- 1. encodings ---------------------------------------------------------------------------------
+
+@record
+class Election:
+    leader: int
+    voters: frozenset[int]
+
+
+class SetLiteralOfField(_Spec):
+    """``frozenset({s.leader})`` was stored as the empty set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Election, leader=Ids("N", 3), voters=SetOf(Ids("N", 3)))
+
+    def init(self):
+        yield Election(1, frozenset())
+
+    @action
+    def Elect(self, s: Election) -> Election | None:
+        return s.evolve(voters=frozenset({s.leader}))
+
+    @invariant
+    def NoVoters(self, s: Election) -> bool:
+        return size(s.voters) == 0
+
+
+@record
+class Msg:
+    v: int
+
+
+@record
+class Slots:
+    cur: Msg | None
+    last: Msg
+
+
+MSG = RecordOf(Msg, v=Ints(0, 2))
+
+
+class _Slots(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Slots, cur=Optional(MSG), last=MSG)
+
+    def init(self):
+        yield Slots(Msg(2), Msg(0))
+
+    @invariant
+    def LastNotTwo(self, s: Slots) -> bool:
+        return s.last.v != 2
+
+
+class OptionalRecordCopied(_Slots):
+    """An ``Optional(record)`` field copied into a record field was encoded as its lowest value."""
+
+    @action
+    def Move(self, s: Slots) -> Slots | None:
+        if s.cur != None:  # noqa: E711 -- value equality, the prover's vocabulary
+            return s.evolve(last=s.cur, cur=None)
+        return None
+
+
+class OptionalRecordThroughIte(_Slots):
+    @action
+    def Move(self, s: Slots) -> Slots | None:
+        return s.evolve(last=ite(s.cur != None, s.cur, s.last), cur=None)  # noqa: E711
+
+
+@record
+class Row:
+    cells: tuple[Msg | None, ...]
+    cur: Msg | None
+
+
+class OptionalRecordThroughReplaceAt(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Row, cells=TupleOf(2, Optional(MSG)), cur=Optional(MSG))
+
+    def init(self):
+        yield Row((None, None), Msg(2))
+
+    @action(i=range(2))
+    def Put(self, s: Row, i: int) -> Row | None:
+        return s.evolve(cells=replace_at(s.cells, i, s.cur))
+
+    @invariant
+    def NoTwo(self, s: Row) -> bool:
+        return s.cells[0] != Msg(2) and s.cells[1] != Msg(2)
+
+
+@record
+class Best:
+    S: frozenset[int]
+    best: int | None
+
+
+class MaximumDefaultNone(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Best, S=SetOf(Ints(0, 2)), best=Optional(Ints(0, 2)))
+
+    def init(self):
+        yield Best(frozenset({0, 2}), None)
+
+    @action
+    def Pick(self, s: Best) -> Best | None:
+        return s.evolve(best=maximum(s.S, default=None))
+
+    @invariant
+    def NotTwo(self, s: Best) -> bool:
+        return s.best != 2
+
+
+# --- 2. == but distinguishable -----------------------------------------------------------------------
+
+@record
+class Cell:
+    x: object
+
+
+class TrueIsNotOne(_Spec):
+    """``evolve(x=True)`` from ``x == 1``: a bool now, and ``OneOf(0, 1)`` holds ints only."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Cell, x=Union(Bool, Ints(0, 1)))
+
+    def init(self):
+        yield Cell(1)
+
+    @action
+    def Flip(self, s: Cell) -> Cell | None:
+        return s.evolve(x=True) if s.x == 1 else None
+
+    @invariant
+    def AnInt(self, s: Cell) -> bool:
+        return s.x in OneOf(0, 1)
+
+
+class Color(enum.IntEnum):
+    red = 0
+    green = 1
+
+
+class EnumIsNotInt(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Cell, x=Union(OneOf(*Color), Ints(0, 1)))
+
+    def init(self):
+        yield Cell(0)
+
+    @action
+    def Paint(self, s: Cell) -> Cell | None:
+        return s.evolve(x=Color.green) if s.x == 0 else None
+
+    @invariant
+    def AnInt(self, s: Cell) -> bool:
+        return s.x in Ints(0, 1)
+
+
+class TupleOfBoolIsNotTupleOfInt(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Cell, x=Union(OneOf((True, 2)), OneOf((1, 2)), OneOf((0, 2))))
+
+    def init(self):
+        yield Cell((0, 2))
+
+    @action
+    def Set(self, s: Cell) -> Cell | None:
+        return s.evolve(x=(True, 2)) if s.x == (0, 2) else None
+
+    @invariant
+    def IntTuple(self, s: Cell) -> bool:
+        return s.x in OneOf((1, 2), (0, 2))
+
+
+@record
+class Flags:
+    S: frozenset[Any]
+
+
+class SetMixesTrueAndOne(_Spec):
+    """``{0, 2} | {True}`` holds True, not 1, and True is not in Ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Flags, S=SetOf(Ids("N", 3)))
+
+    def init(self):
+        yield Flags(frozenset({0, 2}))
+
+    @action
+    def Add(self, s: Flags) -> Flags | None:
+        return s.evolve(S=s.S | {True})
+
+    @invariant
+    def Typed(self, s: Flags) -> bool:
+        return s.S in SetOf(Ids("N", 3))
+
+
+@attrs.frozen(eq=False)
+class Token:
+    """Compared by identity (an ill-formed state value: not in the corpus, refused by the
+    prover)."""
+
+    n: int
+
+
+class RecordWithOwnEq(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Cell, x=RecordOf(Token, n=Ints(0, 1)))
+        self.ZERO = Token(0)
+
+    def init(self):
+        yield Cell(self.ZERO)
+
+    @action
+    def Copy(self, s: Cell) -> Cell | None:
+        return s.evolve(x=Token(s.x.n + 0)) if s.x == self.ZERO else None
+
+    @invariant
+    def Same(self, s: Cell) -> bool:
+        return s.x == self.ZERO
+
+
+# --- 3. identity of objects that are not stand-ins ---------------------------------------------
+
+@record
+class Commit:
+    pass
+
+
+@record
+class Abort:
+    pass
+
+
+COMMIT, ABORT = Commit(), Abort()
+
+
+@record
+class Box:
+    msgs: frozenset[Any]
+    done: bool
+
+
+class _Box(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Box, msgs=SetOf(OneOf(COMMIT, ABORT)), done=Bool)
+
+    def init(self):
+        yield Box(frozenset({COMMIT}), False)
+
+    @invariant
+    def NotDone(self, s: Box) -> bool:
+        return not s.done
+
+
+class IsOnRecordConstantOfAParameter(_Box):
+    @action(m=members("msgs"))
+    def Receive(self, s: Box, m: Any) -> Box | None:
+        if m is COMMIT:
+            return s.evolve(done=True)
+        return None
+
+
+class IsOnTheResultOfEvolve(_Box):
+    @action
+    def Touch(self, s: Box) -> Box | None:
+        t = s.evolve(done=s.done)
+        if t is s:  # the explorer returns s itself; the prover builds a copy
+            return s.evolve(done=True)
+        return None
+
+
+# --- 4. stand-ins that answer for themselves ---------------------------------------------------------
+
+@record
+class Num:
+    x: int
+
+
+class _Num(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Num, x=Ints(0, 2))
+
+    def init(self):
+        yield Num(0)
+
+    @invariant
+    def Zero(self, s: Num) -> bool:
+        return s.x == 0
+
+
+class Repr(_Num):
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(1) if repr(s.x) == "0" else None
+
+
+class HasAttr(_Num):
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(1) if hasattr(s.x, "real") else None
+
+
+class GetAttrDefault(_Num):
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(1) if getattr(s.x, "numerator", None) == 0 else None
+
+
+class Callable_(_Num):
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(1) if not callable(s.x) else None
+
+
+class DunderEqNotImplemented(_Num):
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(1) if s.x.__eq__("a") else None  # NotImplemented is truthy
+
+
+class EqualsFraction(_Num):
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(1) if s.x == Fraction(0) else None
+
+
+class EqualsComplex(_Num):
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(1) if s.x == complex(0, 0) else None
+
+
+@record
+class Wide:
+    options: int
+    idx: int
+    cases: int
+
+
+@record
+class Holder:
+    w: Wide | None
+    seen: int
+
+
+class FieldsNamedLikeInternals(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        wide = RecordOf(Wide, options=Ints(0, 1), idx=Ints(0, 1), cases=Ints(0, 1))
+        self.state_type = RecordOf(Holder, w=Optional(wide), seen=Ints(0, 3))
+
+    def init(self):
+        yield Holder(Wide(1, 1, 1), 0)
+
+    @action
+    def Read(self, s: Holder) -> Holder | None:
+        if s.w != None:  # noqa: E711
+            return s.evolve(seen=s.w.options + s.w.idx + s.w.cases)
+        return None
+
+    @invariant
+    def Unseen(self, s: Holder) -> bool:
+        return s.seen == 0
+
+
+# --- 5. swallowed refusals, hidden code, shared state, name collisions ---------------------------------
+
+@record
+class Opt:
+    x: int | None
+    y: int
+
+
+class _Opt(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Opt, x=Optional(Ints(0, 1)), y=Ints(0, 2))
+
+    def init(self):
+        yield Opt(None, 0)
+
+    @invariant
+    def YZero(self, s: Opt) -> bool:
+        return s.y == 0
+
+
+class BareExcept(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        try:
+            if s.x is None:
+                return s.evolve(y=1)
+        except:  # noqa: E722 -- the point: it would swallow the refusal
+            pass
+        return None
+
+
+class CatchesBaseException(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        try:
+            return s.evolve(y=len(f"{s.x}"))
+        except BaseException:  # noqa: BLE001
+            return None
+
+
+def _none_to_zero(v: Any) -> Any:
+    return 0 if v is None else v
+
+
+@attrs.frozen
+class Converted:
+    x: Any = attrs.field(converter=_none_to_zero)
+
+
+@record
+class Wrap:
+    c: Converted
+    y: int
+
+
+class Converter(_Spec):
+    """The converter tests ``is None`` on whatever the prover builds the record from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Wrap, c=RecordOf(Converted, x=Optional(Ints(0, 1))), y=Ints(0, 2))
+
+    def init(self):
+        yield Wrap(Converted(None), 0)  # holds 0
+
+    @action
+    def Step(self, s: Wrap) -> Wrap | None:
+        return s.evolve(y=1) if s.c.x == 0 else None
+
+    @invariant
+    def YZero(self, s: Wrap) -> bool:
+        return s.y == 0
+
+
+class OperatorIs(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        return s.evolve(y=1) if operator.is_(s.x, None) else None
+
+
+def _is_none(x: Any, is_: Any = operator.is_) -> Any:
+    return is_(x, None)
+
+
+class AliasInDefault(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        return s.evolve(y=1) if _is_none(s.x) else None
+
+
+def _make_closure() -> Any:
+    check = isinstance
+
+    def step(self: Any, s: Opt) -> Opt | None:
+        return s.evolve(y=1) if check(s.x, type(None)) else None
+
+    return step
+
+
+class AliasInClosure(_Opt):
+    Step = action(_make_closure())
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def _doubled(v: Any) -> Any:
+    return v + v
+
+
+class LruCache(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        if s.x != None and _doubled(s.x) == 2:  # noqa: E711
+            return s.evolve(y=1)
+        return s.evolve(x=1) if s.x == None else None  # noqa: E711
+
+
+@attrs.frozen(slots=False)
+class Lazy:
+    x: int
+
+    @functools.cached_property
+    def big(self) -> Any:
+        return self.x > 0
+
+
+@record
+class LazyHolder:
+    z: Lazy
+    y: int
+
+
+class CachedProperty(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(LazyHolder, z=RecordOf(Lazy, x=Ints(0, 1)), y=Ints(0, 2))
+
+    def init(self):
+        yield LazyHolder(Lazy(1), 0)
+
+    @action
+    def Step(self, s: LazyHolder) -> LazyHolder | None:
+        return s.evolve(y=1) if s.z.big else None
+
+    @invariant
+    def YZero(self, s: LazyHolder) -> bool:
+        return s.y == 0
+
+
+class InvariantNamedLikeAConstraint(_Num):
+    """An invariant called ``<constraint 0>``: the prover's formula cache once shared the name."""
+
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(s.x + 1) if s.x < 2 else None
+
+    @constraint
+    def Everything(self, s: Num) -> bool:
+        return True
+
+    @invariant(name="<constraint 0>")
+    def Odd(self, s: Num) -> bool:
+        return s.x != 2
+
+
+# --- 6. identity and type tests, any Python version -----------------------------------------------
+
+class TypeTest(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        return s.evolve(y=1) if type(s.x) is type(None) else None
+
+
+class IsInstanceTest(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        return s.evolve(y=1) if not isinstance(s.x, int) else None
+
+
+class IsNoneTest(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        return s.evolve(y=1) if s.x is None else None
+
+
+class MatchTest(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        match s.x:
+            case None:
+                return s.evolve(y=1)
+        return None
+
+
+class ClassTest(_Opt):
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        return s.evolve(y=1) if s.x.__class__ is type(None) else None
+
+
+CORPUS: list[type[Spec]] = [
+    SetLiteralOfField, OptionalRecordCopied, OptionalRecordThroughIte, OptionalRecordThroughReplaceAt,
+    MaximumDefaultNone, TrueIsNotOne, EnumIsNotInt, TupleOfBoolIsNotTupleOfInt, SetMixesTrueAndOne,
+    IsOnRecordConstantOfAParameter, IsOnTheResultOfEvolve, Repr, HasAttr,
+    GetAttrDefault, Callable_, DunderEqNotImplemented, EqualsFraction, EqualsComplex,
+    FieldsNamedLikeInternals, BareExcept, CatchesBaseException, Converter, OperatorIs, AliasInDefault,
+    AliasInClosure, LruCache, CachedProperty, InvariantNamedLikeAConstraint, TypeTest, IsInstanceTest,
+    IsNoneTest, MatchTest, ClassTest,
+]
