@@ -26,7 +26,7 @@ def parse_literal(text: str) -> Any:
 
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         try:
             value = edn_loads(text)
         except Exception as e:

@@ -216,6 +216,6 @@ def test_nan_elsewhere_is_refused_too() -> None:
     with pytest.raises(HistoryError, match=r"^<events>:2: Infinity is not a value"):
         history_from_events([{"process": 0, "type": "invoke", "f": "w", "value": 1},
                              {"process": 0, "type": "ok", "f": "w", "value": math.inf}])
-    for init in ("NaN", "##NaN", "[1 ##Inf]", "-Infinity"):
+    for init in ("NaN", "##NaN", "[1 ##Inf]", "-Infinity", "[" * 5000 + "]" * 5000):
         r = CliRunner().invoke(main, ["lin", "nowhere.edn", "-m", "register", "--init", init])
         assert r.exit_code == exitcodes.USAGE and r.stderr.startswith("distcheck: error: --init: "), r.stderr
