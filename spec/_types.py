@@ -23,6 +23,7 @@ from typing import Any, Callable
 import attrs
 
 from spec import _symbolic
+from spec._fingerprint import exact_key
 from spec._values import evolve
 
 __all__ = [
@@ -189,18 +190,27 @@ class OneOf(Type):
         self.__attrs_init__(tuple(options))
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is None:
-            try:  # the explorer's path: one hash lookup
-                return (type(value), value) in self._keys
-            except TypeError:  # an unhashable value, or an unhashable option
-                pass
-        # Compare types too (first: a symbolic value must not be compared): IntEnum members equal
-        # plain ints and True equals 1.
-        return any(type(value) is type(o) and value == o for o in self.options) or _symbolic_member(self, value)
+        """The same value as an option, types included: 1 is not in ``OneOf(True)``, nor
+        ``(1,)`` in ``OneOf((True,))`` (a spec can tell them apart)."""
+        if _symbolic.hooks is not None:
+            return _symbolic_member(self, value)  # the prover answers, stand-ins or not
+        try:  # the explorer's path: one hash lookup, exact for a scalar
+            if (type(value), value) not in self._keys:
+                return False
+        except TypeError:  # an unhashable value
+            return False
+        t = type(value)
+        if t is tuple or t is frozenset or attrs.has(t):  # == inside is not exact: compare encodings
+            return exact_key(value) in self._exact
+        return True
 
     @functools.cached_property
     def _keys(self) -> frozenset[tuple[type, Any]]:
         return frozenset((type(o), o) for o in self.options)
+
+    @functools.cached_property
+    def _exact(self) -> frozenset[Any]:
+        return frozenset(map(exact_key, self.options))
 
     def values(self) -> Iterator[Any]:
         return iter(self.options)
@@ -408,11 +418,13 @@ class Union(Type):
         return any(value in m for m in self._others)
 
     def values(self) -> Iterator[Any]:
+        # Each value once -- as a value, not as an == class: True and 1 are both kept.
         seen: set[Any] = set()
         for m in self.members:
             for v in m.values():
-                if v not in seen:
-                    seen.add(v)
+                key = exact_key(v)
+                if key not in seen:
+                    seen.add(key)
                     yield v
 
     def permuter(self, domain: Ids) -> Permuter | None:
