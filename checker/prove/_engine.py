@@ -193,6 +193,13 @@ def _consecution(model: SymbolicModel, label: str, transitions: list[Transition]
     t0 = time.perf_counter()
     unknown: str | None = None
     for t in transitions:
+        if t.error is None and t.exact is not True:
+            # A well-typed successor the encoders could not express exactly: not a verdict either way.
+            status, m, reason = _check(solver, clock, t.pc, t.typed, T.neg(t.exact))
+            if status == "sat":
+                return Obligation("consecution", label, "unknown", time.perf_counter() - t0,
+                                  f"the prover cannot encode the successor of {t.label} exactly on some "
+                                  "states (a value its encoders do not understand); please report")
         if t.error is not None:
             status, m, reason = _check(solver, clock, t.pc)
         else:
@@ -395,6 +402,8 @@ def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
             for what, f in (("escape", u.escape(d)), ("raise", u.raising(d))):
                 status, m, reason = _check(solver, clock, f)
                 if status == "sat":
+                    name = (f"depth {d + 1}: states reached in {d + 1} steps are in state_type" if what == "escape"
+                            else f"depth {d}: spec code does not raise on states reached in {d} steps")
                     out.append(_bmc_special(model, u, m, d, what, name, kind, time.perf_counter() - t0))  # type: ignore[arg-type]
                     return out
                 if status == "unknown":

@@ -164,10 +164,18 @@ class ProveResult:
         return {
             "proved": f"proved: {claim}",
             "not-inductive": f"not-inductive: could not prove that {claim}",
-            "violation": f"violation: {invs} is violated by a reachable state",
+            "violation": f"violation: {self._violated_text() or invs} is violated by a reachable state",
             "unknown": f"unknown: could not decide whether {claim}",
             "error": "error: spec code raised on a state the proof covers",
         }[self.verdict]
+
+    def _violated_text(self) -> str:
+        """What the first reachable violation breaks (``state_type`` when a step leaves the
+        type: the invariants themselves may be innocent)."""
+        for o, cex in self.counterexamples():
+            if o.verdict == "violation" and cex.violated:
+                return " /\\ ".join(cex.violated)
+        return ""
 
     def render_text(self) -> str:
         counts: dict[str, int] = {}

@@ -9,13 +9,13 @@ from typing import Any
 
 import attrs
 
-from checker.prove import prove
+from checker.prove import bmc, prove
 from spec import (
     Ids, Ints, RecordOf, SetOf, Spec, TupleOf, Type, action, exists, invariant, members, record,
     replace_at,
 )
 
-from tests.prove.replay import assert_counterexamples_replay
+from tests.prove.replay import assert_counterexamples_replay, assert_real_trace
 
 
 @record
@@ -148,3 +148,37 @@ def test_a_state_outside_the_enumerated_universe_is_never_proved() -> None:
     # step into it must not count as preserving the invariant.
     result = prove(IncompleteType(), ["NotSix"], targets=[])
     assert result.verdict != "proved", result.render_text()
+
+
+@record
+class Climb:
+    x: int
+    y: int
+
+
+class LeavesItsType(Spec):
+    """``Up`` takes x from 2 to 3, outside ``Ints(0, 2)``; ``YSmall`` is innocent."""
+
+    check_deadlock = False
+    state_type = RecordOf(Climb, x=Ints(0, 2), y=Ints(0, 1))
+
+    def init(self) -> Iterator[Climb]:
+        yield Climb(0, 0)
+
+    @action
+    def Up(self, s: Climb) -> Climb | None:
+        return s.evolve(x=s.x + 1) if s.x < 3 else None
+
+    @invariant
+    def YSmall(self, s: Climb) -> bool:
+        return s.y <= 1
+
+
+def test_a_step_out_of_the_type_is_blamed_on_the_type_not_on_an_innocent_invariant() -> None:
+    result = bmc(LeavesItsType(), 5)
+    assert result.verdict == "violation"
+    assert result.headline() == "violation: state_type is violated by a reachable state"
+    (obligation, cex), = result.counterexamples()
+    assert cex.violated == ("state_type",) and [s.state.x for s in cex.trace] == [0, 1, 2, 3]
+    assert obligation.name.startswith("depth 3:")
+    assert_real_trace(LeavesItsType(), cex.trace)
