@@ -80,6 +80,10 @@ def validate(model: SymbolicModel, predicates: Sequence[tuple[str, Any]], deadli
     except _TimeOut:
         return Obligation("validate", _NAME, "unknown", time.perf_counter() - t0,
                           f"time-out after {checker.count} witnesses")
+    except _Undecided:
+        return Obligation("validate", _NAME, "unknown", time.perf_counter() - t0,
+                          f"Z3 could not find a witness for one of the paths after {checker.count} "
+                          f"witnesses ({checker.unknown_reason})")
     seconds = time.perf_counter() - t0
     if mismatch is not None:
         cex = Counterexample((Step(None, {}, mismatch.state),), first_label=f"State ({mismatch.origin})")
@@ -100,6 +104,10 @@ class _TimeOut(Exception):
     pass
 
 
+class _Undecided(Exception):
+    """Z3 could not find a witness for a path (nor show there is none)."""
+
+
 class _Checker:
     def __init__(self, model: SymbolicModel, predicates: Sequence[tuple[str, Any]]) -> None:
         self.model = model
@@ -110,6 +118,7 @@ class _Checker:
         self.path_witnesses = 0
         self.random_checks = 0
         self._domains: dict[tuple[str, int], tuple[Any, frozenset[int]]] = {}
+        self.unknown_reason = ""
         self.solver = z3.SolverFor("QF_LIA", ctx=T.CTX)
         self.solver.add(T.as_z3(model.typed))
 
@@ -169,8 +178,12 @@ class _Checker:
             ms = None if clock.deadline is None else int((clock.deadline - time.perf_counter()) * 1000)
             if ms is not None:
                 self.solver.set("timeout", max(1, ms))
-            if self.solver.check() != z3.sat:
-                return None  # infeasible (or undecided: then the obligations are undecided too)
+            answer = self.solver.check()
+            if answer == z3.unsat:
+                return None  # no typed state takes this path: nothing to validate
+            if answer != z3.sat:  # a path that could not be validated: no "proved" rests on it
+                self.unknown_reason = self.solver.reason_unknown()
+                raise _Undecided
             return self.solver.model()
         finally:
             self.solver.pop()
@@ -190,7 +203,7 @@ class _Checker:
         self.solver.push()
         try:
             self.solver.add(T.as_z3(fixed))
-            self.solver.set("timeout", 0)
+            self.solver.set("timeout", 4294967295)  # no limit: a fully fixed assignment is trivial
             return self.solver.model() if self.solver.check() == z3.sat else None
         finally:
             self.solver.pop()
