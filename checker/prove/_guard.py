@@ -567,20 +567,20 @@ def _check_inspection(name: str, first: Callable[[], Any], second: Callable[[], 
            "(compare with == instead)", location=where)
 
 
+def _instruction_at(code: Any, offset: int) -> dis.Instruction | None:
+    return next((ins for ins in dis.get_instructions(code) if ins.offset == offset), None)
+
+
 def _call_node(code: Any, offset: int) -> ast.Call | None:
-    for ins in dis.get_instructions(code):
-        if ins.offset == offset:
-            span = _span(ins)
-            index = _index(code.co_filename)
-            if span is None or index is None:
-                return None
-            node = index.get(("whole-call", *span))
-            return node if isinstance(node, ast.Call) else None
-    return None
+    ins = _instruction_at(code, offset)
+    span = _span(ins) if ins is not None else None
+    index = _index(code.co_filename)
+    if span is None or index is None:
+        return None
+    node = index.get(("whole-call", *span))
+    return node if isinstance(node, ast.Call) else None
 
 
 def _call_site(code: Any, offset: int) -> str:
-    for ins in dis.get_instructions(code):
-        if ins.offset == offset:
-            return _where(code, ins)
-    return f"{code.co_filename}:{code.co_firstlineno}"
+    ins = _instruction_at(code, offset)
+    return _where(code, ins) if ins is not None else f"{code.co_filename}:{code.co_firstlineno}"

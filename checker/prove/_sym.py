@@ -150,8 +150,8 @@ for _name in _ALWAYS:
     setattr(Symbolic, _name, _refuser(_name, _REFUSED[_name]))
 
 
-class _Number(Symbolic):
-    """What ints and bools support: comparisons, arithmetic, and conversion to an index."""
+class _Ordered(Symbolic):
+    """``<``, ``<=``, ``>``, ``>=``: numbers, tuples and sets (subset tests); a SymEnum lifts."""
 
     __slots__ = ()
 
@@ -167,11 +167,11 @@ class _Number(Symbolic):
     def __ge__(self, other: Any) -> Any:
         return wrap(compare(">=", self, other))
 
-    def __index__(self) -> int:
-        value = concretize(self)
-        return int(value)
 
-    __int__ = __index__
+class _Arithmetic(Symbolic):
+    """``+ - * // %`` (and their reflections): numbers; a SymEnum lifts over its options."""
+
+    __slots__ = ()
 
     def __add__(self, o: Any) -> Any:
         return arith("+", self, o)
@@ -202,6 +202,19 @@ class _Number(Symbolic):
 
     def __rmod__(self, o: Any) -> Any:
         return arith("%", o, self)
+
+
+class _Number(_Ordered, _Arithmetic):
+    """What ints and bools support besides: powers, signs, bitwise logic of bools, and
+    conversion to an index."""
+
+    __slots__ = ()
+
+    def __index__(self) -> int:
+        value = concretize(self)
+        return int(value)
+
+    __int__ = __index__
 
     def __pow__(self, o: Any, mod: Any = None) -> Any:
         if mod is not None:
@@ -270,7 +283,7 @@ class SymInt(_Number):
         return f"SymInt({self._dc_t} in {self._dc_lo}..{self._dc_hi})"
 
 
-class SymEnum(Symbolic):
+class SymEnum(_Ordered, _Arithmetic):
     """One of ``options`` (concrete values, distinct as values), the ``idx``-th.  Every operation
     is the operation on each option, merged (or decided)."""
 
@@ -313,48 +326,6 @@ class SymEnum(Symbolic):
 
     __int__ = __index__
 
-    def __lt__(self, other: Any) -> Any:
-        return wrap(compare("<", self, other))
-
-    def __le__(self, other: Any) -> Any:
-        return wrap(compare("<=", self, other))
-
-    def __gt__(self, other: Any) -> Any:
-        return wrap(compare(">", self, other))
-
-    def __ge__(self, other: Any) -> Any:
-        return wrap(compare(">=", self, other))
-
-    def __add__(self, o: Any) -> Any:
-        return arith("+", self, o)
-
-    def __radd__(self, o: Any) -> Any:
-        return arith("+", o, self)
-
-    def __sub__(self, o: Any) -> Any:
-        return arith("-", self, o)
-
-    def __rsub__(self, o: Any) -> Any:
-        return arith("-", o, self)
-
-    def __mul__(self, o: Any) -> Any:
-        return arith("*", self, o)
-
-    def __rmul__(self, o: Any) -> Any:
-        return arith("*", o, self)
-
-    def __floordiv__(self, o: Any) -> Any:
-        return arith("//", self, o)
-
-    def __rfloordiv__(self, o: Any) -> Any:
-        return arith("//", o, self)
-
-    def __mod__(self, o: Any) -> Any:
-        return arith("%", self, o)
-
-    def __rmod__(self, o: Any) -> Any:
-        return arith("%", o, self)
-
     def __neg__(self) -> Any:
         return lift(operator.neg, self)
 
@@ -386,7 +357,7 @@ class SymEnum(Symbolic):
         return lift2(operator.xor, o, self)
 
 
-class SymSet(Symbolic):
+class SymSet(_Ordered):
     """A frozenset: ``_dc_members`` maps each possible element (a concrete value) to the formula
     "it is a member"."""
 
@@ -406,18 +377,6 @@ class SymSet(Symbolic):
 
     def __contains__(self, item: Any) -> Any:
         return wrap(member(item, self))
-
-    def __lt__(self, other: Any) -> Any:
-        return wrap(compare("<", self, other))
-
-    def __le__(self, other: Any) -> Any:
-        return wrap(compare("<=", self, other))
-
-    def __gt__(self, other: Any) -> Any:
-        return wrap(compare(">", self, other))
-
-    def __ge__(self, other: Any) -> Any:
-        return wrap(compare(">=", self, other))
 
     def __or__(self, o: Any) -> Any:
         m = members_of(o)

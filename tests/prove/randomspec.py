@@ -150,48 +150,71 @@ def apply_updates(updates: tuple, s: RState, p: Any) -> RState:
     return s.evolve(**changes)
 
 
-class RandomSpec(Spec):
-    """A spec whose actions and invariant are the interpreted ``program``."""
+class InterpretedSpec(Spec):
+    """A spec whose three actions and invariant are the interpreted ``program``: a subclass
+    names the state type, the int parameter's domain ``P`` and the interpreter
+    (``ev_bool(expr, s, p)``, ``apply_updates(updates, s, p)``)."""
 
     check_deadlock = False
+    STATE_TYPE: Any = None
+    PARAMS: tuple[int, ...] = ()
 
     def __init__(self, program: Any = None, bug: str | None = None) -> None:
         super().__init__(bug=bug)
         self.program = program
-        self.state_type = STATE_TYPE
-        self.P = range(2)
+        self.state_type = self.STATE_TYPE
+        self.P = self.PARAMS
 
     def describe(self) -> str:
-        return "RandomSpec"
+        return type(self).__name__
 
     def init(self):
         yield from self.program["init"]
 
-    def _act(self, slot: int, s: RState, p: Any) -> RState | None:
+    def ev_bool(self, e: tuple, s: Any, p: Any) -> Any:
+        raise NotImplementedError
+
+    def apply_updates(self, updates: tuple, s: Any, p: Any) -> Any:
+        raise NotImplementedError
+
+    def _act(self, slot: int, s: Any, p: Any) -> Any:
         guard, updates = self.program["actions"][slot]
-        if not ev_bool(guard, s, p):
+        if not self.ev_bool(guard, s, p):
             return None
-        return apply_updates(updates, s, p)
+        return self.apply_updates(updates, s, p)
 
     @action
-    def A0(self, s: RState) -> RState | None:
+    def A0(self, s: Any) -> Any:
         return self._act(0, s, 0)
 
     @action(p="P")
-    def A1(self, s: RState, p: int) -> RState | None:
+    def A1(self, s: Any, p: int) -> Any:
         return self._act(1, s, p)
 
     @action(n=members("S"))
-    def A2(self, s: RState, n: int) -> RState | None:
+    def A2(self, s: Any, n: int) -> Any:
         return self._act(2, s, n)
 
     @invariant
-    def Inv(self, s: RState) -> bool:
-        return ev_bool(self.program["inv"], s, 0)
+    def Inv(self, s: Any) -> bool:
+        return self.ev_bool(self.program["inv"], s, 0)
 
     @invariant
-    def TypeOK(self, s: RState) -> bool:
+    def TypeOK(self, s: Any) -> bool:
         return s in self.state_type
+
+
+class RandomSpec(InterpretedSpec):
+    """The interpreted program over ``RState``."""
+
+    STATE_TYPE = STATE_TYPE
+    PARAMS = (0, 1)
+
+    def ev_bool(self, e: tuple, s: Any, p: Any) -> Any:
+        return ev_bool(e, s, p)
+
+    def apply_updates(self, updates: tuple, s: Any, p: Any) -> Any:
+        return apply_updates(updates, s, p)
 
 
 class ConstrainedSpec(RandomSpec):

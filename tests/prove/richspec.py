@@ -22,9 +22,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from spec import (
-    Bool, Ints, OneOf, Optional, RecordOf, SetOf, Spec, Union, action, exists, forall, implies, invariant, ite,
-    maximum, members, record, select, size,
+    Bool, Ints, OneOf, Optional, RecordOf, SetOf, Union, exists, forall, implies, ite, maximum, record, select,
+    size,
 )
+
+from tests.prove.randomspec import InterpretedSpec
 
 
 class Hue(IntEnum):
@@ -170,48 +172,17 @@ def apply_updates(updates: tuple, s: Rich, p: Any) -> Rich:
     return s.evolve(**changes)
 
 
-class RichSpec(Spec):
-    """A spec whose actions and invariant are the interpreted ``program``."""
+class RichSpec(InterpretedSpec):
+    """The interpreted program over ``Rich``."""
 
-    check_deadlock = False
+    STATE_TYPE = STATE_TYPE
+    PARAMS = (-1, 1)
 
-    def __init__(self, program: Any = None, bug: str | None = None) -> None:
-        super().__init__(bug=bug)
-        self.program = program
-        self.state_type = STATE_TYPE
-        self.P = (-1, 1)
+    def ev_bool(self, e: tuple, s: Any, p: Any) -> Any:
+        return ev_bool(e, s, p)
 
-    def describe(self) -> str:
-        return "RichSpec"
-
-    def init(self):
-        yield from self.program["init"]
-
-    def _act(self, slot: int, s: Rich, p: Any) -> Rich | None:
-        guard, updates = self.program["actions"][slot]
-        if not ev_bool(guard, s, p):
-            return None
+    def apply_updates(self, updates: tuple, s: Any, p: Any) -> Any:
         return apply_updates(updates, s, p)
-
-    @action
-    def A0(self, s: Rich) -> Rich | None:
-        return self._act(0, s, 0)
-
-    @action(p="P")
-    def A1(self, s: Rich, p: int) -> Rich | None:
-        return self._act(1, s, p)
-
-    @action(n=members("S"))
-    def A2(self, s: Rich, n: int) -> Rich | None:
-        return self._act(2, s, n)
-
-    @invariant
-    def Inv(self, s: Rich) -> bool:
-        return ev_bool(self.program["inv"], s, 0)
-
-    @invariant
-    def TypeOK(self, s: Rich) -> bool:
-        return s in self.state_type
 
 
 # --- Hypothesis strategies -----------------------------------------------------------------------
