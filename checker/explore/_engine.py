@@ -262,6 +262,8 @@ def _initial(search: _Search) -> list[tuple[Any, int]]:
         except SpecError:
             raise
         except Exception as e:  # noqa: BLE001 -- the fingerprint raised (bind checked the plain one)
+            if _outside_type(model, s):
+                raise search.confirmed(trace, s, ("state_type",)) from None
             raise search.failure(model.examine(s) or SpecRuntimeError(
                 describe_exception(e), spec_location(e), s), trace) from e
         if fp in search.seen:
@@ -300,6 +302,9 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
                 continue
             params = dict(zip(act.param_names, p))
             if found.message.endswith("(evaluating the fingerprint)"):
+                if _outside_type(model, t):  # (a canonical fingerprint cannot rename an id 5 of 0..2)
+                    search.depth = max(search.depth, len(trace) + 1)
+                    return search.confirmed((*trace, Step(act.name, params, t)), t, ("state_type",))
                 # the action built a value no state can hold: the action is at fault
                 found = SpecRuntimeError(found.message, act.source, base, act.name, params)
             else:  # the state is fine, the predicate failed on it: show the step to it
@@ -309,6 +314,15 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
         return search.failure(SpecRuntimeError("internal error: could not reproduce the failure",
                                                spec_source(model.spec), s), trace)
     return search.failure(SpecRuntimeError(describe_exception(exc), spec_location(exc), s), trace)
+
+
+def _outside_type(model: Model, t: Any) -> bool:
+    """Is ``t`` outside ``state_type``?  Asked where fingerprinting ``t`` raised: a canonical
+    fingerprint renames ids where the type says they are, and cannot rename a value outside it."""
+    try:
+        return model.untyped(t)
+    except SpecRuntimeError:
+        return False
 
 
 def _run(search: _Search, body: Callable[[_Search], ExploreResult]) -> ExploreResult:
@@ -550,6 +564,8 @@ def _check_walk_state(search: _Search, path: list[Any]) -> None:
     except Exception as e:  # noqa: BLE001 -- spec code raised, or returned a non-bool
         err = model.examine(t) or (e if isinstance(e, SpecRuntimeError) else SpecRuntimeError(
             describe_exception(e), spec_location(e), t))
+        if err.message.endswith("(evaluating the fingerprint)") and _outside_type(model, t):
+            raise search.confirmed(_walk_trace(search, path), t, ("state_type",)) from None
         if not err.message.endswith("(evaluating the fingerprint)"):
             err.step = _walk_trace(search, path[-2:])[-1]
         raise _walk_failure(search, path[:-1], err) from e

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from spec import Ids, Ints, OneOf, RecordOf, Spec, action, constraint, invariant, record
+from spec import Ids, Ints, OneOf, Optional, RecordOf, Spec, TupleOf, action, constraint, invariant, record
 
 
 @record
@@ -377,3 +377,30 @@ class NegativeIds(Spec):
     @action
     def Inc(self, s: Counter) -> Counter | None:
         return None
+
+
+@record
+class Pointers:
+    ptr: tuple
+
+
+class PointsOutside(Spec):
+    """Each id may point at the next one -- and the last one at an id that does not exist."""
+
+    check_deadlock = False
+
+    def __init__(self, n: int = 3) -> None:
+        super().__init__()
+        self.D = Ids("D", n)
+        self.n = n
+        self.symmetry = (self.D,)
+        self.state_type = RecordOf(Pointers, ptr=TupleOf(self.D, Optional(self.D)))
+
+    def init(self):
+        yield Pointers((None,) * self.n)
+
+    @action(i="D")
+    def Point(self, s: Pointers, i: int) -> Pointers | None:
+        if s.ptr[i] is not None:
+            return None
+        return Pointers(s.ptr[:i] + (i + 1,) + s.ptr[i + 1:])

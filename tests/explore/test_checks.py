@@ -183,3 +183,16 @@ def test_compiled_check_on_a_record_with_unusual_values() -> None:
         except TypeError:
             expected = False
         assert typed(t, parent) == expected, (value, tag)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("symmetry", [False, True])
+def test_an_id_outside_its_domain_is_a_violation_of_state_type_with_symmetry_too(mode, symmetry) -> None:
+    """Under symmetry the canonical fingerprint renames ids where the type says they are, and
+    cannot rename id 3 of 0..2: that is the state leaving its type, not an error."""
+    r = _explore(badspecs.PointsOutside(), mode, symmetry=symmetry)
+    assert r.verdict == "violation" and r.violated == ("state_type",), r.render_text()
+    assert r.trace[-1].action == "Point" and 3 in r.trace[-1].state.ptr
+    assert r.detail.startswith("ptr = ") and "is not in [D -> D \\cup {None}]" in r.detail
+    if mode == "bfs":
+        assert len(r.trace) == 2

@@ -68,3 +68,20 @@ def test_assert_holds_passes_and_fails_with_the_trace() -> None:
     assert "violation: invariant TCConsistent" in message and "TMCommit" in message
     with pytest.raises(AssertionError, match="unknown: state limit"):
         assert_holds(TwoPhase(n_rm=3), max_states=10)
+
+
+def test_list_shows_each_protocols_own_plain_description() -> None:
+    from spec.catalog import BUNDLED
+
+    from checker.explore._target import resolve_class
+
+    text = CliRunner().invoke(main, ["list"])
+    assert text.exit_code == 0 and "`" not in text.stdout
+    entries = json.loads(CliRunner().invoke(main, ["list", "--json"]).stdout)
+    descriptions = [e["description"] for e in entries]
+    assert len(set(descriptions)) == len(BUNDLED)  # each its own, none generic
+    for e in entries:
+        cls = resolve_class(e["target"])
+        assert e["description"] == cls.description and "`" not in e["description"]
+        assert e["description"] in text.stdout and len(e["description"].splitlines()) == 1
+    assert "TwoPhase.tla" in entries[[e["name"] for e in entries].index("twophase")]["description"]
