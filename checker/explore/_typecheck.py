@@ -90,13 +90,21 @@ def _field_checks(gen: _Gen, state_type: RecordOf) -> list[str]:
                           f"            if x is not q[{i}] and not {elem}:",
                           "                return False"]
         elif isinstance(t, SetOf) and _inline(gen, t.elem, "x") is None:
-            # A set of records: only the elements that are not the parent's own are checked.
+            # A set of records (messages): only the elements that are not the parent's own
+            # objects are checked -- by identity: an equal element may be of other types
+            # (Msg(True) == Msg(1)).  The parent's ids are kept for its next successor (they are
+            # expanded one after the other), with the parent's set itself, so that no id of
+            # theirs can be reused by a new object meanwhile.
             check = gen.function(t.elem)
+            cache = gen.bind([None, None])
             lines += [f"            q = p.{name}",
                       "            if _type(v) is not _frozenset:",
                       "                return False",
                       "            if _type(q) is _frozenset:",
-                      "                old = _set(_map(_id, q))",
+                      f"                if q is not {cache}[0]:",
+                      f"                    {cache}[1] = _set(_map(_id, q))",
+                      f"                    {cache}[0] = q",
+                      f"                old = {cache}[1]",
                       "                v = [x for x in v if _id(x) not in old]",
                       f"            if not _all(_map({check}, v)):",
                       "                return False"]
@@ -163,6 +171,19 @@ class _Gen:
             self.memo[id(t)] = name
             self.defs.append(f"def {name}(v):\n    return _type(v) is _frozenset and "
                              f"{_all_of(self, t.elem, 'v')}")
+            return name
+        records = [m for m in t.members if isinstance(m, RecordOf)] if isinstance(t, Union) else []
+        if records and len({m.cls for m in records}) == len(records):
+            # A union of messages: a record is asked of the RecordOf of its class, as the union
+            # asks it; anything else (or a record that fails there) of the other members.
+            name = f"_f{next(self.names)}"
+            self.memo[id(t)] = name
+            others = " or ".join(self.expr(m, "v") for m in t.members if not isinstance(m, RecordOf)) or "False"
+            body = [f"def {name}(v):", "    c = _type(v)"]
+            for m in records:
+                body += [f"    if c is {self.bind(m.cls)}:", f"        return {self.function(m)}(v) or {others}"]
+            body.append(f"    return {others}")
+            self.defs.append("\n".join(body))
             return name
         name = self.bind(t.__contains__)  # anything else: the type's own test
         self.memo[id(t)] = name

@@ -85,6 +85,8 @@ fields = st.one_of(
     st.builds(TupleOf, st.just(D), leaves),
     st.builds(lambda x, y: SetOf(RecordOf(Inner, x=x, y=y)), leaves, leaves).filter(_small),
     st.builds(lambda x, y: SetOf(Union(RecordOf(Inner, x=x, y=y), OneOf(None))), leaves, leaves).filter(_small),
+    st.builds(lambda x, y, z: SetOf(Union(RecordOf(Inner, x=x, y=y), RecordOf(Plain, x=z), OneOf(None, 1))),
+              leaves, leaves, leaves).filter(_small),
     st.builds(SeqOf, leaves, st.integers(1, 2)).filter(_small),
     st.builds(SetOf, leaves).filter(_small),
     st.builds(TupleOf, st.just(2), st.one_of(leaves, st.builds(SetOf, leaves))).filter(_small),
