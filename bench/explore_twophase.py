@@ -5,9 +5,12 @@ compared (these machines are noisy, so the figure that matters is the ratio).  A
 TCConsistent on every distinct state and must find TLC's 296,448 states (2,744,706 generated)
 for 7 RMs.  The floor is measured against the faster baseline, the fused one.
 
-    python bench/explore_twophase.py [--rm 7] [--rounds 3]
+    python bench/explore_twophase.py [--rm 7] [--rounds 3] [--without-state-type]
 
-Floor (issue 2): distcheck <= 2.0x the hand-written BFS on one core.
+Floor (issue 2): distcheck <= 2.0x the hand-written BFS on one core.  distcheck checks
+TwoPhase's ``state_type`` on every state as well (the hand-written ones do not: it is the price
+of a checked TypeOK, and within the floor); ``--without-state-type`` measures it off, to see what
+it costs.
 """
 
 from __future__ import annotations
@@ -138,6 +141,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rm", type=int, default=7, help="number of resource managers")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (best time counts)")
+    parser.add_argument("--without-state-type", action="store_true",
+                        help="explore without checking state_type (to measure what the check costs)")
     args = parser.parse_args()
 
     times: dict[str, list[float]] = {"fused": [], "per-action": [], "distcheck": []}
@@ -147,7 +152,10 @@ def main() -> None:
         t, counts = timed(per_action_bfs, args.rm)
         times["per-action"].append(t)
         assert counts == (distinct, generated), counts
-        t, result = timed(explore, TwoPhase(n_rm=args.rm), invariants=["TCConsistent"])
+        spec = TwoPhase(n_rm=args.rm)
+        if args.without_state_type:
+            spec.state_type = None
+        t, result = timed(explore, spec, invariants=["TCConsistent"])
         times["distcheck"].append(t)
         assert result.verdict == "ok", result.render_text()
         assert (result.distinct_states, result.generated_states) == (distinct, generated), \
@@ -158,7 +166,7 @@ def main() -> None:
           f"best of {args.rounds} alternating rounds")
     labels = {"fused": "hand-written tuple BFS, actions fused",
               "per-action": "hand-written tuple BFS, one function per action",
-              "distcheck": "distcheck explore"}
+              "distcheck": "distcheck explore" + (" (state_type not checked)" if args.without_state_type else "")}
     for key, label in labels.items():
         rounds = ", ".join(f"{t:.2f}" for t in times[key])
         print(f"  {label:<50} {best[key]:6.2f} s  (rounds: {rounds})")

@@ -182,8 +182,9 @@ class _Search:
     def deadlock(self, sfp: int) -> _Stop:
         trace = self.trace_to(sfp)
         if next(self.model.successors(trace[-1].state), None) is not None:
+            hint = " (with --symmetry, the spec must be symmetric)" if self.model.symmetry else ""
             return self.diverged(_Diverged(trace, "the state had no successor in the search but has one "
-                                           "now", spec_source(self.model.spec)))
+                                           f"now{hint}", spec_source(self.model.spec)))
         return self.stop("deadlock", trace=trace)
 
 
