@@ -81,7 +81,7 @@ def search(
     step: Callable[[Any, Operation], tuple[bool, Any]],
     init: Any,
     read_only: Sequence[bool] | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] | None = time.monotonic,
 ) -> Generator[None, float, Outcome]:
     """Decide whether ``ops`` (one partition) is linearizable from state ``init``.
 
@@ -89,7 +89,8 @@ def search(
     changes the state when it is legal. A generator that receives pause times: prime it with
     ``next()`` (it sets up and yields), then ``send(t)`` runs it for :data:`SLICE` steps or
     until ``clock()`` reaches ``t`` (read after each model call), whichever comes first, when it
-    yields again, so that the caller can watch its limits and interleave partitions. It returns
+    yields again, so that the caller can watch its limits and interleave partitions. With
+    ``clock=None`` (no limits to watch) it pauses every :data:`SLICE` steps only. It returns
     the :class:`Outcome`. An exception from ``step`` is raised as :class:`ModelFailure`.
     """
     n = len(ops)
@@ -155,6 +156,7 @@ def search(
     best_depth = -1
     best: tuple[list[int], list[int], int, int] = ([], [], 0, 0)
     countdown = SLICE
+    poll = clock is not None  # read the clock after every model call
     pause_at = yield  # primed: set up; now wait for the first pause time
     node = nxt[0]
     while True:
@@ -180,7 +182,7 @@ def search(
                     raise ModelFailure(op) from e
                 memo[node][sid] = ns
                 countdown -= 1
-                if not countdown or clock() >= pause_at:
+                if not countdown or poll and clock() >= pause_at:  # type: ignore[misc]
                     countdown = SLICE
                     pause_at = yield
             if ns >= 0:
