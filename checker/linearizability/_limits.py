@@ -88,6 +88,7 @@ class Limits:
         if (
             (self.deadline is not None or self.memory_limit is not None)
             and hasattr(signal, "setitimer")
+            and hasattr(signal, "pthread_sigmask")
             and threading.current_thread() is threading.main_thread()
             and signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
             and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
@@ -101,8 +102,18 @@ class Limits:
         self.armed = False
         if self._timer:
             self._timer = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            # A tick may already be on its way (the timer fired, the signal is not delivered
+            # yet: another thread may be the one to take it, or a tool such as valgrind defers
+            # it): with SIGALRM's default action back, it would kill the process. So block it,
+            # stop the timer, consume a pending one, and only then give SIGALRM back.
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                if signal.SIGALRM in signal.sigpending():
+                    signal.sigwait({signal.SIGALRM})
+                signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def _arm(self) -> None:
         delay = TICK

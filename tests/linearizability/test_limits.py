@@ -226,3 +226,28 @@ def test_cli_memory_limit_is_unknown_exit_3(tmp_path: Path) -> None:
     assert peak < 200 * 2**20, peak  # without the limit, it grows by gigabytes
     p = subprocess.run(cmd[:-4] + ["--memory-limit", "lots"], capture_output=True, text=True, cwd=tmp_path)
     assert p.returncode == exitcodes.USAGE and "is not a memory size" in p.stderr
+
+
+def test_a_tick_on_its_way_when_the_check_ends_does_not_kill_the_process(tmp_path: Path) -> None:
+    """The timer's signal may be generated but not yet delivered when the check ends (another
+    thread takes it later, a tool defers it): once SIGALRM's default action is back, it would
+    terminate the process. Simulated deterministically: the last model step leaves a SIGALRM
+    pending (blocked), then the caller unblocks it after the check."""
+    script = textwrap.dedent('''
+        import os, signal
+        from checker.linearizability import Model, Operation, check
+
+        class Arms(Model):
+            name = "arms"
+
+            def step(self, state, op):
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+                os.kill(os.getpid(), signal.SIGALRM)
+                return True, state
+
+        r = check([Operation(0, 0, "arm", None, None, "ok", 0, 1)], Arms(), timeout=60)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+        print("alive", r.verdict)
+    ''')
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stdout == "alive ok\n", (p.returncode, p.stderr)
