@@ -77,7 +77,8 @@ _NAMED = {"int": int, "float": float, "bool": bool, "str": str, "None": type(Non
 
 def _kinds(annotation: Any, default: Any) -> list[Any]:
     """The alternatives a parameter accepts: ``type(None)``, ``bool``, ``int``, ``float``,
-    ``str``, an enum class, a ``("literal", values)`` pair, or ``None`` for "anything"."""
+    ``str``, an enum class, a ``("literal", values)`` or ``("container", cls)`` pair, or
+    ``None`` for "anything" (a Python literal, or the text itself)."""
     if annotation is inspect.Parameter.empty:
         if default is None:
             return [type(None), None]

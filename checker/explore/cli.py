@@ -79,7 +79,14 @@ def catalog() -> list[dict[str, Any]]:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {name, target, description, params, invariants, inductive_invariants, bugs}.")
 def list_command(as_json: bool) -> None:
     """List the bundled protocols, their parameters, invariants and seeded bugs."""
-    entries = catalog()
+    from spec import SpecError
+
+    from checker.cli import fail
+
+    try:
+        entries = catalog()
+    except SpecError as e:  # a bundled protocol that does not import: one line, exit 2
+        fail(str(e), as_json=as_json)
     if as_json:
         click.echo(json.dumps(entries, indent=2))
         return

@@ -404,3 +404,19 @@ class PointsOutside(Spec):
         if s.ptr[i] is not None:
             return None
         return Pointers(s.ptr[:i] + (i + 1,) + s.ptr[i + 1:])
+
+
+class RaisesOnTheSecondLevel(Spec):
+    """Two initial states; Step raises when applied to a state of the second level only."""
+
+    check_deadlock = False
+
+    def init(self):
+        yield Counter(0)
+        yield Counter(10)
+
+    @action
+    def Step(self, s: Counter) -> Counter | None:
+        if s.x in (1, 11):
+            raise RuntimeError(f"second level: {s.x}")  # SECOND-LEVEL
+        return Counter(s.x + 1) if s.x % 10 < 4 else None

@@ -196,3 +196,19 @@ def test_an_id_outside_its_domain_is_a_violation_of_state_type_with_symmetry_too
     assert r.detail.startswith("ptr = ") and "is not in [D -> D \\cup {None}]" in r.detail
     if mode == "bfs":
         assert len(r.trace) == 2
+
+
+@pytest.mark.parametrize("mode", ["bfs", "dfs"])
+@pytest.mark.parametrize("max_depth, verdict", [(1, "unknown"), (2, "error"), (None, "error")])
+def test_an_action_raising_on_the_second_level_only(mode, max_depth, verdict) -> None:
+    """Within a depth bound of 1 the second level is never expanded (verdict unknown: states lie
+    beyond); from a bound of 2 on it is -- to see whether anything lies beyond -- and the error is
+    reported, with the trace to the state it was raised on."""
+    r = explore(badspecs.RaisesOnTheSecondLevel(), mode=mode, max_depth=max_depth)
+    assert r.verdict == verdict, r.render_text()
+    if verdict == "error":
+        assert "RuntimeError: second level" in r.error and r.failing_action == "Step"
+        assert r.location == f"{BADSPECS}:{_line_of('SECOND-LEVEL')}"
+        assert [s.state.x for s in r.trace] in ([0, 1], [10, 11])
+    else:
+        assert r.distinct_states == 2 and "depth limit of 1" in r.limit
