@@ -371,7 +371,7 @@ def _bfs(search: _Search) -> ExploreResult:
     fingerprint = model.fingerprint
     state_cls = model.state_cls
     checks = model.checks
-    in_model = model.in_model if model.constraints else None
+    in_model = model.admits if model.constraints else None
     deadlock = model.check_deadlock
     max_states = limits.max_states if limits.max_states is not None else -1
     beyond = False  # a new state lies past the depth limit
@@ -446,7 +446,7 @@ def _dfs(search: _Search) -> ExploreResult:
     fingerprint = model.fingerprint
     state_cls = model.state_cls
     checks = model.checks
-    in_model = model.in_model if model.constraints else None
+    in_model = model.admits if model.constraints else None
     max_states = limits.max_states if limits.max_states is not None else -1
     max_depth = limits.max_depth
     cut: set[int] = set()  # states met just beyond the depth limit and not (yet) within it

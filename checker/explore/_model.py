@@ -105,10 +105,20 @@ class Model:
                                f"False: {'an' if kind[0] in 'aeiou' else 'a'} {kind} must return a bool", source_of(fn), t)
 
     def in_model(self, t: Any) -> bool:
-        """Does ``t`` satisfy every state constraint?"""
+        """Does ``t`` satisfy every state constraint?  (Raises :class:`SpecRuntimeError` where
+        one raises or is not a bool.)"""
         for name, c in self.constraints.items():
             if not self.predicate("constraint", name, c, t):
                 return False
+        return True
+
+    def admits(self, t: Any) -> bool:
+        """``in_model`` on the search's fast path: an exception propagates as it is (the engine
+        then looks for it on the slow path); a non-bool is sent to ``in_model``, which raises."""
+        for c in self.constraints.values():
+            r = c(t)
+            if r is not True:
+                return False if r is False else self.in_model(t)
         return True
 
     def untyped(self, t: Any) -> bool:
