@@ -208,7 +208,7 @@ def _key(s: Election) -> Any:
             tuple(sorted(s.maybe_group)) if s.maybe_group is not None else None)
 
 
-@settings(SETTINGS, max_examples=10)
+@settings(SETTINGS, max_examples=8)
 @given(st.integers(2, 3), st.integers(1, 2), st.integers(0, 2), st.booleans(), st.booleans())
 def test_symmetry_through_optional_ids_counts_orbits(n, quorum, log_max, blank, group) -> None:
     spec = Elections(n, quorum, log_max, blank, group)

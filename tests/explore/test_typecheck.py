@@ -157,7 +157,7 @@ def _in(value: object, t: Type) -> bool:
         return False
 
 
-@settings(max_examples=700, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=500, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(st.data(), fields, fields)
 def test_compiled_check_gives_the_types_answer(data: st.DataObject, ta: Type, tb: Type) -> None:
     state_type = RecordOf(Holder, a=ta, b=tb)
