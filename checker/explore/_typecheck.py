@@ -14,9 +14,11 @@ fifth of the whole search; two things make it negligible:
   enum members).
 
 The compiled check is a *sufficient* condition: when it says "typed", the type itself says so
-too (each inlined test is the type's own membership test, spelled out); when it says "not
-typed", the caller asks the type itself (:func:`typed_slow`) before reporting anything.  So a
-state is reported outside ``state_type`` only on the type's own word.
+too (each inlined test is the type's own membership test, spelled out -- for the exact classes
+of ``spec._types`` only: a subclass, which may define its membership otherwise, is asked with
+its own ``in``); when it says "not typed", the caller asks the type itself (:func:`typed_slow`)
+before reporting anything.  So a state is reported outside ``state_type`` only on the type's own
+word, and ``tests/explore/test_typecheck.py`` checks both directions.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def compile_checks(state_type: Type | None, invariants: Sequence[Callable[[Any],
     gen = _Gen()
     tail = " and ".join(f"{gen.bind(inv)}(t) is True" for inv in invariants) or "True"
     lines = ["def checks(t, p):"]
-    if isinstance(state_type, RecordOf):
+    if type(state_type) is RecordOf:
         gen.env.update(_cls=state_type.cls, _whole=state_type.__contains__)
         lines += ["    if p is None or _type(t) is not _cls:",
                   "        if not _whole(t):",
@@ -77,7 +79,7 @@ def _field_checks(gen: _Gen, state_type: RecordOf) -> list[str]:
     for name, t in state_type.fields.items():
         lines.append(f"        v = t.{name}")
         lines.append(f"        if v is not p.{name}:")
-        elem = _inline(gen, t.elem, "x") if isinstance(t, TupleOf) and t.length <= _UNROLL else None
+        elem = _inline(gen, t.elem, "x") if type(t) is TupleOf and t.length <= _UNROLL else None
         if elem is not None:
             # A tuple indexed by node id: an action changes an entry or two.  Unrolled, the
             # entries that are the parent's own cost an identity test each (a C-level loop over
@@ -89,7 +91,7 @@ def _field_checks(gen: _Gen, state_type: RecordOf) -> list[str]:
                 lines += [f"            x = v[{i}]",
                           f"            if x is not q[{i}] and not {elem}:",
                           "                return False"]
-        elif isinstance(t, SetOf) and _inline(gen, t.elem, "x") is None:
+        elif type(t) is SetOf and _inline(gen, t.elem, "x") is None:
             # A set of records (messages): only the elements that are not the parent's own
             # objects are checked -- by identity: an equal element may be of other types
             # (Msg(True) == Msg(1)).  The parent's ids are kept for its next successor (they are
@@ -157,7 +159,7 @@ class _Gen:
         known = self.memo.get(id(t))
         if known is not None:
             return known
-        if isinstance(t, RecordOf):
+        if type(t) is RecordOf:
             name = f"_f{next(self.names)}"
             self.memo[id(t)] = name
             body = [f"def {name}(v):", f"    if _type(v) is not {self.bind(t.cls)}:", "        return False"]
@@ -166,19 +168,19 @@ class _Gen:
             body.append("    return True")
             self.defs.append("\n".join(body))
             return name
-        if isinstance(t, SetOf):
+        if type(t) is SetOf:
             name = f"_f{next(self.names)}"
             self.memo[id(t)] = name
             self.defs.append(f"def {name}(v):\n    return _type(v) is _frozenset and "
                              f"{_all_of(self, t.elem, 'v')}")
             return name
-        records = [m for m in t.members if isinstance(m, RecordOf)] if isinstance(t, Union) else []
+        records = [m for m in t.members if type(m) is RecordOf] if type(t) is Union else []
         if records and len({m.cls for m in records}) == len(records):
             # A union of messages: a record is asked of the RecordOf of its class, as the union
             # asks it; anything else (or a record that fails there) of the other members.
             name = f"_f{next(self.names)}"
             self.memo[id(t)] = name
-            others = " or ".join(self.expr(m, "v") for m in t.members if not isinstance(m, RecordOf)) or "False"
+            others = " or ".join(self.expr(m, "v") for m in t.members if type(m) is not RecordOf) or "False"
             body = [f"def {name}(v):", "    c = _type(v)"]
             for m in records:
                 body += [f"    if c is {self.bind(m.cls)}:", f"        return {self.function(m)}(v) or {others}"]
@@ -221,20 +223,20 @@ def _inline(gen: _Gen, t: Type, var: str) -> str | None:
     """The type's own membership test as an inline expression, or None where it has none."""
     if t is Bool:
         return f"(_type({var}) is _bool)"
-    if isinstance(t, Ids):
+    if type(t) is Ids:
         return f"(_type({var}) is _int and 0 <= {var} < {t.n!r})"
-    if isinstance(t, Ints):
+    if type(t) is Ints:
         return f"(_type({var}) is _int and {t.lo!r} <= {var} <= {t.hi!r})"
-    if isinstance(t, OneOf) and _scalars(t.options):
+    if type(t) is OneOf and _scalars(t.options):
         cls = _enum_class(t)
         if cls is not None:
             return f"(_type({var}) is {gen.bind(cls)})"
         return f"((_type({var}), {var}) in {gen.bind(frozenset((type(o), o) for o in t.options))})"
-    if isinstance(t, TupleOf):
+    if type(t) is TupleOf:
         return f"(_type({var}) is _tuple and _len({var}) == {t.length!r} and {_all_of(gen, t.elem, var)})"
-    if isinstance(t, SeqOf):
+    if type(t) is SeqOf:
         return f"(_type({var}) is _tuple and _len({var}) <= {t.max_len!r} and {_all_of(gen, t.elem, var)})"
-    if isinstance(t, Union) and not any(isinstance(m, RecordOf) for m in t.members):
+    if type(t) is Union and not any(type(m) is RecordOf for m in t.members):
         # Not a record in sight: the union's test is "in some member", in order.
         return "(" + " or ".join(gen.expr(m, var) for m in t.members) + ")"
     return None
@@ -244,11 +246,11 @@ def _all_of(gen: _Gen, elem: Type, var: str) -> str:
     """Is every element of the collection ``var`` in ``elem``?  (C-level loops where it can.)"""
     if elem is Bool:
         return f"{gen.bind(frozenset({bool}))}.issuperset(_map(_type, {var}))"
-    if isinstance(elem, (Ids, Ints)):
-        lo, hi = (0, elem.n - 1) if isinstance(elem, Ids) else (elem.lo, elem.hi)
+    if type(elem) in (Ids, Ints):
+        lo, hi = (0, elem.n - 1) if type(elem) is Ids else (elem.lo, elem.hi)
         return (f"({gen.bind(frozenset({int}))}.issuperset(_map(_type, {var})) and "
                 f"(not {var} or ({lo!r} <= _min({var}) and _max({var}) <= {hi!r})))")
-    if isinstance(elem, OneOf) and _scalars(elem.options):
+    if type(elem) is OneOf and _scalars(elem.options):
         cls = _enum_class(elem)
         if cls is not None:
             return f"{gen.bind(frozenset({cls}))}.issuperset(_map(_type, {var}))"

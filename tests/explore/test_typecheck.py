@@ -227,3 +227,24 @@ def test_collection_bounds_at_their_edges() -> None:
             assert typed(Holder(value, True), parent), (field, value)
         for value in outside:
             assert not typed(Holder(value, True), parent) and Holder(value, True) not in state_type, (field, value)
+
+
+def test_subclasses_of_the_types_are_asked_with_their_own_membership() -> None:
+    """A Type subclass may answer otherwise than its base: the compiled check must not inline
+    the base's test for it."""
+
+    class EvenInts(Ints):
+        def __contains__(self, value: object) -> bool:
+            return super().__contains__(value) and value % 2 == 0  # type: ignore[operator]
+
+    class NoRecords(RecordOf):
+        def __contains__(self, value: object) -> bool:
+            return False
+
+    for field, parent, value in [(EvenInts(0, 4), 0, 3), (TupleOf(2, EvenInts(0, 4)), (0, 0), (0, 3)),
+                                 (SetOf(EvenInts(0, 4)), frozenset(), frozenset({1})),
+                                 (SetOf(Union(NoRecords(Inner, x=Bool, y=Bool), OneOf(None))), frozenset({None}),
+                                  frozenset({None, Inner(True, True)}))]:
+        state_type = RecordOf(Holder, a=field, b=Bool)
+        assert Holder(value, True) not in state_type
+        assert not compile_typed(state_type)(Holder(value, True), Holder(parent, True)), field
