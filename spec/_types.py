@@ -445,20 +445,22 @@ class Union(Type):
             return None
 
         def holds(t: Type) -> frozenset[type] | None:
-            """The Python types of ``t``'s values (None: any)."""
-            if isinstance(t, (Ids, Ints)):
+            """The Python types of ``t``'s values (None: any -- a subclass of these types may
+            define its membership otherwise)."""
+            kind = type(t)
+            if kind is Ids or kind is Ints:
                 return frozenset({int})
             if t is Bool:
                 return frozenset({bool})
-            if isinstance(t, OneOf):
+            if kind is OneOf:
                 return frozenset(map(type, t.options))
-            if isinstance(t, (TupleOf, SeqOf)):
+            if kind is TupleOf or kind is SeqOf:
                 return frozenset({tuple})
-            if isinstance(t, SetOf):
+            if kind is SetOf:
                 return frozenset({frozenset})
-            if isinstance(t, RecordOf):
+            if kind is RecordOf:
                 return frozenset({t.cls})
-            if isinstance(t, Union):
+            if kind is Union:
                 parts = [holds(m) for m in t.members]
                 return None if None in parts else frozenset().union(*parts)
             return None
