@@ -207,6 +207,12 @@ def instantiate(cls: type[Spec], raw: Mapping[str, str]) -> Spec:
     if unknown:
         raise SpecError(f"{cls.__name__} has no parameter {', '.join(map(repr, unknown))} "
                         f"(parameters: {', '.join(params) or 'none'})")
+    required = [p.name for p in list(inspect.signature(cls.__init__).parameters.values())[1:]
+                if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                and p.name not in raw]
+    if required:
+        raise SpecError(f"{source_of(cls.__init__)}: {cls.__name__} needs a value for "
+                        f"{', '.join(required)}: give -p {required[0]}=VALUE")
     hints = _hints(cls)
     kwargs = {n: _convert(v, hints.get(n, params[n].annotation), params[n].default, n) for n, v in raw.items()}
     try:

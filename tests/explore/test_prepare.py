@@ -143,6 +143,17 @@ def test_constructor_raising_names_its_line(n) -> None:
     assert ("ValueError: n must be at least 0" in err) if n == "-1" else ("OverflowError" in err or "MemoryError" in err)
 
 
+def test_a_parameter_without_default_must_be_given(monkeypatch) -> None:
+    class Needs(badspecs.ConstructorRaises):
+        def __init__(self, n: int) -> None:
+            super().__init__(n)
+
+    monkeypatch.setattr(badspecs, "Needs", Needs, raising=False)
+    err = one_line_error("explore", "tests.explore.badspecs:Needs")
+    assert err.endswith(f"{source_of(Needs.__init__)}: Needs needs a value for n: give -p n=VALUE")
+    assert load_target("tests.explore.badspecs:Needs", {"n": "2"}).n == 2  # type: ignore[attr-defined]
+
+
 def test_constructor_memory_error_is_one_line(monkeypatch) -> None:
     class Hungry(badspecs.ConstructorRaises):
         def __init__(self, n: int = 3) -> None:
