@@ -281,11 +281,9 @@ def _run(
         # illegal partition then decides the history even when another one would take for ever
         # to exhaust. Once one is illegal the others are not needed for the verdict; they are
         # reported as unknown.
-        # with no limit to watch, the search need not read the clock after each model call
-        clock = None if limits.deadline is None and limits.memory_limit is None else time.monotonic
         running = {}
         for key, part in parts.items():
-            gen = search(part, step, init, read_only[key], clock)
+            gen = search(part, step, init, read_only[key], limits.stop)
             next(gen)  # set up
             running[key] = gen
             if limits.exceeded():
@@ -294,7 +292,7 @@ def _run(
         while running and not illegal:  # the round in which one is found illegal is finished
             for key, gen in list(running.items()):
                 try:
-                    gen.send(limits.pause_at())
+                    next(gen)
                 except StopIteration as stop:
                     outcomes[key] = out = stop.value
                     del running[key]

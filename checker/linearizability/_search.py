@@ -29,14 +29,13 @@ Differences from Porcupine, each for a reason:
   explanation of an illegal partition, with the model states along it (read from the interned
   states, so that reporting never runs the model again).
 * The search pauses every :data:`SLICE` steps, as Porcupine's does, so that partitions take
-  turns, but also by time: a step may take a microsecond or a second, so it reads the clock
-  after every model call and yields as soon as the caller's pause time has come (see
-  :mod:`._limits`).
+  turns, and also as soon as its ``stop`` flag is set, which it reads after every model call:
+  a step may take a microsecond or a second, so counting steps says nothing about time (see
+  :mod:`._limits`, which sets the flag when a limit is exceeded).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
@@ -45,8 +44,7 @@ import attrs
 from ._history import Operation
 
 #: how many steps (model calls, lifts, dead ends) between two pauses, when the caller looks at
-#: its limits and switches partitions; the search also pauses when the caller's pause time
-#: comes, read from the clock after every model call
+#: its limits and switches partitions; the search also pauses when its stop flag is set
 SLICE = 1024
 
 
@@ -81,17 +79,16 @@ def search(
     step: Callable[[Any, Operation], tuple[bool, Any]],
     init: Any,
     read_only: Sequence[bool] | None = None,
-    clock: Callable[[], float] | None = time.monotonic,
-) -> Generator[None, float, Outcome]:
+    stop: Sequence[bool] = (False,),
+) -> Generator[None, None, Outcome]:
     """Decide whether ``ops`` (one partition) is linearizable from state ``init``.
 
     ``step`` is the model's deterministic step; ``read_only[i]`` promises that ``ops[i]`` never
-    changes the state when it is legal. A generator that receives pause times: prime it with
-    ``next()`` (it sets up and yields), then ``send(t)`` runs it for :data:`SLICE` steps or
-    until ``clock()`` reaches ``t`` (read after each model call), whichever comes first, when it
-    yields again, so that the caller can watch its limits and interleave partitions. With
-    ``clock=None`` (no limits to watch) it pauses every :data:`SLICE` steps only. It returns
-    the :class:`Outcome`. An exception from ``step`` is raised as :class:`ModelFailure`.
+    changes the state when it is legal. A generator: prime it with ``next()`` (it sets up and
+    yields), then each ``next()`` runs it for :data:`SLICE` steps, or until ``stop[0]`` is
+    true (read after every model call), when it yields again, so that the caller can watch its
+    limits and interleave partitions. It returns the :class:`Outcome`. An exception from
+    ``step`` is raised as :class:`ModelFailure`.
     """
     n = len(ops)
     # --- the event list: node 0 is the head, 1..2n the events in time order, 2n+1 the tail.
@@ -156,8 +153,7 @@ def search(
     best_depth = -1
     best: tuple[list[int], list[int], int, int] = ([], [], 0, 0)
     countdown = SLICE
-    poll = clock is not None  # read the clock after every model call
-    pause_at = yield  # primed: set up; now wait for the first pause time
+    yield  # primed: set up
     node = nxt[0]
     while True:
         m = match[node]
@@ -182,9 +178,9 @@ def search(
                     raise ModelFailure(op) from e
                 memo[node][sid] = ns
                 countdown -= 1
-                if not countdown or poll and clock() >= pause_at:  # type: ignore[misc]
+                if not countdown or stop[0]:
                     countdown = SLICE
-                    pause_at = yield
+                    yield
             if ns >= 0:
                 nlin = lin | bit[node]
                 s = seen[ns]
@@ -207,7 +203,7 @@ def search(
                     countdown -= 1
                     if not countdown:
                         countdown = SLICE
-                        pause_at = yield
+                        yield
                     continue
                 if not ro[node]:
                     node = nxt[node]
@@ -225,7 +221,7 @@ def search(
         countdown -= 1
         if not countdown:
             countdown = SLICE
-            pause_at = yield
+            yield
         # backtrack: undo the last choice and try the next candidate after it
         while True:
             if not stack_node:
