@@ -403,18 +403,23 @@ class Union(Type):
 
     def __init__(self, *members: Any) -> None:
         self.members: tuple[Type, ...] = tuple(as_type(m) for m in members)
-        # A record can only be in the RecordOf of its own class: ask that one first.
-        self._by_class = {m.cls: m for m in self.members if isinstance(m, RecordOf)}
-        self._others = tuple(m for m in self.members if not isinstance(m, RecordOf))
+        # A record can only be in a RecordOf of its own class: ask those first (there may be
+        # several: TLA+'s [type: {"a"}, ...] \cup [type: {"b"}, ...]).  Only plain RecordOfs:
+        # a subclass may define its membership otherwise, and is asked like any other member.
+        self._by_class: dict[type, tuple[RecordOf, ...]] = {}
+        for m in self.members:
+            if type(m) is RecordOf:
+                self._by_class[m.cls] = (*self._by_class.get(m.cls, ()), m)
+        self._others = tuple(m for m in self.members if type(m) is not RecordOf)
 
     def __contains__(self, value: Any) -> bool:
         if _symbolic.hooks is not None:
             # A symbolic value may be in several members: asked one by one, each answer would
             # split the prover's paths; the prover answers for the whole union at once.
             return _symbolic.hooks.type_contains(self, value)
-        own = self._by_class.get(type(value))
-        if own is not None and value in own:
-            return True
+        for own in self._by_class.get(type(value), ()):
+            if value in own:
+                return True
         return any(value in m for m in self._others)
 
     def values(self) -> Iterator[Any]:

@@ -49,7 +49,7 @@ from typing import Any
 
 from checker.prove import _paths
 from checker.prove._paths import is_user_code, refuse
-from checker.prove._sym import SymBool, SymEnum, SymInt, SymSet, Symbolic
+from checker.prove._sym import _REFUSED, SymBool, SymEnum, SymInt, SymSet, Symbolic
 
 _IDENTITY_OPS = frozenset(dis.opmap[n] for n in (
     "IS_OP", "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_FORWARD_IF_NOT_NONE",
@@ -71,6 +71,11 @@ _INSPECT_FNS = {id(f): name for f, name in (
     (object.__delattr__, "object.__delattr__"), (vars, "vars"), (dir, "dir"))}
 _RISKY_FNS = {**_IDENTITY_FNS, **_INSPECT_FNS}
 _RISKY_ATTR_NAMES = frozenset(name.rpartition(".")[2] for name in _RISKY_FNS.values())
+#: Special methods: spec code calls them through operators, never by name -- ``(1).__ne__(x)``
+#: or ``int.__eq__(1, x)`` with a stand-in ``x`` answers NotImplemented (truthy), where the
+#: operator would have asked the stand-in.  Loading one by name is refused on any object.
+_SPECIAL = frozenset(_REFUSED) | {"__eq__", "__ne__", "__hash__", "__bool__", "__getattribute__",
+                                  "__setattr__"}
 _CACHE_WRAPPER = type(functools.lru_cache(maxsize=None)(lambda: None))
 _CACHED_PROPERTY_GET = functools.cached_property.__get__.__code__
 
@@ -462,9 +467,14 @@ def _attr_check(code: Any, ins: dis.Instruction) -> Check:
     evaluate = _evaluator(code.co_filename, node.value)
     reserved = str(ins.argval).startswith("_dc_")
 
+    special = ins.argval in _SPECIAL
+
     def check(frame: Any) -> None:
         if reserved:
             refuse(f"`{text}`: names starting with `_dc_` are the prover's own", location=where)
+        if special:
+            refuse(f"`{text}`: a special method called by name (use the operator: with a symbolic "
+                   "argument the method answers NotImplemented, which is truthy)", location=where)
         if isinstance(_probe(evaluate, frame, text, where), Symbolic):
             refuse(f"`{text}` of a symbolic value: the prover's stand-in would answer for itself, "
                    "not for the value", location=where)
@@ -494,7 +504,16 @@ def _call_check(code: Any, ins: dis.Instruction, fn: Any) -> Check:
             return
 
         def args(i: int) -> Any:
-            return _probe(evaluators[i] if i < len(evaluators) else None, frame, text, where)
+            if i == 0:
+                return _probe(evaluators[0], frame, text, where)
+            if i >= len(evaluators) or evaluators[i] is None:
+                return _UNKNOWN
+            try:
+                with _paths.probing() as probe:
+                    value = evaluators[i](frame)  # type: ignore[misc]
+            except (_paths.Probe, Exception):  # noqa: BLE001
+                return _UNKNOWN
+            return _UNKNOWN if probe.fired else value
 
         _check_inspection(name, lambda: args(0), lambda: args(1), text, where)
 
@@ -543,7 +562,14 @@ def _check_callable(fn: Any, arg0: Callable[[], Any], frame: Any, code: Any, off
         if node is None or len(node.args) < 2:
             return _UNKNOWN
         evaluate = _evaluator(code.co_filename, node.args[1])
-        return _probe(evaluate, frame, _source(code.co_filename, node), where)
+        if evaluate is None:
+            return _UNKNOWN
+        try:
+            with _paths.probing() as probe:
+                value = evaluate(frame)
+        except (_paths.Probe, Exception):  # noqa: BLE001
+            return _UNKNOWN
+        return _UNKNOWN if probe.fired else value
 
     first = arg0()
     if first is sys.monitoring.MISSING:  # type: ignore[attr-defined]
@@ -557,12 +583,15 @@ _UNKNOWN = object()
 def _check_inspection(name: str, first: Callable[[], Any], second: Callable[[], Any], text: str,
                       where: str) -> None:
     x = first()
+    if name in ("getattr", "hasattr", "setattr", "delattr"):
+        attr = second()
+        if isinstance(attr, str) and (attr in _SPECIAL or attr.startswith("_dc_")):
+            refuse(f"`{text}`: {attr} by name (a special method, or the prover's own) is not in the "
+                   "prover's vocabulary", location=where)
+        if type(x) is SymEnum and isinstance(attr, str) and not attr.startswith("__"):
+            return  # an attribute of the options: lifted over them
     if not isinstance(x, Symbolic):
         return
-    if name in ("getattr", "hasattr") and type(x) is SymEnum:
-        attr = second()
-        if isinstance(attr, str) and not attr.startswith("__") and not attr.startswith("_dc_"):
-            return  # an attribute of the options: lifted over them
     refuse(f"`{text}` on a symbolic value: {name}() sees the prover's stand-in, not the value "
            "(compare with == instead)", location=where)
 

@@ -42,13 +42,29 @@ from checker.prove._terms import Formula
 MAX_UNIVERSE = 50_000
 
 
+#: The type classes the layout understands structurally.  A subclass (a narrower
+#: ``__contains__``, another ``values()``) is treated like any Type of the spec's own:
+#: enumerated, and asked about each value -- never read as its base class.
+_STRUCTURAL = (Ints, Ids, TupleOf, SetOf, RecordOf, OneOf, Union, SeqOf)
+
+
+def _structural(t: Type) -> bool:
+    return t is Bool or type(t) in _STRUCTURAL
+
+
 def _values(t: Type, what: str) -> list[Any]:
+    """The values of ``t``: as it enumerates them, and, for a type of the spec's own, only
+    those it says are members (its ``values()`` might list others)."""
     out = []
-    for v in t.values():
-        out.append(v)
-        if len(out) > MAX_UNIVERSE:
-            raise Unsupported(f"the type of {what} has more than {MAX_UNIVERSE:,} values: too large "
-                              "for the prover (narrow the type)", location="<state_type>")
+    check = not _structural(t)
+    with _symbolic.symbolic(None):
+        for v in t.values():
+            if check and v not in t:
+                continue
+            out.append(v)
+            if len(out) > MAX_UNIVERSE:
+                raise Unsupported(f"the type of {what} has more than {MAX_UNIVERSE:,} values: too large "
+                                  "for the prover (narrow the type)", location="<state_type>")
     return out
 
 
@@ -352,7 +368,7 @@ class Layout:
     def _node(self, t: Type, name: str) -> _Leaf:
         if t is Bool:
             return _Shared(_BoolLeaf(z3.Bool(name, T.CTX)))
-        if isinstance(t, (Ints, Ids)):
+        if type(t) is Ints or type(t) is Ids:
             lo, hi = (t.lo, t.hi) if isinstance(t, Ints) else (0, t.n - 1)
             if lo > hi:
                 raise Unsupported(f"the type of {name} is empty ({t!r})", location="<state_type>")
@@ -361,22 +377,23 @@ class Layout:
             var = z3.Int(name, T.CTX)
             self.ranges += [T.le(lo, var), T.le(var, hi)]
             return _Shared(_IntLeaf(var, lo, hi))
-        if isinstance(t, TupleOf):
+        if type(t) is TupleOf:
             return _TupleNode([self._node(t.elem, f"{name}[{i}]") for i in range(t.length)])
-        if isinstance(t, SetOf):
+        if type(t) is SetOf:
             universe = _values(t.elem, name)
             return _Shared(_SetLeaf(universe, [z3.Bool(f"{name}∋{e!r}", T.CTX) for e in universe]))
-        if isinstance(t, RecordOf):
+        if type(t) is RecordOf:
             if not _value_record(t.cls):
-                raise Unsupported(f"{t.cls.__qualname__} has an __eq__ of its own: the prover needs "
-                                  "records compared by their fields, as attrs (and @record) compare "
-                                  "them", location="<state_type>")
+                raise Unsupported(f"{t.cls.__qualname__} has an equality of its own (its own __eq__, or "
+                                  "a field left out of == or compared by a key): the prover needs "
+                                  "records compared by all their fields, as attrs (and @record) "
+                                  "compare them by default", location="<state_type>")
             for n in t.fields:
                 if n.startswith(RESERVED_PREFIX):
                     raise Unsupported(f"{t.cls.__qualname__}.{n}: field names starting with "
                                       f"{RESERVED_PREFIX!r} are reserved", location="<state_type>")
             return _RecordNode(t.cls, {n: self._node(ft, f"{name}.{n}") for n, ft in t.fields.items()})
-        if isinstance(t, Type):  # OneOf, Union, SeqOf, a Type of the spec's own: enumerated
+        if isinstance(t, Type):  # OneOf, Union, SeqOf, a subclass, a Type of the spec's own: enumerated
             options = tuple(_values(t, name))
             if not options:
                 raise Unsupported(f"the type of {name} is empty ({t!r})", location="<state_type>")
@@ -488,35 +505,36 @@ def typed_in(value: Any, t: Type) -> Formula:
         return _concrete_in(value, t)
     if type(value) is SymEnum:
         return T.disj(T.conj((g, typed_in(o, t))) for g, o in value._dc_cases())
-    if isinstance(t, Union):
+    kind = type(t)
+    if kind is Union:
         return T.disj(typed_in(value, m) for m in t.members)
     if t is Bool:
         return type(value) is SymBool
-    if isinstance(t, Ints):
+    if kind is Ints:
         if type(value) is not SymInt:
             return False
         return T.conj((T.le(t.lo, value._dc_t) if value._dc_lo < t.lo else True,
                        T.le(value._dc_t, t.hi) if value._dc_hi > t.hi else True))
-    if isinstance(t, Ids):
+    if kind is Ids:
         return typed_in(value, Ints(0, t.n - 1)) if type(value) is SymInt else False
-    if isinstance(t, OneOf):
+    if kind is OneOf:
         # the same value as an option, types included (OneOf's membership is exact)
         return T.disj(exact_eq(value, o) for o in t.options)
-    if isinstance(t, TupleOf):
+    if kind is TupleOf:
         if type(value) is not tuple or len(value) != t.length:
             return False
         return T.conj(typed_in(v, t.elem) for v in value)
-    if isinstance(t, SeqOf):
+    if kind is SeqOf:
         if type(value) is not tuple or len(value) > t.max_len:
             return False
         return T.conj(typed_in(v, t.elem) for v in value)
-    if isinstance(t, SetOf):
+    if kind is SetOf:
         if type(value) is SymSet:  # its keys are concrete
             return T.conj(T.implies(g, _concrete_in(k, t.elem)) for k, g in value._dc_members.values())
         if type(value) is frozenset:
             return T.conj(typed_in(v, t.elem) for v in value)
         return False
-    if isinstance(t, RecordOf):
+    if kind is RecordOf:
         if type(value) is not t.cls:
             return False
         return T.conj(typed_in(getattr(value, n), ft) for n, ft in t.fields.items())

@@ -597,13 +597,17 @@ _ATTRS_EQ: dict[type, bool] = {}
 
 
 def _value_record(cls: type) -> bool:
-    """An attrs class whose equality is attrs' own (same class, then the fields in order)."""
+    """An attrs class whose equality is attrs' own over *every* field (same class, then each
+    field in order): the prover compares records field by field, so a field left out of ``==``
+    (``attrs.field(eq=False)``) or compared through a key (``eq=some_function``) makes the
+    class's equality one of its own."""
     known = _ATTRS_EQ.get(cls)
     if known is None:
         fn = cls.__dict__.get("__eq__") or getattr(cls, "__eq__", None)
         code = getattr(fn, "__code__", None)
         known = _ATTRS_EQ[cls] = (attrs.has(cls) and code is not None
-                                  and code.co_filename.startswith("<attrs generated"))
+                                  and code.co_filename.startswith("<attrs generated")
+                                  and all(f.eq and f.eq_key is None for f in attrs.fields(cls)))
     return known
 
 

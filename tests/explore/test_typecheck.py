@@ -248,3 +248,20 @@ def test_subclasses_of_the_types_are_asked_with_their_own_membership() -> None:
         state_type = RecordOf(Holder, a=field, b=Bool)
         assert Holder(value, True) not in state_type
         assert not compile_typed(state_type)(Holder(value, True), Holder(parent, True)), field
+
+
+def test_a_union_of_two_record_sets_of_one_class_holds_both() -> None:
+    """TLA+'s [kind: {"a"}, val: 0..3] \\cup [kind: {"b"}, val: {0}]: a Union once asked only
+    the last RecordOf of a class (found by the prover's red team)."""
+    from spec import Ints, OneOf, RecordOf, Union, record
+
+    @record
+    class Tagged:
+        kind: str
+        val: int
+
+    both = Union(RecordOf(Tagged, kind=OneOf("b"), val=Ints(0, 0)),
+                 RecordOf(Tagged, kind=OneOf("a"), val=Ints(0, 3)))
+    assert Tagged("a", 3) in both and Tagged("b", 0) in both
+    assert Tagged("b", 1) not in both and Tagged("c", 0) not in both
+    assert set(both.values()) == {Tagged("b", 0), *(Tagged("a", v) for v in range(4))}

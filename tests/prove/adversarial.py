@@ -618,6 +618,80 @@ class ClassTest(_Opt):
         return s.evolve(y=1) if s.x.__class__ is type(None) else None
 
 
+# --- found by the red team (each a class of its own) ---------------------------------------------
+
+class Port(Ints):
+    """A subclass of Ints with a narrower membership: 13 is reserved."""
+
+    def __contains__(self, v: Any) -> bool:
+        return super().__contains__(v) and v != 13
+
+
+class NarrowedIntsSubclass(_Spec):
+    """The layout must not read a subclass as its base class (13 would pass for a port)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Num, x=Port(11, 14))
+
+    def init(self):
+        yield Num(11)
+
+    @action
+    def Inc(self, s: Num) -> Num | None:
+        return Num(s.x + 1) if s.x < 14 else None
+
+    @invariant
+    def Positive(self, s: Num) -> bool:
+        return s.x >= 0
+
+
+class DunderWithSymbolicArgument(_Num):
+    """``(1).__ne__(s.x)`` answers NotImplemented (truthy) for a stand-in argument."""
+
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(1) if not (0).__ne__(s.x) else None
+
+
+class UnboundDunder(_Num):
+    @action
+    def Step(self, s: Num) -> Num | None:
+        return Num(1) if int.__eq__(0, s.x) is True else None
+
+
+@record
+class Note:
+    num: int
+    memo: int = attrs.field(eq=False)  # left out of ==
+
+
+@record
+class Noted:
+    cur: Note | None
+    y: int
+
+
+class FieldLeftOutOfEquality(_Spec):
+    """``==`` ignores ``memo``; the prover's record equality must not compare it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Noted, cur=Optional(RecordOf(Note, num=Ints(0, 1), memo=Ints(0, 2))),
+                                   y=Ints(0, 1))
+
+    def init(self):
+        yield Noted(Note(1, 2), 0)
+
+    @action
+    def Step(self, s: Noted) -> Noted | None:
+        return s.evolve(y=1) if s.cur == Note(1, 0) else None
+
+    @invariant
+    def YZero(self, s: Noted) -> bool:
+        return s.y == 0
+
+
 CORPUS: list[type[Spec]] = [
     SetLiteralOfField, OptionalRecordCopied, OptionalRecordThroughIte, OptionalRecordThroughReplaceAt,
     MaximumDefaultNone, TrueIsNotOne, EnumIsNotInt, TupleOfBoolIsNotTupleOfInt, SetMixesTrueAndOne,
@@ -625,5 +699,6 @@ CORPUS: list[type[Spec]] = [
     GetAttrDefault, Callable_, DunderEqNotImplemented, EqualsFraction, EqualsComplex,
     FieldsNamedLikeInternals, BareExcept, CatchesBaseException, Converter, OperatorIs, AliasInDefault,
     AliasInClosure, LruCache, CachedProperty, InvariantNamedLikeAConstraint, TypeTest, IsInstanceTest,
-    IsNoneTest, MatchTest, ClassTest,
+    IsNoneTest, MatchTest, ClassTest, NarrowedIntsSubclass, DunderWithSymbolicArgument, UnboundDunder,
+    FieldLeftOutOfEquality,
 ]
