@@ -34,6 +34,11 @@ def import_module_or_file(module_name: str, what: str, error: type[Exception] = 
             if not os.path.isfile(path):
                 raise error(f"no such file: {module_name}")
             name = os.path.splitext(os.path.basename(path))[0]
+            if name in sys.modules and getattr(sys.modules[name], "__file__", None) != path \
+                    or _importable(name):
+                # A file named like another module (json.py) must not shadow it for the rest of
+                # the run: it gets a name of its own.
+                name = f"distcheck_file.{name}"
             loader_spec = importlib.util.spec_from_file_location(name, path)
             assert loader_spec is not None and loader_spec.loader is not None
             module = importlib.util.module_from_spec(loader_spec)
@@ -53,6 +58,15 @@ def import_module_or_file(module_name: str, what: str, error: type[Exception] = 
         raise error(f"importing {module_name} called sys.exit({e.code!r})") from None
     except Exception as e:  # noqa: BLE001 -- the module raised while being imported
         raise error(f"{exception_location(e)}: importing {module_name} raised {type(e).__name__}: {e}") from None
+
+
+def _importable(name: str) -> bool:
+    """Some other module of that name can be imported (the standard library, an installed
+    package)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def exception_location(exc: BaseException) -> str:

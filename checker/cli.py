@@ -46,13 +46,19 @@ def error_json(message: str, location: str | None = None, **extra: Any) -> dict[
     return {**extra, "verdict": "error", "error": {"message": message, "location": location}}
 
 
-def fail(message: str, *, as_json: bool = False, location: str | None = None) -> NoReturn:
-    """A one-line error on stderr (and, with ``--json``, its JSON object on stdout), then exit
-    code 2 (usage or input error)."""
+def report_error(message: str, *, as_json: bool = False, location: str | None = None, **extra: Any) -> None:
+    """A one-line error on stderr (and, with ``--json``, its JSON object on stdout, with
+    ``extra`` fields such as the ``file``), for a command that carries on (``lin`` with the next
+    history)."""
     message = " ".join(message.split())
     if as_json:
-        click.echo(json.dumps(error_json(message, location)))
+        click.echo(json.dumps(error_json(message, location, **extra)))
     click.echo(f"distcheck: error: {message}", err=True)
+
+
+def fail(message: str, *, as_json: bool = False, location: str | None = None) -> NoReturn:
+    """:func:`report_error`, then exit code 2 (usage or input error)."""
+    report_error(message, as_json=as_json, location=location)
     sys.exit(exitcodes.USAGE)
 
 

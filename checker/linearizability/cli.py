@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from checker import exitcodes
-from checker.cli import error_json, fail, json_option, memory_option, timeout_option
+from checker.cli import fail, json_option, memory_option, report_error, timeout_option
 
 from ._check import ILLEGAL, UNKNOWN, LinResult, check, get_model
 from ._formats import FORMATS, load_history
@@ -47,15 +47,6 @@ def html_paths(files: tuple[str, ...], out: str) -> list[Path]:
     if len(set(names)) < len(names):
         names = [f.strip("/").replace(os.sep, "__").replace("/", "__") for f in files]
     return [Path(out) / f"{n}.html" for n in names]
-
-
-def _error(message: str, file: str, as_json: bool) -> None:
-    """An unreadable history: one line on stderr in the form every distcheck command uses
-    (``checker.cli.fail``, which would also exit) and, with ``--json``, its JSON object."""
-    message = " ".join(message.split())
-    if as_json:
-        click.echo(json.dumps(error_json(message, file=file)))
-    click.echo(f"distcheck: error: {message}", err=True)
 
 
 @click.command("lin")
@@ -106,7 +97,7 @@ def lin_command(
             result = check(history, model, timeout=timeout, memory_limit=memory)
         except HistoryError as e:
             errors += 1
-            _error(str(e), file, as_json)
+            report_error(str(e), as_json=as_json, file=file)
             continue
         verdicts.append(result.verdict)
         total += result.seconds
