@@ -417,9 +417,9 @@ static int fp_of(PyObject *o, uint64_t *out, int nested) {
         *out = node_finish(&nd);
         return 0;
     }
-    /* containers and records: a nested one may be cached (states share them with their parent) */
+    /* containers and records: nested ones are cached (states share them with their parent) */
     size_t slot = slot_of(o, CACHE_BITS);
-    if (nested && cache[slot].obj == o) { *out = cache[slot].fp; return 0; }
+    if (cache[slot].obj == o) { *out = cache[slot].fp; return 0; }  /* a hit even at the top: a field compared by same_value */
     if (Py_EnterRecursiveCall(" while fingerprinting a state")) return -1;
     int r, cacheable = 0;
     if (tp == &PyTuple_Type) { r = fp_tuple(o, TAG_TUPLE, out); cacheable = 1; }
