@@ -379,9 +379,22 @@ def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
     if model.constraint_fns and not any(model.concrete_in_model(s) for s in model.inits):
         # As the explorer: checking nothing would vacuously say "proved".
         raise SpecError(f"no initial state of {model.spec.describe()} satisfies the state constraint")
+    prop_text = " /\\ ".join(props)
+    # The unrolling starts from the encodings of the initial states: one outside the type (or
+    # that the encoders cannot express) would be replaced by some other state -- check them
+    # concretely first, as the explorer does.
+    for s in model.inits:
+        if not model.concrete_in_model(s):
+            continue
+        name = "depth 0: initial states are in state_type"
+        if not model.concrete_typed(s):
+            cex = Counterexample((Step(None, {}, s),), ("state_type",))
+            return [Obligation(kind, name, "violation", 0.0, "an initial state is outside state_type", cex)]
+        if model.layout.encode_checked(s)[1] is not True:
+            return [Obligation(kind, name, "unknown", 0.0,
+                               "the prover cannot encode an initial state exactly; please report")]
     u = Unrolling(model)
     prop = T.conj(model.formula(n) for n in props)
-    prop_text = " /\\ ".join(props)
     constraint = model.constraint()
     solver = _solver()
     solver.add(T.as_z3(u.init()), T.as_z3(u.typed(0)), T.as_z3(u.at(constraint, 0)))

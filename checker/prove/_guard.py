@@ -39,17 +39,22 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import dis
+import enum
 import functools
 import linecache
 import operator
 import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 from checker.prove import _paths
-from checker.prove._paths import is_user_code, refuse
-from checker.prove._sym import _REFUSED, SymBool, SymEnum, SymInt, SymSet, Symbolic
+from checker.prove._paths import code_kind, is_user_code, refuse
+from checker.prove._sym import _REFUSED, SymBool, SymEnum, SymInt, SymSet, Symbolic, holds_sym
 
 _IDENTITY_OPS = frozenset(dis.opmap[n] for n in (
     "IS_OP", "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_FORWARD_IF_NOT_NONE",
@@ -59,6 +64,7 @@ _MATCH_OPS = frozenset(dis.opmap[n] for n in ("MATCH_CLASS", "MATCH_MAPPING", "M
                                               "MATCH_KEYS") if n in dis.opmap)
 _LOAD_NAMES = frozenset(dis.opmap[n] for n in ("LOAD_GLOBAL", "LOAD_NAME") if n in dis.opmap)
 _LOAD_ATTRS = frozenset(dis.opmap[n] for n in ("LOAD_ATTR", "LOAD_METHOD") if n in dis.opmap)
+_CALL = dis.opmap["CALL"]
 
 #: Functions whose answer is the identity of their arguments: refused during symbolic runs.
 _IDENTITY_FNS = {id(f): name for f, name in ((builtins.id, "id"), (operator.is_, "operator.is_"),
@@ -155,7 +161,12 @@ class _Monitoring:
         self.tool = None
 
     def _on_start(self, code: Any, offset: int) -> Any:
-        if not _user(code):
+        kind = _kind(code)
+        if kind == "library":  # not switched off: each call may be handed a stand-in
+            if _active():
+                _on_library_frame(sys._getframe(1))
+            return None
+        if kind != "user":
             return sys.monitoring.DISABLE  # type: ignore[attr-defined]
         frame = sys._getframe(1)
         checks = _checks_of(code, frame)
@@ -180,7 +191,8 @@ class _Monitoring:
 
     def _on_call(self, code: Any, offset: int, fn: Any, arg0: Any) -> Any:
         if _active():
-            _check_callable(fn, lambda: arg0, sys._getframe(1), code, offset)
+            first = _MISSING if arg0 is sys.monitoring.MISSING else arg0  # type: ignore[attr-defined]
+            _check_callable(fn, lambda: first, sys._getframe(1), code, offset)
         return None
 
 
@@ -195,7 +207,10 @@ class _Tracing:
         sys.settrace(self.previous)
 
     def _on_call(self, frame: Any, event: str, arg: Any) -> Any:
-        if not _user(frame.f_code):
+        kind = _kind(frame.f_code)
+        if kind == "library" and _active():
+            _on_library_frame(frame)
+        if kind != "user":
             return None
         checks = _checks_of(frame.f_code, frame)
         if _active():
@@ -233,6 +248,67 @@ def _on_frame_start(frame: Any) -> None:
                location=f"{frame.f_code.co_filename}:{frame.f_code.co_firstlineno}")
 
 
+#: Library code the stand-ins may enter: it only goes through the data model (an enum built
+#: from a symbolic int looks the value up by hash and ==; copying returns the stand-in).
+_TRUSTED_LIBRARY_FILES = frozenset({enum.__file__, copy.__file__})
+
+
+def _on_library_frame(frame: Any) -> None:
+    """A standard-library function called by spec code starts: it is not watched, so it may not
+    receive a stand-in (it might test its type or identity, as ``functools.singledispatch``
+    does): default-deny at the edge of what the guard sees."""
+    back = frame.f_back
+    if back is None or not _user(back.f_code) or frame.f_code.co_filename in _TRUSTED_LIBRARY_FILES:
+        return
+    code = frame.f_code
+    n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)
+    local = frame.f_locals
+    for name in code.co_varnames[:n]:
+        if holds_sym(local.get(name)):
+            refuse(f"passing a symbolic value to {code.co_qualname if hasattr(code, 'co_qualname') else code.co_name} "
+                   f"({code.co_filename.rsplit('/', 1)[-1]}), library code the prover does not watch",
+                   location=f"{back.f_code.co_filename}:{back.f_lineno}")
+
+
+#: Builtins that only use the data model on their arguments (each stand-in answers or refuses).
+_PROTOCOL_BUILTINS = frozenset(id(f) for f in (
+    len, abs, min, max, sum, any, all, sorted, hash, divmod, pow, round, repr, format, ascii, print,
+    next, iter,
+    # the operators as functions (functools.reduce(operator.add, ...)): each is its operator
+    operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge, operator.add,
+    operator.sub, operator.mul, operator.floordiv, operator.mod, operator.pow, operator.neg,
+    operator.pos, operator.abs, operator.invert, operator.not_, operator.truth, operator.and_,
+    operator.or_, operator.xor, operator.contains, operator.getitem, operator.index))
+_PROTOCOL_TYPES = frozenset({tuple, frozenset, set, list, dict, int, bool, str, range, enumerate, zip,
+                             reversed, map, filter, slice})
+
+
+def _trusted_callable(fn: Any) -> bool:
+    """May ``fn`` be handed a stand-in?  Code the guard watches (user code), distcheck's own
+    (the spec language, the stand-ins' methods, generated ``evolve``), records and enums, and
+    builtins that only use the data model.  Library Python functions are checked when they
+    start (:func:`_on_library_frame`); anything else -- a C function of a module, a callable
+    object such as ``operator.attrgetter(...)`` or ``functools.partial(...)`` -- may not."""
+    if isinstance(fn, (types.FunctionType, types.MethodType)):
+        return True  # Python code: user code is watched, library code checked when it starts
+    if isinstance(fn, type):
+        return (fn in _PROTOCOL_TYPES or attrs.has(fn) or issubclass(fn, (enum.Enum, Symbolic))
+                or _user_class(fn))
+    if isinstance(fn, types.BuiltinFunctionType):
+        owner = getattr(fn, "__self__", None)
+        if owner is None or isinstance(owner, types.ModuleType):
+            return id(fn) in _PROTOCOL_BUILTINS
+        return True  # a method of a value (tuple.count, frozenset.union): == and hash on its arguments
+    if isinstance(fn, (types.MethodWrapperType, types.WrapperDescriptorType, types.MethodDescriptorType)):
+        return False  # special methods by name are refused at their load; others: not watched
+    return False
+
+
+def _user_class(cls: type) -> bool:
+    module = sys.modules.get(cls.__module__)
+    return bool(getattr(module, "__file__", None)) and is_user_code(module.__file__)  # type: ignore[union-attr]
+
+
 _CACHED: dict[int, tuple[Any, frozenset[Any]]] = {}
 
 
@@ -266,14 +342,18 @@ def _check_aliases(frame: Any) -> None:
                    "check calls made through an alias", location=f"{frame.f_code.co_filename}:{frame.f_lineno}")
 
 
-_USER: dict[Any, bool] = {}
+_KIND: dict[Any, str] = {}
+
+
+def _kind(code: Any) -> str:
+    known = _KIND.get(code)
+    if known is None:
+        known = _KIND[code] = code_kind(code.co_filename)
+    return known
 
 
 def _user(code: Any) -> bool:
-    known = _USER.get(code)
-    if known is None:
-        known = _USER[code] = is_user_code(code.co_filename)
-    return known
+    return _kind(code) == "user"
 
 
 def _checks_of(code: Any, frame: Any) -> dict[int, Check] | None:
@@ -304,7 +384,13 @@ def _scan(code: Any, globals_: dict[str, Any]) -> dict[int, Check] | None:
             target = globals_.get(ins.argval, getattr(builtins, str(ins.argval), None))
             if id(target) in _RISKY_FNS:
                 checks[ins.offset] = _call_check(code, ins, target)
-        elif tracing and op in _LOAD_ATTRS and ins.argval in _RISKY_ATTR_NAMES:
+        elif tracing and op == _CALL:
+            site = _call_site_check(code, ins, globals_)
+            if site is not None:
+                checks[ins.offset] = site
+        elif op in _LOAD_ATTRS and ins.argval in _RISKY_ATTR_NAMES:
+            # operator.is_, builtins.isinstance: a risky function reached as an attribute, and
+            # maybe handed to C code (functools.partial, map, reduce) that no event shows
             checks[ins.offset] = _attr_call_check(code, ins)
     return checks or None
 
@@ -520,8 +606,51 @@ def _call_check(code: Any, ins: dis.Instruction, fn: Any) -> Check:
     return check
 
 
+def _call_site_check(code: Any, ins: dis.Instruction, globals_: dict[str, Any]) -> Check | None:
+    """3.11 (no CALL events): the callee of a call made by user code, read again from the
+    source, so that :func:`_check_callable` can judge it as on 3.12.  Calls of a global name
+    bound to a trusted callable need no look; a callee the source does not show is checked
+    through its arguments alone."""
+    span = _span(ins)
+    index = _index(code.co_filename)
+    node = index.get(("whole-call", *span)) if index is not None and span is not None else None
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in globals_ and _trusted_callable(globals_[func.id]) \
+            and id(globals_[func.id]) not in _RISKY_FNS:
+        return None
+    callee = _evaluator(code.co_filename, func)
+    first = _evaluator(code.co_filename, node.args[0]) if node.args and not isinstance(node.args[0], ast.Starred) else None
+    offset = ins.offset
+
+    def check(frame: Any) -> None:
+        if callee is None:  # f(...)(...): a callee the source cannot show safely is not trusted
+            fn: Any = _UNTRUSTED
+        else:
+            try:
+                with _paths.probing():
+                    fn = callee(frame)
+            except (_paths.Probe, Exception):  # noqa: BLE001 -- the call itself will say
+                return
+
+        def arg0() -> Any:
+            if first is None:
+                return _MISSING
+            try:
+                with _paths.probing():
+                    return first(frame)
+            except (_paths.Probe, Exception):  # noqa: BLE001
+                return _MISSING
+
+        _check_callable(fn, arg0, frame, code, offset)
+
+    return check
+
+
 def _attr_call_check(code: Any, ins: dis.Instruction) -> Check:
-    """3.11: ``operator.is_`` and the like reached as an attribute of a module."""
+    """``operator.is_`` and the like reached as an attribute of a module (and perhaps passed to
+    C code, where no event would show its calls)."""
     where = _where(code, ins)
     index = _index(code.co_filename)
     span = _span(ins)
@@ -551,6 +680,12 @@ def _check_callable(fn: Any, arg0: Callable[[], Any], frame: Any, code: Any, off
                "execution (its results would be shared between paths)", location=_call_site(code, offset))
     name = _RISKY_FNS.get(id(fn))
     if name is None:
+        if not _trusted_callable(fn):
+            first = arg0()
+            if (first is not _MISSING and holds_sym(first)) or _args_hold_sym(code, offset, frame):
+                refuse(f"passing a symbolic value to {_callable_name(fn)}, which the prover does not watch "
+                       "(it may test types or identity); use the spec language's vocabulary",
+                       location=_call_site(code, offset))
         return
     where = _call_site(code, offset)
     if id(fn) in _IDENTITY_FNS:
@@ -572,12 +707,42 @@ def _check_callable(fn: Any, arg0: Callable[[], Any], frame: Any, code: Any, off
         return _UNKNOWN if probe.fired else value
 
     first = arg0()
-    if first is sys.monitoring.MISSING:  # type: ignore[attr-defined]
+    if first is _MISSING:
         return
     _check_inspection(name, lambda: first, second, name + "(...)", where)
 
 
 _UNKNOWN = object()
+_MISSING = object()  # a call without arguments
+_UNTRUSTED = object()  # a callee that cannot be looked at (3.11)
+
+
+def _args_hold_sym(code: Any, offset: int, frame: Any) -> bool:
+    """Does an argument of the call at ``offset`` (evaluated again from its source, where it is
+    a simple expression) hold a stand-in?"""
+    node = _call_node(code, offset)
+    if node is None:
+        return False
+    for arg in [*node.args, *(k.value for k in node.keywords)]:
+        if isinstance(arg, ast.Starred):
+            arg = arg.value
+        evaluate = _evaluator(code.co_filename, arg)
+        if evaluate is None:
+            continue
+        try:
+            with _paths.probing():
+                value = evaluate(frame)
+        except (_paths.Probe, Exception):  # noqa: BLE001
+            continue
+        if holds_sym(value):
+            return True
+    return False
+
+
+def _callable_name(fn: Any) -> str:
+    name = getattr(fn, "__qualname__", None) or getattr(type(fn), "__qualname__", "a callable")
+    module = getattr(fn, "__module__", None) or type(fn).__module__
+    return f"{module}.{name}" if module and module != "builtins" else str(name)
 
 
 def _check_inspection(name: str, first: Callable[[], Any], second: Callable[[], Any], text: str,

@@ -135,7 +135,20 @@ _INTERNAL_DIRS = tuple(sorted({
 }))
 _SPEC_LANG_FILES = frozenset(
     os.path.join(_dir(_spec_pkg.__file__), f)
-    for f in ("__init__.py", "_values.py", "_lang.py", "_helpers.py", "_types.py", "_symbolic.py"))
+    for f in ("__init__.py", "_values.py", "_lang.py", "_helpers.py", "_types.py", "_symbolic.py",
+              "_fingerprint.py"))
+_STDLIB_DIR = os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep
+
+
+def code_kind(filename: str) -> str:
+    """``"user"`` (spec code and what it calls, watched by the guard), ``"library"`` (the standard
+    library: not watched, so it may not be handed a stand-in) or ``"internal"`` (distcheck's own,
+    Z3's, attrs's, and code they generate)."""
+    if is_user_code(filename):
+        return "user"
+    if filename.startswith("<"):
+        return "internal" if filename.startswith(("<distcheck", "<attrs generated")) else "library"
+    return "library" if os.path.abspath(filename).startswith(_STDLIB_DIR) else "internal"
 
 
 def is_user_code(filename: str) -> bool:

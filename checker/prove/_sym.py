@@ -385,7 +385,7 @@ class SymSet(_Ordered):
         return SymSet(_union(self._dc_members, m))
 
     def __ror__(self, o: Any) -> Any:
-        m = members_of(o)
+        m = _reflected(o, "|")
         if m is None:
             return NotImplemented
         return SymSet(_union(m, self._dc_members))
@@ -397,7 +397,7 @@ class SymSet(_Ordered):
         return SymSet(_intersection(self._dc_members, m))
 
     def __rand__(self, o: Any) -> Any:
-        m = members_of(o)
+        m = _reflected(o, "&")
         if m is None:
             return NotImplemented
         return SymSet(_intersection(m, self._dc_members))
@@ -409,7 +409,7 @@ class SymSet(_Ordered):
         return SymSet(_difference(self._dc_members, m))
 
     def __rsub__(self, o: Any) -> Any:
-        m = members_of(o)
+        m = _reflected(o, "-")
         if m is None:
             return NotImplemented
         return SymSet(_difference(m, self._dc_members))
@@ -420,7 +420,11 @@ class SymSet(_Ordered):
             return NotImplemented
         return self.symmetric_difference(SymSet(m))
 
-    __rxor__ = __xor__
+    def __rxor__(self, o: Any) -> Any:
+        m = _reflected(o, "^")
+        if m is None:
+            return NotImplemented
+        return SymSet(m).symmetric_difference(self)
 
     # the frozenset methods that take any iterable
     def union(self, *others: Iterable[Any]) -> SymSet:
@@ -464,6 +468,16 @@ _deny_the_rest(SymInt, int)
 _deny_the_rest(SymSet, frozenset)
 _deny_the_rest(SymEnum, None)
 del SymEnum.__call__  # options are data: calling one is the TypeError it is concretely
+
+
+def _reflected(o: Any, op: str) -> Members | None:
+    """The left operand of ``o op symbolic_set``: Python gives the result the *left* operand's
+    type, so a mutable ``set`` there makes a mutable set, which a stand-in cannot denote (and a
+    state cannot hold)."""
+    if type(o) is set:
+        refuse(f"`{{...}} {op} a symbolic set` with a mutable set on the left: the result is a mutable "
+               "set (Python keeps the left operand's type); write the frozenset first, or frozenset({...})")
+    return members_of(o)
 
 
 # --- membership maps ----------------------------------------------------------------------------
