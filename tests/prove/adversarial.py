@@ -15,7 +15,11 @@ found (issue 7), one spec or more per class:
 5. code that swallows the refusal, code the guard might not look at (a converter, ``operator.is_``,
    aliases through defaults and closures), state shared across paths (``lru_cache``,
    ``cached_property``), an internal name collision;
-6. identity and type tests that Python 3.12 and 3.13 once hid from the guard.
+6. identity and type tests that Python 3.12 and 3.13 once hid from the guard;
+7. the same tests made inside code the guard does not watch (``functools.singledispatch``,
+   ``operator.attrgetter``, ``operator.countOf``, ``functools.partial``/``reduce`` and
+   ``itertools.starmap`` of ``operator.is_``), and a mutable set built from a symbolic one;
+8. initial states outside the type, from which BMC and k-induction would unroll.
 
 A prover may answer each with a counterexample (it is replayed, so it is real), ``unknown``, or a
 refusal -- never "proved".
@@ -23,8 +27,10 @@ refusal -- never "proved".
 
 from __future__ import annotations
 
+import builtins
 import enum
 import functools
+import itertools
 import operator
 from fractions import Fraction
 from typing import Any
@@ -692,6 +698,144 @@ class FieldLeftOutOfEquality(_Spec):
         return s.y == 0
 
 
+# --- 7. code the guard does not watch: the standard library and C functions -------------------------
+
+class _Hole(_Opt):
+    """``hole(s)`` is ``s.x is None``, asked through code the guard cannot see into."""
+
+    def hole(self, s: Opt) -> Any:
+        raise NotImplementedError
+
+    @action
+    def Step(self, s: Opt) -> Opt | None:
+        return s.evolve(y=1) if self.hole(s) else None
+
+
+@functools.singledispatch
+def _dispatch_is_none(v: Any) -> bool:
+    return False
+
+
+@_dispatch_is_none.register(type(None))
+def _(v: Any) -> bool:
+    return True
+
+
+class SingleDispatch(_Hole):
+    """singledispatch picks its function by ``type(v)`` inside the standard library."""
+
+    def hole(self, s: Opt) -> Any:
+        return _dispatch_is_none(s.x)
+
+
+class AttrGetterClass(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return operator.attrgetter("__class__")(s.x) == type(None)
+
+
+class CountOfUsesIdentity(_Hole):
+    """``operator.countOf`` compares by identity before ``==``, in C."""
+
+    def hole(self, s: Opt) -> Any:
+        return operator.countOf((s.x,), None) == 1
+
+
+class IsInstanceFromBuiltinsDict(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return builtins.__dict__["isinstance"](s.x, type(None))
+
+
+class PartialOfOperatorIs(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return functools.partial(operator.is_, None)(s.x)
+
+
+class ReduceWithOperatorIs(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return functools.reduce(operator.is_, (s.x, None))
+
+
+class StarmapOfOperatorIs(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return next(itertools.starmap(operator.is_, ((s.x, None),)))
+
+
+class MapOfOperatorIs(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return next(map(operator.is_, (s.x,), (None,)))
+
+
+@record
+class Outbox:
+    msgs: frozenset[int]
+
+
+class MutableSetOnTheLeft(_Spec):
+    """``{i} | s.msgs`` is a mutable ``set`` (Python keeps the left operand's type): outside
+    ``SetOf``, which holds frozensets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Outbox, msgs=SetOf(Ids("N", 2)))
+
+    def init(self):
+        yield Outbox(frozenset())
+
+    @action(i=range(2))
+    def Send(self, s: Outbox, i: int) -> Outbox:
+        return s.evolve(msgs={i} | s.msgs)
+
+    @invariant
+    def Small(self, s: Outbox) -> bool:
+        return len(s.msgs) <= 2
+
+
+# --- 8. initial states outside the type (BMC and k-induction unroll from their encodings) ---------
+
+@record
+class Mixed:
+    msgs: frozenset[int]
+    t: tuple[int, int]
+    flag: bool
+
+
+class _Mixed(_Spec):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Mixed, msgs=SetOf(Ids("N", 3)), t=TupleOf(2, Ints(0, 2)), flag=Bool)
+
+    @action
+    def Noop(self, s: Mixed) -> None:
+        return None
+
+
+class InitialSetElementOutside(_Mixed):
+    def init(self):
+        yield Mixed(frozenset({3}), (0, 0), False)  # node 3 does not exist
+
+    @invariant
+    def NoThree(self, s: Mixed) -> bool:
+        return 3 not in s.msgs
+
+
+class InitialIntForBool(_Mixed):
+    def init(self):
+        yield Mixed(frozenset(), (0, 0), 0)  # type: ignore[arg-type] -- 0, not False
+
+    @invariant
+    def FlagIsBool(self, s: Mixed) -> bool:
+        return s.flag in (True, False) and type(s.flag) is bool
+
+
+class InitialBoolForInt(_Mixed):
+    def init(self):
+        yield Mixed(frozenset(), (True, 0), False)  # True, not 1
+
+    @invariant
+    def Small(self, s: Mixed) -> bool:
+        return s.t[0] <= 2
+
+
 CORPUS: list[type[Spec]] = [
     SetLiteralOfField, OptionalRecordCopied, OptionalRecordThroughIte, OptionalRecordThroughReplaceAt,
     MaximumDefaultNone, TrueIsNotOne, EnumIsNotInt, TupleOfBoolIsNotTupleOfInt, SetMixesTrueAndOne,
@@ -700,5 +844,7 @@ CORPUS: list[type[Spec]] = [
     FieldsNamedLikeInternals, BareExcept, CatchesBaseException, Converter, OperatorIs, AliasInDefault,
     AliasInClosure, LruCache, CachedProperty, InvariantNamedLikeAConstraint, TypeTest, IsInstanceTest,
     IsNoneTest, MatchTest, ClassTest, NarrowedIntsSubclass, DunderWithSymbolicArgument, UnboundDunder,
-    FieldLeftOutOfEquality,
+    FieldLeftOutOfEquality, SingleDispatch, AttrGetterClass, CountOfUsesIdentity,
+    IsInstanceFromBuiltinsDict, PartialOfOperatorIs, ReduceWithOperatorIs, StarmapOfOperatorIs,
+    MapOfOperatorIs, MutableSetOnTheLeft, InitialSetElementOutside, InitialIntForBool, InitialBoolForInt,
 ]
