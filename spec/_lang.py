@@ -168,6 +168,19 @@ class Spec:
     description: ClassVar[str | None] = None
     bug: str | None = None
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Spec:
+        self = super().__new__(cls)
+        # Reports show the arguments this instance was built with, as given: a constructor need
+        # not keep each one as an attribute of the same name (nor keep it unchanged).
+        try:
+            bound = inspect.signature(cls.__init__).bind(self, *args, **kwargs)
+        except TypeError:  # the constructor will say what is wrong
+            self._dc_arguments = None
+        else:
+            bound.apply_defaults()
+            self._dc_arguments = {n: v for n, v in list(bound.arguments.items())[1:]}
+        return self
+
     def __init__(self, *, bug: str | None = None) -> None:
         if bug is not None and bug not in self.bugs:
             known = ", ".join(sorted(self.bugs)) or "none"
@@ -205,7 +218,9 @@ class Spec:
 
     def param_values(self) -> dict[str, Any]:
         """The values of the constructor parameters of this instance (for reports)."""
-        return {p.name: getattr(self, p.name, p.default) for p in self.parameters()}
+        given = getattr(self, "_dc_arguments", None) or {}
+        return {p.name: given[p.name] if p.name in given else getattr(self, p.name, p.default)
+                for p in self.parameters()}
 
     def describe(self) -> str:
         args = ", ".join(f"{k}={_show_param(v)}" for k, v in self.param_values().items()

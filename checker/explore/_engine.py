@@ -102,6 +102,14 @@ class _Search:
             seconds=time.perf_counter() - self.start, symmetry=self.model.symmetry,
             params=spec.param_values(), **kw)
 
+    def ok(self) -> ExploreResult:
+        """The ``ok`` result, once the path to the last state found has been re-executed: a spec
+        that is not a pure function of the state (a counter, the clock) rarely walks the same
+        path twice, and its "ok" would be about states it cannot reach again -- an ``error``."""
+        if self.seen:
+            self.trace_to(next(reversed(self.seen)))
+        return self.result("ok")
+
     def stop(self, verdict: str, **kw: Any) -> _Stop:
         return _Stop(self.result(verdict, **kw))
 
@@ -428,7 +436,7 @@ def _bfs(search: _Search) -> ExploreResult:
         level = next_level
     if beyond:
         return search.result("unknown", limit=_depth_limit(limits.max_depth))
-    return search.result("ok")
+    return search.ok()
 
 
 def _dfs(search: _Search) -> ExploreResult:
@@ -498,7 +506,7 @@ def _dfs(search: _Search) -> ExploreResult:
             search.tick(len(stack))
     if not cut.issubset(seen.keys()):
         return search.result("unknown", limit=_depth_limit(max_depth))
-    return search.result("ok")
+    return search.ok()
 
 
 def simulate(model: Model, limits: Limits, progress: bool, *, walks: int, walk_depth: int,

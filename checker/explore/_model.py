@@ -288,6 +288,9 @@ def _bind(spec: Spec, invariants: Sequence[str] | None, symmetry: bool | None,
         if state_type is None:
             raise SpecError(f"{type(spec).__name__} declares symmetry but no state_type: symmetry "
                             "reduction needs to know where node ids occur in a state")
+        if isinstance(spec.symmetry, Ids):  # its ids would be read as the domains
+            raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.symmetry is one Ids domain; it "
+                            f"must be a sequence of them: symmetry = ({spec.symmetry!r},)")
         bad = [d for d in spec.symmetry if not isinstance(d, Ids)]
         if bad:
             raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.symmetry holds {bad[0]!r}, not an Ids "

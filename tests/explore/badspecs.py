@@ -268,6 +268,25 @@ class ImpureAction(Spec):
         return s.x < 4
 
 
+class ImpureButQuiet(Spec):
+    """Inc counts its calls and steps to the count: no invariant fails, so no trace would ever be
+    re-executed to notice -- the search must not end in "ok" about states it cannot reach again."""
+
+    check_deadlock = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        self.calls += 1
+        return Counter(self.calls) if s.x < 3 else None
+
+
 class ImpureInvariant(Spec):
     """The invariant fails the first time it sees x = 2 only."""
 

@@ -156,6 +156,12 @@ def test_an_impure_action_is_an_error_naming_it(mode) -> None:
     assert r.violated == ()  # no verdict on a trace that did not re-execute
 
 
+@pytest.mark.parametrize("mode", ["bfs", "dfs"])
+def test_an_impure_spec_without_a_violation_is_an_error_not_ok(mode) -> None:
+    r = explore(badspecs.ImpureButQuiet(), mode=mode)
+    assert r.verdict == "error" and "pure function of the state" in r.error, r.render_text()
+
+
 def test_an_impure_invariant_is_an_error() -> None:
     r = explore(badspecs.ImpureInvariant())
     assert r.verdict == "error" and "pure function of the state" in r.error, r.render_text()

@@ -106,6 +106,14 @@ def test_parameters_are_read_by_their_annotation(params_target, name, raw, expec
     assert got == expected and type(got) is type(expected), (got, expected)
 
 
+def test_reports_show_the_arguments_given_not_the_defaults(params_target) -> None:
+    """P keeps its arguments in a dict, not as attributes: the report must still show them."""
+    spec = load_target(params_target, {"f": "1.5", "oi": "4"})
+    assert spec.param_values()["f"] == 1.5 and spec.param_values()["oi"] == 4
+    assert "f=1.5" in spec.describe() and "oi=4" in spec.describe()
+    assert "f=1.5" in explore(spec).render_text().splitlines()[0]
+
+
 def test_enum_parameters_by_member_name(params_target) -> None:
     got = load_target(params_target, {"c": "blue"}).got["c"]  # type: ignore[attr-defined]
     assert isinstance(got, enum.Enum) and got.name == "blue"
@@ -268,6 +276,14 @@ def test_a_symmetry_that_is_not_an_id_domain() -> None:
 
     with pytest.raises(SpecError, match="symmetry holds range\\(0, 3\\), not an Ids domain"):
         explore(NotIds(), symmetry=True)
+
+
+def test_a_symmetry_that_is_one_domain_not_a_sequence() -> None:
+    class OneDomain(badspecs.LeavesItsType):
+        symmetry = Ids("N", 3)  # iterating it would give its ids
+
+    with pytest.raises(SpecError, match="symmetry is one Ids domain; it must be a sequence of them"):
+        explore(OneDomain(), symmetry=True)
 
 
 def test_a_state_type_that_is_not_a_type() -> None:
