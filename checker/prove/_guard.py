@@ -47,7 +47,7 @@ import linecache
 import operator
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -93,8 +93,8 @@ _UNSCANNED = object()
 # filename -> {source span: AST node}
 _AST_INDEX: dict[str, dict[tuple[Any, ...], ast.AST] | None] = {}
 
-_SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Tuple, ast.Load, ast.Slice,
-           ast.expr_context)
+_SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict,
+           ast.Load, ast.Slice, ast.expr_context)
 
 
 def _active() -> bool:
@@ -281,6 +281,12 @@ _PROTOCOL_BUILTINS = frozenset(id(f) for f in (
     operator.or_, operator.xor, operator.contains, operator.getitem, operator.index))
 _PROTOCOL_TYPES = frozenset({tuple, frozenset, set, list, dict, int, bool, str, range, enumerate, zip,
                              reversed, map, filter, slice})
+#: Containers whose C methods use only ``hash`` and ``==`` on their arguments (``tuple.count``,
+#: ``frozenset.union``, ``dict.get``) -- unlike ``str.format``/``str.join``, which read types.
+_CONTAINERS = (tuple, frozenset, set, list, dict)
+#: Trusted builtins that call a function they are given from C, where no event shows the call:
+#: the function must be trusted too (``map(operator.attrgetter("__class__"), xs)`` is not).
+_HIGHER_ORDER = {id(map): 0, id(filter): 0, id(iter): 0, id(sorted): "key", id(min): "key", id(max): "key"}
 
 
 def _trusted_callable(fn: Any) -> bool:
@@ -298,9 +304,10 @@ def _trusted_callable(fn: Any) -> bool:
         owner = getattr(fn, "__self__", None)
         if owner is None or isinstance(owner, types.ModuleType):
             return id(fn) in _PROTOCOL_BUILTINS
-        return True  # a method of a value (tuple.count, frozenset.union): == and hash on its arguments
-    if isinstance(fn, (types.MethodWrapperType, types.WrapperDescriptorType, types.MethodDescriptorType)):
-        return False  # special methods by name are refused at their load; others: not watched
+        return isinstance(owner, _CONTAINERS)  # (a, b).count, d.get: == and hash on the arguments
+    if isinstance(fn, types.MethodDescriptorType):  # tuple.count as 3.12's CALL event shows it
+        return issubclass(fn.__objclass__, _CONTAINERS) and not fn.__name__.startswith("__")
+    # special methods by name are refused at their load; other C callables are not watched
     return False
 
 
@@ -618,7 +625,7 @@ def _call_site_check(code: Any, ins: dis.Instruction, globals_: dict[str, Any]) 
         return None
     func = node.func
     if isinstance(func, ast.Name) and func.id in globals_ and _trusted_callable(globals_[func.id]) \
-            and id(globals_[func.id]) not in _RISKY_FNS:
+            and id(globals_[func.id]) not in _RISKY_FNS and id(globals_[func.id]) not in _HIGHER_ORDER:
         return None
     callee = _evaluator(code.co_filename, func)
     first = _evaluator(code.co_filename, node.args[0]) if node.args and not isinstance(node.args[0], ast.Starred) else None
@@ -681,11 +688,18 @@ def _check_callable(fn: Any, arg0: Callable[[], Any], frame: Any, code: Any, off
     name = _RISKY_FNS.get(id(fn))
     if name is None:
         if not _trusted_callable(fn):
-            first = arg0()
-            if (first is not _MISSING and holds_sym(first)) or _args_hold_sym(code, offset, frame):
-                refuse(f"passing a symbolic value to {_callable_name(fn)}, which the prover does not watch "
-                       "(it may test types or identity); use the spec language's vocabulary",
-                       location=_call_site(code, offset))
+            what = _callable_name(fn, code, offset)
+        elif id(fn) in _HIGHER_ORDER:
+            what = _untrusted_function_argument(fn, code, offset, frame)
+            if what is None:
+                return
+        else:
+            return
+        first = arg0()
+        if (first is not _MISSING and holds_sym(first)) or _args_hold_sym(code, offset, frame):
+            refuse(f"passing a symbolic value to {what}, which the prover does not watch (it may test "
+                   "types or identity); use the spec language's vocabulary (or, if no argument holds "
+                   "one, bind the arguments to names first)", location=_call_site(code, offset))
         return
     where = _call_site(code, offset)
     if id(fn) in _IDENTITY_FNS:
@@ -718,28 +732,81 @@ _UNTRUSTED = object()  # a callee that cannot be looked at (3.11)
 
 
 def _args_hold_sym(code: Any, offset: int, frame: Any) -> bool:
-    """Does an argument of the call at ``offset`` (evaluated again from its source, where it is
-    a simple expression) hold a stand-in?"""
+    """May an argument of the call at ``offset`` hold a stand-in?  Each is evaluated again from
+    its source; of one that is not a simple expression (``tuple([s.x])``), every simple part
+    is (``tuple``, ``s.x``).  A part that cannot be evaluated, or a call the source does not
+    show, may hold one for all the guard knows: default-deny."""
     node = _call_node(code, offset)
     if node is None:
-        return False
+        return True
     for arg in [*node.args, *(k.value for k in node.keywords)]:
-        if isinstance(arg, ast.Starred):
-            arg = arg.value
-        evaluate = _evaluator(code.co_filename, arg)
-        if evaluate is None:
-            continue
-        try:
-            with _paths.probing():
-                value = evaluate(frame)
-        except (_paths.Probe, Exception):  # noqa: BLE001
-            continue
-        if holds_sym(value):
-            return True
+        for part in _simple_parts(arg):
+            evaluate = _evaluator(code.co_filename, part)
+            try:
+                with _paths.probing() as probe:
+                    value = evaluate(frame)  # type: ignore[misc]
+            except NameError:  # bound inside the expression (a comprehension's variable)
+                continue
+            except (_paths.Probe, Exception):  # noqa: BLE001
+                return True
+            if probe.fired or holds_sym(value):
+                return True
     return False
 
 
-def _callable_name(fn: Any) -> str:
+def _simple_parts(node: ast.expr) -> Iterator[ast.expr]:
+    """The largest simple sub-expressions of ``node``, outside lambdas (whose bodies run as user
+    code, watched when they are called)."""
+    if all(isinstance(n, _SIMPLE) for n in ast.walk(node)):
+        yield node
+    elif not isinstance(node, ast.Lambda):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                yield from _simple_parts(child)
+            elif isinstance(child, ast.comprehension):
+                yield from _simple_parts(child.iter)
+                for cond in child.ifs:
+                    yield from _simple_parts(cond)
+            elif isinstance(child, ast.keyword):
+                yield from _simple_parts(child.value)
+
+
+def _untrusted_function_argument(fn: Any, code: Any, offset: int, frame: Any) -> str | None:
+    """The first function argument of a call of ``map``, ``sorted(key=...)``, ... that may not be
+    handed a stand-in, named for a message; None if every one may (a lambda, user code, a
+    trusted callable).  An argument the source does not show simply counts as untrusted."""
+    node = _call_node(code, offset)
+    if node is None:
+        return "a function called by a builtin"
+    where = _HIGHER_ORDER[id(fn)]
+    if isinstance(where, int):
+        args = node.args[where:where + 1]
+    else:
+        args = [k.value for k in node.keywords if k.arg == where or k.arg is None]
+    for arg in args:
+        if isinstance(arg, ast.Lambda):
+            continue  # user code, watched when called
+        evaluate = _evaluator(code.co_filename, arg)
+        if evaluate is None:
+            return f"`{_source(code.co_filename, arg) or 'a function'}` (through {_source(code.co_filename, node.func)})"
+        try:
+            with _paths.probing() as probe:
+                value = evaluate(frame)
+        except (_paths.Probe, Exception):  # noqa: BLE001
+            return f"`{_source(code.co_filename, arg)}`"
+        if probe.fired:
+            return f"`{_source(code.co_filename, arg)}`"
+        if callable(value) and not isinstance(value, Symbolic) and (
+                not _trusted_callable(value) or id(value) in _RISKY_FNS):
+            return f"{_callable_name(value)} (through {_source(code.co_filename, node.func)})"
+    return None
+
+
+def _callable_name(fn: Any, code: Any = None, offset: int = 0) -> str:
+    if fn is _UNTRUSTED:  # 3.11: a callee the guard could not evaluate from the source
+        node = _call_node(code, offset) if code is not None else None
+        text = _source(code.co_filename, node.func) if node is not None else None
+        return f"`{text}`" if text else "a callee the prover cannot look at"
     name = getattr(fn, "__qualname__", None) or getattr(type(fn), "__qualname__", "a callable")
     module = getattr(fn, "__module__", None) or type(fn).__module__
     return f"{module}.{name}" if module and module != "builtins" else str(name)

@@ -573,12 +573,15 @@ def record_fields(cls: type) -> tuple[str, ...]:
 
 
 def holds_sym(x: Any) -> bool:
-    """Does ``x`` contain a stand-in (itself, or inside a tuple, frozenset or record)?"""
+    """Does ``x`` contain a stand-in (itself, or inside a container -- a tuple, list, set, dict,
+    one of their subclasses -- or a record)?"""
     if isinstance(x, Symbolic):
         return True
-    t = type(x)
-    if t is tuple or t is frozenset or t is list or t is set:
+    if isinstance(x, (tuple, frozenset, list, set)):
         return any(holds_sym(v) for v in x)
+    if isinstance(x, dict):
+        return any(holds_sym(k) or holds_sym(v) for k, v in x.items())
+    t = type(x)
     if is_attrs(t):
         return any(holds_sym(getattr(x, n)) for n in record_fields(t))
     return False

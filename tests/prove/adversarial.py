@@ -18,7 +18,9 @@ found (issue 7), one spec or more per class:
 6. identity and type tests that Python 3.12 and 3.13 once hid from the guard;
 7. the same tests made inside code the guard does not watch (``functools.singledispatch``,
    ``operator.attrgetter``, ``operator.countOf``, ``functools.partial``/``reduce`` and
-   ``itertools.starmap`` of ``operator.is_``), and a mutable set built from a symbolic one;
+   ``itertools.starmap`` of ``operator.is_``, a dict handed to ``json``, the C methods of a
+   ``str`` called directly, through ``map`` or as a sort key), and a mutable set built from a
+   symbolic one;
 8. initial states outside the type, from which BMC and k-induction would unroll.
 
 A prover may answer each with a counterexample (it is replayed, so it is real), ``unknown``, or a
@@ -31,6 +33,7 @@ import builtins
 import enum
 import functools
 import itertools
+import json
 import operator
 from fractions import Fraction
 from typing import Any
@@ -740,6 +743,62 @@ class CountOfUsesIdentity(_Hole):
         return operator.countOf((s.x,), None) == 1
 
 
+class CountOfAfterACall(_Hole):
+    """The stand-in reaches the C function inside an argument that is itself a call."""
+
+    def hole(self, s: Opt) -> Any:
+        return operator.countOf(tuple([s.x]), None) == 1
+
+
+class CountOfSecondArgument(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return operator.countOf((None, None), [v for v in (s.x,)][0]) == 2
+
+
+class JsonOfADict(_Hole):
+    """The stand-in inside a dict handed to library code (json's C encoder rejects it)."""
+
+    def hole(self, s: Opt) -> Any:
+        try:
+            return json.dumps({"v": s.x}) == '{"v": null}'
+        except TypeError:
+            return False
+
+
+class BoundStrMethod(_Hole):
+    """A C method of a str reads its argument's class (``str.format`` is not ``tuple.count``)."""
+
+    def hole(self, s: Opt) -> Any:
+        show = "{0.__class__.__name__}".format
+        return show(s.x) == "NoneType"
+
+
+class StrMethodThroughMap(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return next(map("{0.__class__.__name__}".format, (s.x,))) == "NoneType"
+
+
+class AttrGetterThroughMap(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return next(map(operator.attrgetter("__class__.__name__"), (s.x,))) == "NoneType"
+
+
+class StrMethodAsSortKey(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return sorted((s.x, 0), key="{0.__class__.__name__}".format)[0] == None  # noqa: E711
+
+
+class JoinOfAGenerator(_Hole):
+    """``str.join`` names the type of a non-str item in its TypeError."""
+
+    def hole(self, s: Opt) -> Any:
+        try:
+            "".join(v for v in (s.x,))
+        except TypeError as e:
+            return "NoneType" in str(e)
+        return False
+
+
 class IsInstanceFromBuiltinsDict(_Hole):
     def hole(self, s: Opt) -> Any:
         return builtins.__dict__["isinstance"](s.x, type(None))
@@ -844,7 +903,9 @@ CORPUS: list[type[Spec]] = [
     FieldsNamedLikeInternals, BareExcept, CatchesBaseException, Converter, OperatorIs, AliasInDefault,
     AliasInClosure, LruCache, CachedProperty, InvariantNamedLikeAConstraint, TypeTest, IsInstanceTest,
     IsNoneTest, MatchTest, ClassTest, NarrowedIntsSubclass, DunderWithSymbolicArgument, UnboundDunder,
-    FieldLeftOutOfEquality, SingleDispatch, AttrGetterClass, CountOfUsesIdentity,
+    FieldLeftOutOfEquality, SingleDispatch, AttrGetterClass, CountOfUsesIdentity, CountOfAfterACall,
+    CountOfSecondArgument, JsonOfADict, BoundStrMethod, StrMethodThroughMap, AttrGetterThroughMap,
+    StrMethodAsSortKey, JoinOfAGenerator,
     IsInstanceFromBuiltinsDict, PartialOfOperatorIs, ReduceWithOperatorIs, StarmapOfOperatorIs,
     MapOfOperatorIs, MutableSetOnTheLeft, InitialSetElementOutside, InitialIntForBool, InitialBoolForInt,
 ]

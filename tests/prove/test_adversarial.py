@@ -8,7 +8,7 @@ import pytest
 
 from checker.explore import explore
 from checker.prove import Unsupported, bmc, k_induction, prove
-from spec import Spec
+from spec import Spec, action
 
 from tests.prove import adversarial
 from tests.prove.replay import assert_counterexamples_replay
@@ -74,3 +74,18 @@ def test_without_the_guard_validation_still_prevents_a_wrong_proof(cls: type[Spe
     except Unsupported:
         return
     assert result.verdict != "proved", result.render_text()
+
+
+def test_the_c_methods_of_containers_are_not_refused() -> None:
+    """``(a, b).count(x)`` only compares (3.12's CALL event shows ``tuple.count`` unbound): the
+    boundary check must let it through, and the prover find the real counterexample."""
+    from tests.prove.adversarial import _Opt
+
+    class TupleCount(_Opt):
+        @action
+        def Step(self, s):
+            return s.evolve(y=1) if (s.y, 2).count(0) == 1 and {0: 1}.get(s.y) == 1 else None
+
+    result = prove(TupleCount(), ["YZero"], targets=[])
+    assert result.verdict == "not-inductive", result.render_text()
+    assert_counterexamples_replay(TupleCount(), result, ["YZero"])
