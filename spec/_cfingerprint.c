@@ -360,11 +360,21 @@ static int fp_other(PyObject *o, uint64_t *out, int *cacheable) {
         *cacheable = 1; /* records are frozen */
         return 0;
     }
-    if (kind == KIND_ENUM) {  /* a member: its class and its name */
+    if (kind == KIND_ENUM) {  /* a member: its class and its name (a flag's pseudo-member has
+                                 none, and is told apart by its value, as the 1-tuple (value,)) */
         PyObject *name = PyObject_GetAttrString(o, "_name_");
         if (!name) return -1;
         uint64_t c;
-        int r = PyUnicode_Check(name) ? fp_str(name, TAG_STR, &c) : fp_of(name, &c, 1);
+        int r;
+        if (PyUnicode_Check(name)) {
+            r = fp_str(name, TAG_STR, &c);
+        } else {
+            PyObject *value = PyObject_GetAttrString(o, "_value_");
+            PyObject *key = value ? PyTuple_Pack(1, value) : NULL;
+            Py_XDECREF(value);
+            r = key ? fp_of(key, &c, 0) : -1;
+            Py_XDECREF(key);
+        }
         Py_DECREF(name);
         if (r < 0) return -1;
         node_start(&nd, TAG_ENUM);

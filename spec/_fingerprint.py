@@ -10,7 +10,7 @@ it is salted per process for strings.  A fingerprint instead hashes what the val
   int's 64 bits, a string's UTF-8 bytes, a float's IEEE bits) or its children's fingerprints;
 * ``None``, ``False``, ``True``, ints, big ints, floats, strings, bytes, tuples, frozensets,
   records (attrs instances: the class and each field in order), enum members (the class and the
-  name) and subclasses of those builtins (the class and the builtin value) each have their own
+  name, or a nameless flag pseudo-member's value) and subclasses of those builtins (the class and the builtin value) each have their own
   tag, and a class is identified by its ``module.qualname`` -- never by ``id`` or ``hash`` -- so
   fingerprints are the same in every process, on every run, on every Python version;
 * a frozenset's children are **sorted** before they are hashed: equal sets have equal
@@ -169,7 +169,7 @@ def _fp(value: Any, nested: bool) -> int:
         if kind == KIND_RECORD:
             h = _node(TAG_RECORD, [seed, *(_fp(getattr(value, n), True) for n in extra)])
         elif kind == KIND_ENUM:
-            h = _node(TAG_ENUM, [seed, _fp(value._name_, True)])
+            h = _node(TAG_ENUM, [seed, _fp(_member_key(value), True)])
             nested = True  # members are singletons: always worth remembering
         elif kind == KIND_SUBCLASS:
             return _node(TAG_SUBCLASS, [seed, _fp(extra(value), False)])
@@ -180,6 +180,14 @@ def _fp(value: Any, nested: bool) -> int:
             _CACHE.clear()
         _CACHE[id(value)] = (value, h)
     return h
+
+
+def _member_key(member: enum.Enum) -> Any:
+    """What tells an enum member apart within its class: its name -- or, for a flag's
+    pseudo-member (``Perm(4)``, ``Perm.R | Perm.W`` on Python 3.11, which have no name), its
+    value, as the 1-tuple ``(value,)`` so that it cannot be taken for a name."""
+    name = member._name_
+    return name if isinstance(name, str) else (member._value_,)
 
 
 def exact_key(value: Any) -> Any:
@@ -205,7 +213,7 @@ def exact_key(value: Any) -> Any:
     if kind == KIND_RECORD:
         return (t, tuple(exact_key(getattr(value, n)) for n in extra))
     if kind == KIND_ENUM:
-        return (t, value._name_)
+        return (t, exact_key(_member_key(value)))
     if kind == KIND_SUBCLASS:
         return (t, exact_key(extra(value)))
     raise TypeError(extra)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from spec import Spec, SpecError
 
+from checker._exits import spec_may_not_exit
 from checker.explore._engine import Limits, bfs, dfs, simulate
 from checker.explore._model import bind
 from checker.explore._target import load_target
@@ -68,6 +69,15 @@ def explore(
         raise SpecError(f"timeout must be a finite, positive number of seconds, not {timeout}")
     if memory_limit is not None and memory_limit <= 0:
         raise SpecError(f"memory_limit must be a positive number of bytes, not {memory_limit}")
+    with spec_may_not_exit(f"the spec {type(spec).__name__}"):
+        return _explore(spec, mode, invariants, max_states, max_depth, timeout, memory_limit, symmetry,
+                        check_deadlock, walks, walk_depth, seed, progress)
+
+
+def _explore(spec: Spec, mode: str, invariants: Sequence[str] | None, max_states: int | None,
+             max_depth: int | None, timeout: float | None, memory_limit: int | None, symmetry: bool,
+             check_deadlock: bool | None, walks: int, walk_depth: int, seed: int,
+             progress: bool) -> ExploreResult:
     model = bind(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
     limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                     memory_limit=memory_limit)

@@ -31,7 +31,8 @@ from checker.explore._model import Model, SpecRuntimeError, describe_exception, 
 from checker.explore.result import ExploreResult
 from checker.report import Step
 
-_CHECK_EVERY = 1024  # expansions between looks at the clock (time limit, progress)
+_CHECK_EVERY = 1024  # at most this many expansions between looks at the clock (limits, progress)
+_LOOK_SECONDS = 0.02  # and about this long
 
 
 @attrs.define
@@ -89,6 +90,8 @@ class _Search:
         self.seen: dict[int, int | None] = {}
         self.generated = 0
         self.depth = 0
+        self.looked = self.start  # the last look at the clock (see tick)
+        self.every = 1
 
     # --- results ---------------------------------------------------------------------------------
 
@@ -116,8 +119,16 @@ class _Search:
     def limit_hit(self, what: str) -> _Stop:
         return self.stop("unknown", limit=what)
 
-    def tick(self, queue: int) -> None:
+    def tick(self, queue: int) -> int:
+        """Look at the clock and the memory, and update the progress display.  Returns how many
+        expansions to make before the next look: about ``_LOOK_SECONDS``' worth, at most
+        ``_CHECK_EVERY`` -- a fixed count would let slow spec code (milliseconds a state)
+        overrun a time limit many times over."""
         now = time.perf_counter()
+        elapsed, self.looked = now - self.looked, now
+        # at most twice as many each time: the first looks may come before any slow step
+        fit = int(self.every * _LOOK_SECONDS / elapsed) if elapsed > 0 else _CHECK_EVERY
+        self.every = max(1, min(_CHECK_EVERY, 2 * self.every, fit))
         if self.deadline is not None and now > self.deadline:
             raise self.limit_hit(f"time limit of {self.limits.time_limit:g} s reached before the "
                                  "state space was exhausted")
@@ -125,6 +136,7 @@ class _Search:
             raise self.limit_hit(f"memory limit of {describe(self.limits.memory_limit)} reached before "
                                  "the state space was exhausted")
         self.progress.update(self.start, len(self.seen), self.generated, queue, self.depth)
+        return self.every
 
     # --- how a search ends: each result is checked on the re-executed trace ----------------------
 
@@ -384,6 +396,7 @@ def _bfs(search: _Search) -> ExploreResult:
     max_states = limits.max_states if limits.max_states is not None else -1
     beyond = False  # a new state lies past the depth limit
     expanded = 0
+    next_look = 1  # expansions before the next look at the clock (see _Search.tick)
     while level:
         at_depth_limit = limits.max_depth is not None and search.depth >= limits.max_depth
         next_level: list[tuple[Any, int]] = []
@@ -427,8 +440,8 @@ def _bfs(search: _Search) -> ExploreResult:
             except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
                 raise _expand_failure(search, s, sfp, e) from e
             expanded += 1
-            if expanded % _CHECK_EVERY == 0:
-                search.tick(len(level) + len(next_level))
+            if expanded >= next_look:
+                next_look = expanded + search.tick(len(level) + len(next_level))
         if at_depth_limit:
             break
         if next_level:
@@ -459,6 +472,7 @@ def _dfs(search: _Search) -> ExploreResult:
     max_depth = limits.max_depth
     cut: set[int] = set()  # states met just beyond the depth limit and not (yet) within it
     expanded = 0
+    next_look = 1  # expansions before the next look at the clock (see _Search.tick)
     while stack:
         s, sfp, d = stack.pop()
         if depth_of[sfp] < d:
@@ -502,8 +516,8 @@ def _dfs(search: _Search) -> ExploreResult:
         except Exception as e:  # noqa: BLE001
             raise _expand_failure(search, s, sfp, e) from e
         expanded += 1
-        if expanded % _CHECK_EVERY == 0:
-            search.tick(len(stack))
+        if expanded >= next_look:
+            next_look = expanded + search.tick(len(stack))
     if not cut.issubset(seen.keys()):
         return search.result("unknown", limit=_depth_limit(max_depth))
     return search.ok()
@@ -521,10 +535,15 @@ def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) 
     model = search.model
     inits = [s for s, _ in _initial(search)]  # checked (and counted) once, like in BFS
     state_cls = model.state_cls
-    for walk in range(walks):
+    steps = 0
+    next_look = 1  # steps before the next look at the clock (see _Search.tick)
+    for _walk in range(walks):
         path = [rng.choice(inits)]
         while len(path) < walk_depth:
             s = path[-1]
+            steps += 1
+            if steps >= next_look:
+                next_look = steps + search.tick(0)
             try:
                 succ = model.successor_states(s)
                 if not succ and model.check_deadlock:
@@ -542,8 +561,6 @@ def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) 
                 break
             path.append(rng.choice(succ))
             _check_walk_state(search, path)
-        if walk % 16 == 0:
-            search.tick(0)
     return search.result("unknown", limit=f"simulation: {walks:,} random walks of up to {walk_depth} "
                                           "states found no violation (random walks are not exhaustive)")
 

@@ -15,6 +15,7 @@ from typing import Any
 from spec import Spec, SpecError, source_of
 from spec.catalog import BUNDLED
 
+from checker._exits import spec_may_not_exit
 from checker._imports import import_module_or_file
 from checker.explore._model import describe_exception, spec_location
 
@@ -216,7 +217,8 @@ def instantiate(cls: type[Spec], raw: Mapping[str, str]) -> Spec:
     hints = _hints(cls)
     kwargs = {n: _convert(v, hints.get(n, params[n].annotation), params[n].default, n) for n, v in raw.items()}
     try:
-        return cls(**kwargs)
+        with spec_may_not_exit(f"the constructor of {cls.__name__}"):
+            return cls(**kwargs)
     except SpecError:
         raise
     except Exception as e:  # noqa: BLE001 -- the constructor is spec code: report, never a traceback

@@ -198,14 +198,17 @@ class _Gen:
 
 
 def _enum_class(t: OneOf) -> type | None:
-    """The enum class whose members are exactly ``t``'s options, if there is one."""
+    """The enum class whose members are exactly ``t``'s options, if there is one -- and has no
+    others: a ``Flag`` has composite and pseudo-members (``Perm.R | Perm.W``, ``Perm(4)``) that
+    iterating it does not give, and a ``_missing_`` of its own may make members on demand."""
     classes = {type(o) for o in t.options}
     if len(classes) != 1:
         return None
     (cls,) = classes
-    if isinstance(cls, enum.EnumMeta) and set(cls) == set(t.options):
-        return cls
-    return None
+    if not isinstance(cls, enum.EnumMeta) or issubclass(cls, enum.Flag) \
+            or getattr(cls._missing_, "__func__", None) is not enum.Enum._missing_.__func__:
+        return None
+    return cls if set(cls) == set(t.options) else None
 
 
 def _scalars(options: tuple[Any, ...]) -> bool:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 
 from spec import Spec, SpecError, source_of
 
+from checker._exits import spec_may_not_exit
 from checker.prove import _paths
 from checker.prove._engine import Clock, bmc as _bmc, induction, k_induction as _k_induction
 from checker.prove._model import SymbolicModel
@@ -62,12 +63,13 @@ def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth
     _paths.deadline = clock.deadline
     _paths._PENDING.clear()
     try:
-        model = SymbolicModel(spec)
-        obligations = work(model, clock)
-        # Trust nothing the translation produced until Python has confirmed it: every path of
-        # every function the obligations used, on witnesses and on random states.
-        clock.step("translation validation")
-        obligations = [validate(model, list(model.function_paths), clock.deadline), *obligations]
+        with spec_may_not_exit(f"the spec {type(spec).__name__}"):
+            model = SymbolicModel(spec)
+            obligations = work(model, clock)
+            # Trust nothing the translation produced until Python has confirmed it: every path of
+            # every function the obligations used, on witnesses and on random states.
+            clock.step("translation validation")
+            obligations = [validate(model, list(model.function_paths), clock.deadline), *obligations]
     except _paths.Unsupported as e:
         where = e.location if e.location != "<state_type>" else source_of(type(spec).__init__)
         raise Unsupported(f"{where}: unsupported by the prover: {e.message}") from None

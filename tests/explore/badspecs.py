@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import time
+
 import attrs
 
 from spec import Ids, Ints, OneOf, Optional, RecordOf, Spec, TupleOf, action, constraint, invariant, record
@@ -439,3 +442,46 @@ class RaisesOnTheSecondLevel(Spec):
         if s.x in (1, 11):
             raise RuntimeError(f"second level: {s.x}")  # SECOND-LEVEL
         return Counter(s.x + 1) if s.x % 10 < 4 else None
+
+
+# --- spec code that tries to end the process ----------------------------------------------------
+
+def _cannot_happen() -> None:
+    sys.exit(0)  # EXITS-HERE
+
+
+class CallsSysExit(Spec):
+    """A helper calls ``sys.exit(0)`` on a path thought impossible: exit code 0 would read as ok."""
+
+    check_deadlock = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Counter, x=Ints(0, 3))
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        if s.x == 2:
+            _cannot_happen()
+        return Counter(s.x + 1) if s.x < 3 else None
+
+    @invariant
+    def Small(self, s: Counter) -> bool:
+        return s.x < 9
+
+
+class SlowSteps(Spec):
+    """Each step takes 20 ms: 500 of them, far beyond a short time limit."""
+
+    check_deadlock = False
+
+    def init(self):
+        yield Counter(0)
+
+    @action
+    def Inc(self, s: Counter) -> Counter | None:
+        time.sleep(0.02)
+        return Counter(s.x + 1) if s.x < 499 else None

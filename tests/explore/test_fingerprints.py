@@ -45,6 +45,11 @@ class Mood(enum.Enum):
     angry = "angry"
 
 
+class Perm(enum.IntFlag):
+    R = 1
+    W = 2
+
+
 Pair = collections.namedtuple("Pair", "a b")
 
 
@@ -74,6 +79,8 @@ CONFUSED = [
     frozenset(), frozenset({1}), frozenset({True}), frozenset({1.0}), frozenset({0}), frozenset({False}),
     frozenset({frozenset()}), frozenset({()}), frozenset({-1}), frozenset({-2}),
     Color.red, Color.green, Shade.red, Shade.green, Mood.calm, Mood.angry,
+    # a flag's composite and pseudo-members: on 3.11 they have no name (found by a red team)
+    Perm.R, Perm.W, Perm(0), Perm.R | Perm.W, Perm(4), Perm(8), Perm(12),
     Pair(1, 2), Cell(1, 2), Cell(True, 2), Cell(1, 2.0), Other(1, 2), PlainFrozen(1), PlainFrozen(True),
 ]
 
@@ -247,3 +254,29 @@ def test_every_ok_reports_tlcs_collision_estimate() -> None:
     assert ok.to_json()["collision_probability"] == ok.collision_probability
     bad = explore(TwoPhase(n_rm=3, bug="early-commit"))
     assert bad.collision_probability is None and bad.to_json()["collision_probability"] is None
+
+
+def test_flag_members_without_a_name_are_distinct_states() -> None:
+    """Perm(0) -> Perm(4) -> Perm(8): nameless pseudo-members once shared one fingerprint, and
+    the explorer stopped before the violation."""
+
+    @record
+    class Flags:
+        x: Perm
+
+    class Steps(Spec):
+        check_deadlock = False
+
+        def init(self):
+            yield Flags(Perm(0))
+
+        @action
+        def Step(self, s: Flags) -> Flags | None:
+            return Flags(Perm(s.x + 4)) if s.x < 8 else None
+
+        @invariant
+        def NotEight(self, s: Flags) -> bool:
+            return s.x != 8
+
+    result = explore(Steps())
+    assert result.verdict == "violation" and len(result.trace) == 3, result.render_text()

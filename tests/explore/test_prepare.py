@@ -311,3 +311,34 @@ def test_spec_base_class_description() -> None:
     assert Documented.summary() == "Does this with spec.Ids and emphasis."
     assert Described.summary() == "Plain text, one line"
     assert Undocumented.summary() == ""
+
+
+# --- spec code that tries to end the process: an input error, never exit 0 ---------------------------
+
+@pytest.mark.parametrize("command", [["explore"], ["explore", "--mode", "dfs"], ["explore", "--mode", "simulate"],
+                                     ["prove", "--inv", "Small"], ["prove", "--bmc", "4"]])
+def test_sys_exit_in_spec_code_is_an_error_naming_its_line(command) -> None:
+    err = one_line_error(*command, "tests.explore.badspecs:CallsSysExit")
+    assert f"{BADSPECS}:{_line_of('EXITS-HERE')}: the spec CallsSysExit called sys.exit(0)" in err, err
+
+
+def test_sys_exit_in_a_constructor_is_an_error(monkeypatch) -> None:
+    class ExitsEarly(badspecs.CallsSysExit):
+        def __init__(self) -> None:
+            badspecs._cannot_happen()
+
+    monkeypatch.setattr(badspecs, "ExitsEarly", ExitsEarly, raising=False)
+    err = one_line_error("explore", "tests.explore.badspecs:ExitsEarly")
+    assert "the constructor of ExitsEarly called sys.exit(0)" in err, err
+
+
+@pytest.mark.parametrize("mode", ["bfs", "dfs", "simulate"])
+def test_a_time_limit_holds_when_each_step_is_slow(mode) -> None:
+    """The clock is looked at about every 20 ms of work, not every 1,024 states: 500 steps of
+    20 ms each would overrun a 0.3 s limit tenfold."""
+    import time
+
+    start = time.perf_counter()
+    result = explore(badspecs.SlowSteps(), mode=mode, timeout=0.3)
+    assert result.verdict == "unknown" and "time limit" in result.limit, result.render_text()
+    assert time.perf_counter() - start < 2.0  # generous on a loaded machine; unbounded before

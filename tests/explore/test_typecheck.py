@@ -265,3 +265,23 @@ def test_a_union_of_two_record_sets_of_one_class_holds_both() -> None:
     assert Tagged("a", 3) in both and Tagged("b", 0) in both
     assert Tagged("b", 1) not in both and Tagged("c", 0) not in both
     assert set(both.values()) == {Tagged("b", 0), *(Tagged("a", v) for v in range(4))}
+
+
+def test_an_enum_type_holds_only_its_listed_members_not_a_flags_composites() -> None:
+    """``RecordOf(S, x=Perm)`` is Perm's members (R, W); ``Perm.R | Perm.W`` is a Perm too, but
+    not one of them -- the compiled check once asked only the class (found by a red team)."""
+
+    class Perm(enum.Flag):
+        R = 1
+        W = 2
+
+    @record
+    class Access:
+        x: Perm
+
+    state_type = RecordOf(Access, x=Perm)
+    typed = compile_typed(state_type)
+    for value in (Perm.R | Perm.W, Perm(0)):
+        assert Access(value) not in state_type
+        assert not typed(Access(value), Access(Perm.R)), value
+    assert typed(Access(Perm.W), Access(Perm.R))

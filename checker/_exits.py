@@ -1,0 +1,32 @@
+"""Spec code that tries to end the process.
+
+A spec helper that calls ``sys.exit(0)`` on a "cannot happen" path raises ``SystemExit``, which
+is not an ``Exception``: left alone it would travel through the engines to the command line and
+end the run with the spec's exit code -- 0, read as "ok", with nothing printed.  Every engine
+runs spec code inside :func:`spec_may_not_exit`, which turns such an exit (and any other
+``BaseException`` but ``KeyboardInterrupt``) into an input error naming the spec's line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from spec import SpecError
+
+
+@contextmanager
+def spec_may_not_exit(what: str) -> Iterator[None]:
+    """Run spec code (``what`` says which, for the message) that may not end the process."""
+    try:
+        yield
+    except (Exception, KeyboardInterrupt):
+        raise
+    except BaseException as e:  # SystemExit, GeneratorExit, a BaseException of the spec's own
+        if type(e).__module__.split(".")[0] == "checker":
+            raise  # distcheck's own control flow (the prover's refusals are BaseExceptions)
+        from checker.explore._model import spec_location
+
+        did = f"called sys.exit({e.code!r})" if isinstance(e, SystemExit) else f"raised {type(e).__name__}"
+        raise SpecError(f"{spec_location(e)}: {what} {did}: spec code must return or raise an "
+                        "exception, not end the process") from None
