@@ -12,6 +12,8 @@ import sys
 import traceback
 from typing import Any
 
+from checker._faults import describe_exception
+
 
 class ImportFailure(ValueError):
     """The user's module could not be imported (the default error of
@@ -57,7 +59,7 @@ def import_module_or_file(module_name: str, what: str, error: type[Exception] = 
     except SystemExit as e:  # exiting with its status would pass for a verdict
         raise error(f"importing {module_name} called sys.exit({e.code!r})") from None
     except Exception as e:  # noqa: BLE001 -- the module raised while being imported
-        raise error(f"{exception_location(e)}: importing {module_name} raised {type(e).__name__}: {e}") from None
+        raise error(f"{exception_location(e)}: importing {module_name} raised {describe_exception(e)}") from None
 
 
 def _importable(name: str) -> bool:

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import attrs
 
 from spec import _symbolic
-from spec._fingerprint import exact_key
+from spec._fingerprint import exact_key, fingerprint
 from spec._values import evolve
 
 __all__ = [
@@ -311,13 +311,25 @@ class SetOf(Type):
         inner = self.elem.permuter(domain)
         if inner is None:
             return None
-        return lambda v, perm: frozenset(inner(x, perm) for x in v)
+        return lambda v, perm: _renamed_set(v, inner, perm)
 
     def ids(self) -> frozenset[Ids]:
         return self.elem.ids()
 
     def __repr__(self) -> str:
         return f"SUBSET {self.elem!r}"
+
+
+def _renamed_set(v: frozenset[Any], inner: Permuter, perm: Sequence[int]) -> frozenset[Any]:
+    mapped = [inner(x, perm) for x in v]
+    out = frozenset(mapped)
+    if len(out) < len(mapped):
+        # A renaming that is not a bijection (symmetry's id signatures) merged elements.  Of
+        # elements Python takes for equal but fingerprints tell apart (Msg(1, 1), Msg(1, True))
+        # the set keeps the first inserted: insert them in fingerprint order, so that which one
+        # stays depends on the value, not on the order the set happens to iterate in.
+        out = frozenset(sorted(mapped, key=fingerprint))
+    return out
 
 
 @attrs.frozen(repr=False)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from spec import Spec, SpecError
 
-from checker._exits import spec_may_not_exit
+from checker._faults import spec_may_not_exit
 from checker.explore._engine import Limits, bfs, dfs, simulate
 from checker.explore._model import bind
 from checker.explore._target import load_target

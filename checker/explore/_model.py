@@ -15,6 +15,7 @@ import spec as spec_lang
 from spec import Action, Ids, Spec, SpecError, Type, source_of
 from spec._fingerprint import fingerprint as value_fingerprint
 
+from checker._faults import describe_exception
 from checker.explore._symmetry import Canonicalizer
 from checker.explore._typecheck import Typed, compile_checks, compile_typed, explain, typed_slow
 
@@ -48,12 +49,6 @@ def spec_location(exc: BaseException) -> str:
             continue
         where = f"{frame.filename}:{frame.lineno}"
     return where
-
-
-def describe_exception(exc: BaseException) -> str:
-    """``ZeroDivisionError: division by zero`` (``MemoryError`` alone when it has no message)."""
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @attrs.define

@@ -15,7 +15,7 @@ from typing import Any
 from spec import Spec, SpecError, source_of
 from spec.catalog import BUNDLED
 
-from checker._exits import spec_may_not_exit
+from checker._faults import spec_may_not_exit
 from checker._imports import import_module_or_file
 from checker.explore._model import describe_exception, spec_location
 
@@ -78,7 +78,7 @@ _NAMED = {"int": int, "float": float, "bool": bool, "str": str, "None": type(Non
 
 def _kinds(annotation: Any, default: Any) -> list[Any]:
     """The alternatives a parameter accepts: ``type(None)``, ``bool``, ``int``, ``float``,
-    ``str``, an enum class, a ``("literal", values)`` or ``("container", cls)`` pair, or
+    ``str``, an enum class, a ``("literal", values)`` pair, a ``("container", cls, annotation)``, or
     ``None`` for "anything" (a Python literal, or the text itself)."""
     if annotation is inspect.Parameter.empty:
         if default is None:
@@ -100,7 +100,7 @@ def _kinds(annotation: Any, default: Any) -> list[Any]:
     if origin is typing.Literal:
         return [("literal", typing.get_args(annotation))]
     if annotation in _CONTAINERS or origin in _CONTAINERS:  # tuple[int, ...]: a Python literal of it
-        return [("container", origin or annotation)]
+        return [("container", origin or annotation, annotation)]
     if annotation in (bool, int, float, str, type(None)):
         return [annotation]
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
@@ -120,7 +120,8 @@ def _expected(kind: Any) -> str:
     if kind is str:
         return "a string"
     if isinstance(kind, tuple) and kind[0] == "container":
-        return f"a {kind[1].__name__} (a Python literal such as {_EXAMPLES[kind[1]]})"
+        text = kind[1].__name__ if kind[2] is kind[1] else repr(kind[2]).replace("typing.", "")
+        return f"a {text} (a Python literal such as {_EXAMPLES[kind[1]]})"
     if isinstance(kind, tuple):
         return "one of " + ", ".join(map(str, kind[1]))
     return f"one of {', '.join(kind.__members__)} (a {kind.__name__})"
@@ -155,11 +156,9 @@ def _read(raw: str, kind: Any) -> Any:
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return _MISSING
         cls = kind[1]
-        if isinstance(value, cls):
-            return value
-        if cls is not dict and isinstance(value, (tuple, list, set, frozenset)):
-            return cls(value)  # [1, 2] for a tuple parameter
-        return _MISSING
+        if cls is not dict and not isinstance(value, cls) and isinstance(value, (tuple, list, set, frozenset)):
+            value = cls(value)  # [1, 2] for a tuple parameter
+        return value if isinstance(value, cls) and _fits(value, kind[2]) else _MISSING
     if isinstance(kind, tuple):  # Literal[...]: the option whose text is raw
         return next((v for v in kind[1] if str(v) == raw), _MISSING)
     member = kind.__members__.get(raw)
@@ -167,6 +166,34 @@ def _read(raw: str, kind: Any) -> Any:
         folded = [m for name, m in kind.__members__.items() if name.lower() == raw.lower()]
         member = folded[0] if len(set(folded)) == 1 else None
     return _MISSING if member is None else member
+
+
+def _fits(value: Any, annotation: Any) -> bool:
+    """Does ``value`` (a Python literal) hold what ``annotation`` says, element by element?
+    (``tuple[int, ...]``, ``tuple[int, str]``, ``list[str]``, ``dict[str, int]``, unions;
+    annotations it does not know accept anything.)"""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if annotation in (int, str, bool, type(None), float):
+        if annotation is float:
+            return type(value) in (int, float)
+        return type(value) is annotation
+    if annotation is None:
+        return value is None
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return isinstance(value, annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_fits(value, a) for a in args)
+    if origin in _CONTAINERS:
+        if not isinstance(value, origin):
+            return False
+        if not args:
+            return True
+        if origin is dict:
+            return all(_fits(k, args[0]) and _fits(v, args[1]) for k, v in value.items())
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return len(value) == len(args) and all(_fits(v, a) for v, a in zip(value, args))
+        return all(_fits(v, args[0]) for v in value)
+    return True
 
 
 def _rank(kind: Any) -> int:

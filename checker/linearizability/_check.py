@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from checker._faults import SPEC_FAULTS, describe_exception
+
 from ._history import History, HistoryError, Operation
 from ._limits import Limits, OutOfLimits
 from ._models import MODELS, Model, NondeterministicModel, OperationError, show
@@ -70,14 +72,14 @@ class LinResult:
         try:
             return str(_view(self.model).describe_state(state))
         except Exception as e:  # noqa: BLE001 -- user code, called while reporting
-            return f"{show(state)} (describe_state raised {type(e).__name__}: {e})"
+            return f"{show(state)} (describe_state raised {describe_exception(e)})"
 
     def describe_op(self, op: Operation) -> str:
         """An operation as text (``Model.describe_op``; the default rendering if that fails)."""
         try:
             return str(self.model.describe_op(op))
         except Exception as e:  # noqa: BLE001 -- user code, called while reporting
-            return f"{Model.describe_op(self.model, op)} (describe_op raised {type(e).__name__}: {e})"
+            return f"{Model.describe_op(self.model, op)} (describe_op raised {describe_exception(e)})"
 
 
 class _PowersetView:
@@ -133,7 +135,7 @@ def get_model(name: str, *init: Any) -> Model:
         return cls(*init)
     except (OperationError, NotData) as e:
         raise ValueError(f"model {name}: {e}") from None
-    except (Exception, SystemExit) as e:  # noqa: BLE001 -- a user model's constructor: one line
+    except SPEC_FAULTS as e:  # noqa: BLE001 -- a user model's constructor: one line
         # where it was raised, unless that is this call (a constructor that takes no --init)
         inner = e.__traceback__ is not None and e.__traceback__.tb_next is not None
         where = f"{exception_location(e)}: " if inner else ""
@@ -154,7 +156,21 @@ def _describe(e: BaseException) -> str:
     """What a model did, for messages: ``raised KeyError: 'x'``, ``called sys.exit(0)``."""
     if isinstance(e, SystemExit):
         return f"called sys.exit({e.code!r})"
-    return f"raised {type(e).__name__}: {e}" if str(e) else f"raised {type(e).__name__}"
+    return f"raised {describe_exception(e)}"
+
+
+def _strict_step(step: Any) -> Any:
+    """A user model's ``step``, whose verdict must be exactly True or False (as an invariant's
+    must): ``("no", state)`` would otherwise be a legal step."""
+
+    def checked(state: Any, op: Operation) -> tuple[bool, Any]:
+        ok, new = step(state, op)
+        if ok is not True and ok is not False:
+            raise TypeError(f"step() returned {ok!r} ({type(ok).__name__}) as its verdict: it must return "
+                            "(True, new_state) or (False, anything)")
+        return ok, new
+
+    return checked
 
 
 def check(
@@ -186,11 +202,11 @@ def check(
     limits = Limits(timeout, memory_limit)
     source = history.source
     view = _view(model)
-    step = view.step
+    step = view.step if type(view).__module__.startswith("checker.") else _strict_step(view.step)
     try:
         init = view.init()
         hash(init)
-    except (Exception, SystemExit) as e:
+    except SPEC_FAULTS as e:
         raise _model_error(source, model, None, e) from None
     # Partition (and ask the model's other hooks), then run every distinct operation once from
     # the initial state, so that an operation the model cannot interpret is reported up front,
@@ -207,7 +223,7 @@ def check(
             # a read-only operation can shrink a set of states: the shortcut is for
             # deterministic models
             read_only.setdefault(key, []).append(view is model and bool(model.read_only(op)))
-    except (Exception, SystemExit) as e:
+    except SPEC_FAULTS as e:
         raise _model_error(source, model, op, e) from None
     outcomes: dict[Any, Any] = {}
     # The search allocates many small sets and tuples but never a reference cycle: pausing the
@@ -273,7 +289,7 @@ def _run(
                     tried.add(sig)
                     try:
                         step(init, op)
-                    except (Exception, SystemExit) as e:
+                    except SPEC_FAULTS as e:
                         raise ModelFailure(op) from e
                     if limits.exceeded():
                         return

@@ -41,6 +41,8 @@ from typing import Any
 
 import attrs
 
+from checker._faults import SPEC_FAULTS
+
 from ._history import Operation
 
 #: how many steps (model calls, lifts, dead ends) between two pauses, when the caller looks at
@@ -174,7 +176,7 @@ def search(
                             seen.append(set())
                     else:
                         ns = -1
-                except (Exception, SystemExit) as e:  # a model that exits must not end in exit 0
+                except SPEC_FAULTS as e:  # a model that exits must not end in exit 0
                     raise ModelFailure(op) from e
                 memo[node][sid] = ns
                 countdown -= 1
@@ -274,7 +276,7 @@ def _dead_end(
         if ns is None:  # not tried there (cannot happen, but a report must not guess)
             try:
                 ok, new = step(states[sid], ops[i])
-            except (Exception, SystemExit) as e:  # a model that exits must not end in exit 0
+            except SPEC_FAULTS as e:  # a model that exits must not end in exit 0
                 raise ModelFailure(ops[i]) from e
             stuck.append((i, bool(ok), new if ok else None))
         else:

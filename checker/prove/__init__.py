@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from spec import Spec, SpecError, source_of
 
-from checker._exits import spec_may_not_exit
+from checker._faults import spec_may_not_exit
 from checker.prove import _paths
 from checker.prove._engine import Clock, bmc as _bmc, induction, k_induction as _k_induction
 from checker.prove._model import SymbolicModel

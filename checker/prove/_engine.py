@@ -27,6 +27,7 @@ import z3
 from spec import SpecError, members, source_of
 from spec._symbolic import symbolic
 
+from checker._faults import describe_exception
 from checker.prove import _terms as T
 from checker.prove._cti import broken_conjunct
 from checker.prove._layout import Layout
@@ -236,7 +237,7 @@ def _cti(model: SymbolicModel, label: str, t: Transition, m: z3.ModelRef,
         if t.error is None:
             return _mismatch(label, seconds, f"the action raised {type(e).__name__} on replay")
         cex = Counterexample(tuple(steps), (), None, exception_location(e), first,
-                             error=f"{type(e).__name__}: {e} (in {t.label})")
+                             error=f"{describe_exception(e)} (in {t.label})")
         return Obligation("consecution", label, "error", seconds, "spec code raised", cex)
     if t.error is not None or post is None:
         return _mismatch(label, seconds, "the action did not behave on replay as it did symbolically")
@@ -369,7 +370,7 @@ def _find_raising(model: SymbolicModel, state: Any) -> tuple[str, str, dict[str,
                 try:
                     act.fn(state, *p)
                 except Exception as e:  # noqa: BLE001
-                    return f"{type(e).__name__}: {e}", exception_location(e), dict(zip(act.param_names, p))
+                    return describe_exception(e), exception_location(e), dict(zip(act.param_names, p))
     return None
 
 

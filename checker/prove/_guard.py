@@ -105,6 +105,10 @@ def _active() -> bool:
 
 # --- the drivers ----------------------------------------------------------------------------------
 
+#: Do code objects carry column positions?  (Not under PYTHONNODEBUGRANGES or -X no_debug_ranges.)
+_COLUMNS = all(p[2] is not None for p in list(compile("x + 1", "<distcheck probe>", "eval").co_positions())[1:])
+
+
 class Guard:
     """Context manager: watch spec code while it runs on stand-ins (see the module docstring).
     Re-entrant; entered around each symbolic exploration, so that concrete runs (replays,
@@ -114,6 +118,12 @@ class Guard:
 
     def __enter__(self) -> Guard:
         if Guard._depth == 0:
+            if not _COLUMNS:
+                # The checks find each operand and call in the source by the instruction's
+                # columns: without them they would have nothing to look at.
+                refuse("the prover's guard needs the column positions of instructions, which "
+                       "PYTHONNODEBUGRANGES / -X no_debug_ranges switches off: unset it",
+                       location="<environment>")
             _DRIVER.start()
         Guard._depth += 1
         return self
@@ -144,8 +154,9 @@ class _Monitoring:
         mon.register_callback(self.tool, E.PY_START, self._on_start)
         mon.register_callback(self.tool, E.INSTRUCTION, self._on_instruction)
         mon.register_callback(self.tool, E.CALL, self._on_call)
+        mon.register_callback(self.tool, E.RAISE, self._on_raise)
         mon.restart_events()  # what an earlier run switched off, per location, is needed again
-        mon.set_events(self.tool, E.PY_START)
+        mon.set_events(self.tool, E.PY_START | E.RAISE)
 
     def stop(self) -> None:
         mon = sys.monitoring  # type: ignore[attr-defined]
@@ -155,7 +166,7 @@ class _Monitoring:
             mon.set_local_events(self.tool, code, 0)
         self.watched.clear()
         E = mon.events
-        for event in (E.PY_START, E.INSTRUCTION, E.CALL):
+        for event in (E.PY_START, E.INSTRUCTION, E.CALL, E.RAISE):
             mon.register_callback(self.tool, event, None)
         mon.free_tool_id(self.tool)
         self.tool = None
@@ -195,6 +206,11 @@ class _Monitoring:
             _check_callable(fn, lambda: first, sys._getframe(1), code, offset)
         return None
 
+    def _on_raise(self, code: Any, offset: int, exc: BaseException) -> Any:
+        if _active() and _user(code):
+            _on_exception(exc, code, offset)
+        return None
+
 
 class _Tracing:
     """Python 3.11: ``sys.settrace`` with opcode events."""
@@ -216,10 +232,8 @@ class _Tracing:
         if _active():
             _on_frame_start(frame)
             _check_aliases(frame)
-        if checks is None:
-            return None
-        frame.f_trace_lines = False
-        frame.f_trace_opcodes = True
+        frame.f_trace_lines = False  # the local function is for exceptions, and opcodes if any
+        frame.f_trace_opcodes = checks is not None
         return self._on_opcode
 
     def _on_opcode(self, frame: Any, event: str, arg: Any) -> Any:
@@ -229,15 +243,105 @@ class _Tracing:
                 check = checks.get(frame.f_lasti)
                 if check is not None:
                     check(frame)
+        elif event == "exception" and _active():
+            _on_exception(arg[1], frame.f_code, frame.f_lasti)
         return self._on_opcode
 
 
 _DRIVER: Any = _Monitoring() if hasattr(sys, "monitoring") else _Tracing()
 
 
+def _on_exception(exc: BaseException, code: Any, offset: int) -> None:
+    """An exception reaches user code.  If Python made it about a stand-in -- its message names
+    one of their classes (``'SymInt' object is not subscriptable``, ``unsupported operand
+    type(s) for ** or pow(): 'int', 'SymInt', 'int'``) -- the value might not have raised at
+    all, and spec code might read it: refused.  (The exceptions the stand-ins raise on Python's
+    behalf name the value's type, and are watched otherwise: see ``_paths.mimic``.)"""
+    _paths.mimicked_reached_spec_code(exc)
+    if type(exc).__module__ != "builtins":  # its str() is Python's own, args as given
+        return
+    names = _standin_names()
+    for arg in exc.args:
+        if isinstance(arg, str) and any(f"'{n}'" in arg for n in names):
+            refuse(f"Python raised `{type(exc).__name__}: {arg}` about a symbolic value, where the value "
+                   "itself may behave otherwise (an operation outside the prover's vocabulary)",
+                   location=_call_site(code, offset))
+
+
+_NAMES: list[frozenset[str]] = []
+
+
+def _standin_names() -> frozenset[str]:
+    if not _NAMES:
+        found, todo = set(), [Symbolic]
+        while todo:
+            cls = todo.pop()
+            found.add(cls.__name__)
+            todo.extend(cls.__subclasses__())
+        _NAMES.append(frozenset(found))
+    return _NAMES[0]
+
+
+# --- classes whose special methods or properties are C callables ------------------------------------
+#
+# ``__getitem__ = "{0.__class__}".format`` or ``kind = property(operator.attrgetter("x.__class__"))``
+# in a class of the spec's: Python calls them through a type slot or an attribute load, never a
+# call instruction, so no call check sees a stand-in handed to them.  Such a class is refused
+# where the guard can see it: in the module of each spec function that runs symbolically, and
+# among the records of the state type.
+
+_NOT_METHODS = frozenset({"__doc__", "__module__", "__qualname__", "__dict__", "__weakref__", "__slots__",
+                          "__annotations__", "__match_args__", "__attrs_attrs__", "__hash__",
+                          "__abstractmethods__", "__orig_bases__", "__parameters__", "__firstlineno__",
+                          "__static_attributes__", "__type_params__"})
+
+
+def class_problem(cls: type) -> str | None:
+    """What makes ``cls`` hide C code from the guard, or None."""
+    for klass in cls.__mro__:
+        if klass.__module__ in ("builtins", "enum", "abc", "typing") or klass is object:
+            continue
+        for name, attr in vars(klass).items():
+            if isinstance(attr, property):
+                for fn in (attr.fget, attr.fset, attr.fdel):
+                    if fn is not None and not isinstance(fn, types.FunctionType):
+                        return f"the property {name} of {cls.__qualname__} runs {_callable_name(fn)}"
+            elif name.startswith("__") and name.endswith("__") and name not in _NOT_METHODS \
+                    and callable(attr) and not _python_method(attr, cls):
+                return f"{cls.__qualname__}.{name} is {_callable_name(attr)}, not a Python function"
+    return None
+
+
+def _python_method(attr: Any, cls: type) -> bool:
+    if isinstance(attr, (staticmethod, classmethod)):
+        attr = attr.__func__
+    if isinstance(attr, (types.FunctionType, type)):
+        return True
+    # a builtin base's own method (IntEnum's __str__ is int.__repr__): the base's behaviour
+    return getattr(attr, "__objclass__", None) in cls.__mro__
+
+
+_MODULES_CHECKED: dict[int, tuple[dict[str, Any], str | None]] = {}
+
+
+def _module_problem(globals_: dict[str, Any]) -> str | None:
+    known = _MODULES_CHECKED.get(id(globals_))
+    if known is None or known[0] is not globals_:
+        module = globals_.get("__name__")
+        problem = next((p for v in list(globals_.values())
+                        if isinstance(v, type) and v.__module__ == module
+                        for p in (class_problem(v),) if p is not None), None)
+        known = _MODULES_CHECKED[id(globals_)] = (globals_, problem)
+    return known[1]
+
+
 def _on_frame_start(frame: Any) -> None:
     """A user function starts: refuse it if a functools cache is calling it (its result would be
-    shared with other paths)."""
+    shared with other paths), or if its module has a class that hides C code from the guard."""
+    problem = _module_problem(frame.f_globals)
+    if problem is not None:
+        refuse(f"{problem}: Python calls it without a call the prover can check (a stand-in could "
+               "reach it); write it as a def", location=f"{frame.f_code.co_filename}:{frame.f_code.co_firstlineno}")
     back = frame.f_back
     if back is not None and back.f_code is _CACHED_PROPERTY_GET:
         refuse("a functools.cached_property computed during a symbolic execution (its value would "
@@ -625,7 +729,8 @@ def _call_site_check(code: Any, ins: dis.Instruction, globals_: dict[str, Any]) 
         return None
     func = node.func
     if isinstance(func, ast.Name) and func.id in globals_ and _trusted_callable(globals_[func.id]) \
-            and id(globals_[func.id]) not in _RISKY_FNS and id(globals_[func.id]) not in _HIGHER_ORDER:
+            and id(globals_[func.id]) not in _RISKY_FNS and _function_argument(globals_[func.id]) is None \
+            and globals_[func.id] not in (sum, eval, exec, compile):
         return None
     callee = _evaluator(code.co_filename, func)
     first = _evaluator(code.co_filename, node.args[0]) if node.args and not isinstance(node.args[0], ast.Starred) else None
@@ -685,11 +790,16 @@ def _check_callable(fn: Any, arg0: Callable[[], Any], frame: Any, code: Any, off
     if isinstance(fn, _CACHE_WRAPPER):
         refuse("calling a function memoized by functools.lru_cache/cache during a symbolic "
                "execution (its results would be shared between paths)", location=_call_site(code, offset))
+    if fn is eval or fn is exec or fn is compile:
+        refuse(f"{fn.__name__}() during a symbolic execution: code compiled from a string has no source "
+               "the guard can check", location=_call_site(code, offset))
     name = _RISKY_FNS.get(id(fn))
     if name is None:
+        if fn is sum:
+            _check_sum_start(code, offset, frame)
         if not _trusted_callable(fn):
             what = _callable_name(fn, code, offset)
-        elif id(fn) in _HIGHER_ORDER:
+        elif _function_argument(fn) is not None:
             what = _untrusted_function_argument(fn, code, offset, frame)
             if what is None:
                 return
@@ -739,7 +849,8 @@ def _args_hold_sym(code: Any, offset: int, frame: Any) -> bool:
     node = _call_node(code, offset)
     if node is None:
         return True
-    for arg in [*node.args, *(k.value for k in node.keywords)]:
+    receiver = [node.func.value] if isinstance(node.func, ast.Attribute) else []  # xs.sort(...): xs
+    for arg in [*receiver, *node.args, *(k.value for k in node.keywords)]:
         for part in _simple_parts(arg):
             evaluate = _evaluator(code.co_filename, part)
             try:
@@ -771,6 +882,40 @@ def _simple_parts(node: ast.expr) -> Iterator[ast.expr]:
                 yield from _simple_parts(child.value)
 
 
+def _check_sum_start(code: Any, offset: int, frame: Any) -> None:
+    """``sum(xs, start)`` refuses a str (or bytes) ``start`` by a C type test, which a stand-in
+    for one passes."""
+    node = _call_node(code, offset)
+    if node is None:
+        return
+    start = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "start"), None)
+    if start is None:
+        return
+    for part in _simple_parts(start):
+        try:
+            with _paths.probing():
+                value = _evaluator(code.co_filename, part)(frame)  # type: ignore[misc]
+        except NameError:
+            continue
+        except (_paths.Probe, Exception):  # noqa: BLE001
+            value = _UNTRUSTED
+        if value is not _UNTRUSTED and not (isinstance(value, SymEnum) and not all(
+                type(o) in (int, bool) for o in value._dc_options)):
+            continue
+        refuse("sum() with a symbolic start that may not be a number (Python refuses a string there "
+               "by a type test a stand-in passes)", location=_call_site(code, offset))
+
+
+def _function_argument(fn: Any) -> int | str | None:
+    """Where a trusted callable that calls a function from C takes it: a position, a keyword,
+    or None if it takes none."""
+    where = _HIGHER_ORDER.get(id(fn))
+    if where is None and getattr(fn, "__name__", None) == "sort" and (
+            isinstance(getattr(fn, "__self__", None), list) or getattr(fn, "__objclass__", None) is list):
+        return "key"  # xs.sort(key=...)
+    return where
+
+
 def _untrusted_function_argument(fn: Any, code: Any, offset: int, frame: Any) -> str | None:
     """The first function argument of a call of ``map``, ``sorted(key=...)``, ... that may not be
     handed a stand-in, named for a message; None if every one may (a lambda, user code, a
@@ -778,7 +923,7 @@ def _untrusted_function_argument(fn: Any, code: Any, offset: int, frame: Any) ->
     node = _call_node(code, offset)
     if node is None:
         return "a function called by a builtin"
-    where = _HIGHER_ORDER[id(fn)]
+    where = _function_argument(fn)
     if isinstance(where, int):
         args = node.args[where:where + 1]
     else:

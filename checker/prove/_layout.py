@@ -31,6 +31,7 @@ from spec._fingerprint import exact_key
 from spec._types import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
 from spec._values import RESERVED_PREFIX
 
+from checker._faults import describe_exception
 from checker.prove import _terms as T
 from checker.prove._paths import Unsupported, refuse
 from checker.prove._sym import (
@@ -321,7 +322,7 @@ class _RecordNode(_Leaf):
             return self.cls(**fields)
         except Exception as e:  # noqa: BLE001 -- a validator or converter refused a stand-in
             raise Unsupported(f"cannot build a symbolic {self.cls.__qualname__}: its __init__ "
-                              f"raised {type(e).__name__}: {e}", location="<state_type>") from None
+                              f"raised {describe_exception(e)}", location="<state_type>") from None
 
     def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
         if type(v) is self.cls:

@@ -11,19 +11,20 @@ is typed.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
 import z3
 
-from spec import Action, Spec, SpecError, members, source_of
+from spec import Action, RecordOf, Spec, SpecError, Type, members, source_of
 from spec._fingerprint import exact_key
 from spec._symbolic import symbolic
 
+from checker._faults import describe_exception
 from checker.prove import _paths
 from checker.prove import _terms as T
-from checker.prove._guard import Guard
+from checker.prove._guard import Guard, class_problem
 from checker.prove._hooks import HOOKS, elements
 from checker.prove._layout import Layout, typed_in
 from checker.prove._paths import Explorer, Pruner
@@ -59,6 +60,27 @@ class Transition:
         return self.action.describe(self.params)
 
 
+def _record_classes(t: Type) -> Iterator[type]:
+    """The classes of the records ``t`` holds (its RecordOfs', and its constants')."""
+    seen: set[int] = set()
+    todo: list[Any] = [t]
+    while todo:
+        x = todo.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, Type):
+            if isinstance(x, RecordOf):
+                yield x.cls
+            todo.extend(vars(x).values())
+        elif isinstance(x, (tuple, list, frozenset)):
+            todo.extend(x)
+        elif isinstance(x, dict):
+            todo.extend(x.values())
+        elif attrs.has(type(x)):
+            yield type(x)
+
+
 class SymbolicModel:
     """The prover's view of a spec instance."""
 
@@ -73,6 +95,12 @@ class SymbolicModel:
         self.actions = spec.actions()
         self.invariant_fns = spec.invariants()
         self.constraint_fns = spec.constraints()
+        for cls in _record_classes(spec.state_type):
+            problem = class_problem(cls)
+            if problem is not None:
+                raise _paths.Unsupported(f"{problem}: Python calls it without a call the prover can check "
+                                         "(a stand-in could reach it); write it as a def",
+                                         location=source_of(type(spec).__init__))
         self.layout = Layout(spec.state_type)
         self.typed = self.layout.typed
         try:
@@ -80,7 +108,7 @@ class SymbolicModel:
                 self.inits = list(spec.init())
         except Exception as e:  # noqa: BLE001 -- spec code raised: a one-line input error
             raise SpecError(f"{_paths.exception_location(e)}: {type(spec).__name__}.init() raised "
-                            f"{type(e).__name__}: {e}") from None
+                            f"{describe_exception(e)}") from None
         if not self.inits:
             raise SpecError(f"{source_of(type(spec).init)}: {type(spec).__name__}.init() yields no "
                             "initial state")

@@ -51,6 +51,7 @@ from z3 import z3core
 
 import spec as _spec_pkg
 
+from checker._faults import describe_exception
 from checker.prove import _terms as T
 from checker.prove._terms import Formula
 
@@ -99,6 +100,23 @@ def limit(message: str) -> NoReturn:
     raise exc
 
 
+def mimic(exc: BaseException) -> BaseException:
+    """``exc``, an exception the stand-ins raise on Python's behalf (``'<' not supported between
+    ...``), marked so: it may end a path (the outcome "raises" is the value's), but spec code that
+    catches it would be reading the prover's message, not Python's.  The guard notes it when it
+    reaches spec code (:func:`mimicked_reached_spec_code`); a path that does not end by raising
+    it is refused (see :meth:`Explorer.paths`)."""
+    exc._dc_mimicked = True  # type: ignore[attr-defined]
+    return exc
+
+
+def mimicked_reached_spec_code(exc: BaseException) -> None:
+    if _STACK and getattr(exc, "_dc_mimicked", False):
+        seen = _STACK[-1].mimicked
+        if not any(e is exc for e in seen):
+            seen.append(exc)
+
+
 def _raise_pending() -> None:
     if _PENDING:
         exc = _PENDING[0]
@@ -137,18 +155,21 @@ _SPEC_LANG_FILES = frozenset(
     os.path.join(_dir(_spec_pkg.__file__), f)
     for f in ("__init__.py", "_values.py", "_lang.py", "_helpers.py", "_types.py", "_symbolic.py",
               "_fingerprint.py"))
-_STDLIB_DIR = os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep
+#: Not watched, so spec code may not hand them a stand-in: the standard library, and attrs's own
+#: functions (``attrs.asdict`` tests types; the methods attrs generates are distcheck's concern)
+_LIBRARY_DIRS = (os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep, _dir(attrs.__file__) + os.sep,
+                 _dir(attr.__file__) + os.sep)
 
 
 def code_kind(filename: str) -> str:
     """``"user"`` (spec code and what it calls, watched by the guard), ``"library"`` (the standard
-    library: not watched, so it may not be handed a stand-in) or ``"internal"`` (distcheck's own,
-    Z3's, attrs's, and code they generate)."""
+    library and attrs's functions: not watched, so they may not be handed a stand-in) or
+    ``"internal"`` (distcheck's own, Z3's, and the code distcheck and attrs generate)."""
     if is_user_code(filename):
         return "user"
     if filename.startswith("<"):
         return "internal" if filename.startswith(("<distcheck", "<attrs generated")) else "library"
-    return "library" if os.path.abspath(filename).startswith(_STDLIB_DIR) else "internal"
+    return "library" if os.path.abspath(filename).startswith(_LIBRARY_DIRS) else "internal"
 
 
 def is_user_code(filename: str) -> bool:
@@ -254,7 +275,7 @@ _UNSAT = z3.Z3_L_FALSE
 class _Run:
     """One execution along a decision prefix."""
 
-    __slots__ = ("explorer", "prefix", "choices", "pc", "calls", "concrete")
+    __slots__ = ("explorer", "prefix", "choices", "pc", "calls", "concrete", "mimicked")
 
     def __init__(self, explorer: Explorer, prefix: tuple[int, ...]) -> None:
         self.explorer = explorer
@@ -263,6 +284,7 @@ class _Run:
         self.pc: list[Formula] = []
         self.calls = 0
         self.concrete: dict[int, tuple[Any, Any]] = {}  # id(obj) -> (obj, its concrete value)
+        self.mimicked: list[BaseException] = []  # see mimic()
 
 
 _STACK: list[_Run] = []
@@ -306,6 +328,12 @@ class Explorer:
                 if self.pruner is not None:
                     self.pruner.reset()
             _raise_pending()  # a refusal or a limit that spec code caught
+            for exc in run.mimicked:
+                if exc is not error:
+                    refuse(f"spec code caught `{describe_exception(exc)}`, raised about a symbolic value: the "
+                           "prover's exceptions are not Python's (a stand-in may raise where the value would "
+                           "not, or with another message); test the condition instead of catching the exception",
+                           location=exception_location(exc))
             if error is not None:
                 out.append(Path(T.conj(run.pc), None, error, exception_location(error)))
             else:

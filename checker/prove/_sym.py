@@ -35,6 +35,7 @@ from __future__ import annotations
 import enum
 import itertools
 import operator
+import types
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NoReturn
 
@@ -45,7 +46,7 @@ from spec._fingerprint import exact_key
 
 from checker.prove import _paths
 from checker.prove import _terms as T
-from checker.prove._paths import refuse
+from checker.prove._paths import mimic, refuse
 from checker.prove._terms import Formula, Term
 
 #: Enumerating a value (for a decision, or to merge values into a SymEnum) is refused beyond this.
@@ -324,7 +325,8 @@ class SymEnum(_Ordered, _Arithmetic):
     def __index__(self) -> int:
         return operator.index(concretize(self))
 
-    __int__ = __index__
+    def __int__(self) -> int:
+        return int(concretize(self))  # int("13") parses: Python's int() of the option itself
 
     def __neg__(self) -> Any:
         return lift(operator.neg, self)
@@ -573,18 +575,44 @@ def record_fields(cls: type) -> tuple[str, ...]:
 
 
 def holds_sym(x: Any) -> bool:
-    """Does ``x`` contain a stand-in (itself, or inside a container -- a tuple, list, set, dict,
-    one of their subclasses -- or a record)?"""
+    """May ``x`` contain a stand-in -- itself, or inside a container (a tuple, list, set, dict,
+    one of their subclasses), a record, or the attributes of an object?  Past 10,000 objects,
+    for all it can tell: yes."""
     if isinstance(x, Symbolic):
         return True
-    if isinstance(x, (tuple, frozenset, list, set)):
-        return any(holds_sym(v) for v in x)
-    if isinstance(x, dict):
-        return any(holds_sym(k) or holds_sym(v) for k, v in x.items())
-    t = type(x)
-    if is_attrs(t):
-        return any(holds_sym(getattr(x, n)) for n in record_fields(t))
+    if x is None or type(x) in (int, bool, str, bytes, float):
+        return False
+    seen: set[int] = set()
+    todo = [x]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, Symbolic):
+            return True
+        if x is None or type(x) in (int, bool, str, bytes, float) or id(x) in seen:
+            continue
+        if len(seen) > 10_000:
+            return True
+        seen.add(id(x))
+        if isinstance(x, (tuple, frozenset, list, set)):
+            todo.extend(x)
+        elif isinstance(x, dict):
+            todo.extend(x.keys())
+            todo.extend(x.values())
+        elif is_attrs(type(x)):
+            todo.extend(getattr(x, n) for n in record_fields(type(x)))
+        elif not isinstance(x, (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
+                                types.MethodType, types.CodeType)):
+            # an object of the spec's own (a box around a stand-in): its attributes
+            held = getattr(x, "__dict__", None)
+            if isinstance(held, dict):
+                todo.append(held)
+            todo.extend(getattr(x, n, None) for n in _slot_names(type(x)))
     return False
+
+
+def _slot_names(t: type) -> list[str]:
+    return [n for k in t.__mro__ for n in (vars(k).get("__slots__") or ()) if isinstance(n, str)] \
+        if isinstance(getattr(t, "__slots__", None), (tuple, list, str)) else []
 
 
 def wrap(f: Formula) -> Any:
@@ -701,7 +729,7 @@ def arith(op: str, a: Any, b: Any) -> Any:
             return b * operator.index(a)  # sequence repetition: Python needs the count concrete
         if op == "*" and kb == _NUM and (ka == _TUPLE or type(a) in (str, bytes)):
             return a * operator.index(b)
-        raise TypeError(f"unsupported operand type(s) for {op}: '{_tname(a)}' and '{_tname(b)}'")
+        raise mimic(TypeError(f"unsupported operand type(s) for {op}: '{_tname(a)}' and '{_tname(b)}'"))
     (ta, la, ha), (tb, lb, hb) = _num(a), _num(b)
     if op == "+":
         return make_int(T.add((ta, tb)), la + lb, ha + hb)
@@ -881,7 +909,7 @@ def compare(op: str, a: Any, b: Any) -> Formula:
         for x, y in reversed(list(zip(a, b))):
             out = T.ite_formula(eq(x, y), out, compare(op, x, y))
         return out
-    raise TypeError(f"'{op}' not supported between instances of '{_tname(a)}' and '{_tname(b)}'")
+    raise mimic(TypeError(f"'{op}' not supported between instances of '{_tname(a)}' and '{_tname(b)}'"))
 
 
 _CMP: dict[str, Callable[[Any, Any], Any]] = {

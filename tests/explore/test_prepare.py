@@ -133,8 +133,11 @@ def test_enum_parameters_by_member_name(params_target) -> None:
     ("lit", "c", "parameter lit: expected one of a, b, not 'c'"),
     ("untyped", "x", "parameter untyped: expected an integer, not 'x'"),
     ("implicit", "x", "parameter implicit: expected an integer or none, not 'x'"),
-    ("seq", "1", "parameter seq: expected a tuple (a Python literal such as (1, 2)), not '1'"),
-    ("items", "a", "parameter items: expected a list (a Python literal such as [1, 2]), not 'a'"),
+    ("seq", "1", "parameter seq: expected a tuple[int, ...] (a Python literal such as (1, 2)), not '1'"),
+    ("seq", "(1, 'a')", "parameter seq: expected a tuple[int, ...] (a Python literal such as (1, 2)), not \"(1, 'a')\""),
+    ("seq", "(True,)", "parameter seq: expected a tuple[int, ...] (a Python literal such as (1, 2)), not '(True,)'"),
+    ("items", "a", "parameter items: expected a list[str] (a Python literal such as [1, 2]), not 'a'"),
+    ("items", "[1]", "parameter items: expected a list[str] (a Python literal such as [1, 2]), not '[1]'"),
     ("sized", "four", "parameter sized: expected an integer, not 'four'"),
 ])
 def test_bad_parameter_values_are_one_line_errors(params_target, name, raw, message) -> None:

@@ -294,6 +294,16 @@ class ExitsInInit(Reg):
         sys.exit(0)
 
 
+class StopsGenerators(Reg):
+    def step(self, state, op):
+        raise GeneratorExit
+
+
+class SaysNo(Reg):
+    def step(self, state, op):
+        return "no", state  # a truthy string is not a verdict
+
+
 class NoInit(Reg):
     def __init__(self):
         super().__init__()
@@ -318,6 +328,9 @@ ILLEGAL_READ = ('{"process": 0, "f": "write", "input": 1, "call": 0, "return": 1
         ("m.py:ExitsInStep", [], exitcodes.USAGE, "distcheck: error: h.jsonl:1: model reg called sys.exit(0)"),
         ("m.py:ExitsInInit", [], exitcodes.USAGE, "cannot make model 'm.py:ExitsInInit': it called sys.exit(0)"),
         ("exits.py:Reg", [], exitcodes.USAGE, "distcheck: error: importing exits.py called sys.exit(0)"),
+        ("m.py:StopsGenerators", [], exitcodes.USAGE, "distcheck: error: h.jsonl:1: model reg raised GeneratorExit"),
+        ("m.py:SaysNo", [], exitcodes.USAGE,
+         "distcheck: error: h.jsonl:1: model reg raised TypeError: step() returned 'no' (str) as its verdict"),
         ("m.py:NoInit", ["--init", "5"], exitcodes.USAGE,
          "distcheck: error: cannot make model 'm.py:NoInit': it raised TypeError: "),
         ("m.py:NoInit", [], exitcodes.VIOLATION, ""),

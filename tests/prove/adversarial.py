@@ -20,8 +20,13 @@ found (issue 7), one spec or more per class:
    ``operator.attrgetter``, ``operator.countOf``, ``functools.partial``/``reduce`` and
    ``itertools.starmap`` of ``operator.is_``, a dict handed to ``json``, the C methods of a
    ``str`` called directly, through ``map`` or as a sort key), and a mutable set built from a
-   symbolic one;
-8. initial states outside the type, from which BMC and k-induction would unroll.
+   symbolic one; ``attrs.asdict``, ``eval``, a stand-in boxed in an object of the spec's own,
+   ``list.sort(key=)`` (and, in ``adversarial_slots.py``, C callables installed as special
+   methods or properties, which refuse the whole module they are defined in);
+8. exceptions: Python's own about a stand-in (``'SymInt' object is not subscriptable``, a
+   three-argument ``pow``), and the stand-ins' on Python's behalf caught by spec code (their
+   messages are not Python's); C type tests a stand-in passes (``int("13")``, ``sum((), "13")``);
+9. initial states outside the type, from which BMC and k-induction would unroll.
 
 A prover may answer each with a counterexample (it is replayed, so it is real), ``unknown``, or a
 refusal -- never "proved".
@@ -799,6 +804,127 @@ class JoinOfAGenerator(_Hole):
         return False
 
 
+class IntOfAStringOption(_Spec):
+    """``int("13")`` parses: the stand-in for a string option must not answer with a TypeError."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Tagged, tag=OneOf("13", "x"), y=Ints(0, 1))
+
+    def init(self):
+        yield Tagged("13", 0)
+
+    @action
+    def Step(self, s: Tagged) -> Tagged | None:
+        try:
+            v = int(s.tag)
+        except (TypeError, ValueError):
+            v = -1
+        return s.evolve(y=1) if v == 13 else None
+
+    @invariant
+    def YZero(self, s: Tagged) -> bool:
+        return s.y == 0
+
+
+class SumWithAStringStart(_Spec):
+    """``sum((), "13")`` is a TypeError (a C type test), not ``"13"``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Tagged, tag=OneOf("13", "x"), y=Ints(0, 1))
+
+    def init(self):
+        yield Tagged("13", 0)
+
+    @action
+    def Step(self, s: Tagged) -> Tagged | None:
+        try:
+            sum((), s.tag)
+        except TypeError:
+            return s.evolve(y=1)
+        return None
+
+    @invariant
+    def YZero(self, s: Tagged) -> bool:
+        return s.y == 0
+
+
+class TypeErrorMessage(_Hole):
+    """Python's message names the stand-in's class where the value's would be ``NoneType``."""
+
+    def hole(self, s: Opt) -> Any:
+        try:
+            s.x[0]
+        except TypeError as e:
+            return "NoneType" in str(e)
+        return False
+
+
+class ReflectedComparisonMessage(_Hole):
+    def hole(self, s: Opt) -> Any:
+        try:
+            return "x" < s.x  # type: ignore[operator]
+        except TypeError as e:
+            return "'<' not supported between instances of 'str' and 'NoneType'" in str(e)
+
+
+class ThreeArgumentPow(_Num):
+    """``pow(2, x, 5)`` does not fall back to a reflected method: Python raises about the
+    stand-in where the value computes."""
+
+    @action
+    def Step(self, s: Num) -> Num | None:
+        try:
+            return Num(1) if pow(2, s.x, 5) == 1 else None
+        except TypeError:
+            return None
+
+
+class ListSortKey(_Hole):
+    def hole(self, s: Opt) -> Any:
+        xs = [0, s.x]
+        xs.sort(key=operator.attrgetter("__class__.__name__"))  # "NoneType" < "int"
+        return xs[0] is None
+
+
+class _Box:
+    def __init__(self, v: Any) -> None:
+        self.v = v
+
+
+class BoxedStandIn(_Hole):
+    """A stand-in inside an object of the spec's own, handed to C code."""
+
+    def hole(self, s: Opt) -> Any:
+        return operator.attrgetter("v.__class__.__name__")(_Box(s.x)) == "NoneType"
+
+
+class AttrsAsDict(_Spec):
+    """``attrs.asdict`` copies a record it recognises by type, and leaves a stand-in alone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_type = RecordOf(Noted, cur=Optional(RecordOf(Note, num=Ints(0, 1), memo=Ints(0, 0))),
+                                   y=Ints(0, 1))
+
+    def init(self):
+        yield Noted(Note(1, 0), 0)
+
+    @action
+    def Step(self, s: Noted) -> Noted | None:
+        return s.evolve(y=1) if attrs.asdict(s)["cur"] == {"num": 1, "memo": 0} else None
+
+    @invariant
+    def YZero(self, s: Noted) -> bool:
+        return s.y == 0
+
+
+class EvalOfAString(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return eval('"{0.__class__.__name__}".format(s.x)') == "NoneType"  # noqa: S307
+
+
 class IsInstanceFromBuiltinsDict(_Hole):
     def hole(self, s: Opt) -> Any:
         return builtins.__dict__["isinstance"](s.x, type(None))
@@ -822,6 +948,12 @@ class StarmapOfOperatorIs(_Hole):
 class MapOfOperatorIs(_Hole):
     def hole(self, s: Opt) -> Any:
         return next(map(operator.is_, (s.x,), (None,)))
+
+
+@record
+class Tagged:
+    tag: str
+    y: int
 
 
 @record
@@ -849,7 +981,7 @@ class MutableSetOnTheLeft(_Spec):
         return len(s.msgs) <= 2
 
 
-# --- 8. initial states outside the type (BMC and k-induction unroll from their encodings) ---------
+# --- 9. initial states outside the type (BMC and k-induction unroll from their encodings) ---------
 
 @record
 class Mixed:
@@ -905,7 +1037,9 @@ CORPUS: list[type[Spec]] = [
     IsNoneTest, MatchTest, ClassTest, NarrowedIntsSubclass, DunderWithSymbolicArgument, UnboundDunder,
     FieldLeftOutOfEquality, SingleDispatch, AttrGetterClass, CountOfUsesIdentity, CountOfAfterACall,
     CountOfSecondArgument, JsonOfADict, BoundStrMethod, StrMethodThroughMap, AttrGetterThroughMap,
-    StrMethodAsSortKey, JoinOfAGenerator,
+    StrMethodAsSortKey, JoinOfAGenerator, IntOfAStringOption, SumWithAStringStart, TypeErrorMessage,
+    ReflectedComparisonMessage, ThreeArgumentPow, ListSortKey, BoxedStandIn, AttrsAsDict, EvalOfAString,
+
     IsInstanceFromBuiltinsDict, PartialOfOperatorIs, ReduceWithOperatorIs, StarmapOfOperatorIs,
     MapOfOperatorIs, MutableSetOnTheLeft, InitialSetElementOutside, InitialIntForBool, InitialBoolForInt,
 ]

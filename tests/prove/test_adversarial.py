@@ -10,7 +10,7 @@ from checker.explore import explore
 from checker.prove import Unsupported, bmc, k_induction, prove
 from spec import Spec, action
 
-from tests.prove import adversarial
+from tests.prove import adversarial, adversarial_slots
 from tests.prove.replay import assert_counterexamples_replay
 
 
@@ -18,17 +18,19 @@ def _safety(spec: Spec) -> list[str]:
     return type(spec).invariant_names()
 
 
+CORPUS = [*adversarial.CORPUS, *adversarial_slots.CORPUS]
+
 pytestmark = pytest.mark.filterwarnings("ignore:NotImplemented should not be used in a boolean context")
 
 
-@pytest.mark.parametrize("cls", adversarial.CORPUS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", CORPUS, ids=lambda c: c.__name__)
 def test_the_explorer_breaks_it_quickly(cls: type[Spec]) -> None:
     result = explore(cls())
     assert result.verdict == "violation", result.render_text()
     assert len(result.trace) <= 4, result.render_text()
 
 
-@pytest.mark.parametrize("cls", adversarial.CORPUS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", CORPUS, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("how", ["induction", "bmc", "k-induction"])
 def test_the_prover_never_says_proved(cls: type[Spec], how: str) -> None:
     spec = cls()
@@ -60,7 +62,7 @@ class _NoGuard:
         pass
 
 
-@pytest.mark.parametrize("cls", adversarial.CORPUS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", CORPUS, ids=lambda c: c.__name__)
 def test_without_the_guard_validation_still_prevents_a_wrong_proof(cls: type[Spec], monkeypatch) -> None:
     """Defence in depth: with the identity-test guard switched off, what it would have refused
     is caught by translation validation (unknown) or ends in a real counterexample."""

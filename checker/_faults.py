@@ -1,10 +1,13 @@
-"""Spec code that tries to end the process.
+"""Faults of spec code the engines must report rather than suffer.
 
-A spec helper that calls ``sys.exit(0)`` on a "cannot happen" path raises ``SystemExit``, which
+**Ending the process.**  A spec helper that calls ``sys.exit(0)`` on a "cannot happen" path raises ``SystemExit``, which
 is not an ``Exception``: left alone it would travel through the engines to the command line and
 end the run with the spec's exit code -- 0, read as "ok", with nothing printed.  Every engine
 runs spec code inside :func:`spec_may_not_exit`, which turns such an exit (and any other
 ``BaseException`` but ``KeyboardInterrupt``) into an input error naming the spec's line.
+
+**Unprintable exceptions.**  An exception class of the spec's own may have a ``__str__`` that
+raises: :func:`describe_exception` never does.
 """
 
 from __future__ import annotations
@@ -13,6 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from spec import SpecError
+
+#: What code of the user's (a spec, a model) may raise that an engine reports as its error: every
+#: ``Exception``, and the standard library's ``BaseException``s but ``KeyboardInterrupt`` (an
+#: ``except`` clause for the loops that cannot afford :func:`spec_may_not_exit` around each call).
+SPEC_FAULTS: tuple[type[BaseException], ...] = (Exception, SystemExit, GeneratorExit)
 
 
 @contextmanager
@@ -30,3 +38,12 @@ def spec_may_not_exit(what: str) -> Iterator[None]:
         did = f"called sys.exit({e.code!r})" if isinstance(e, SystemExit) else f"raised {type(e).__name__}"
         raise SpecError(f"{spec_location(e)}: {what} {did}: spec code must return or raise an "
                         "exception, not end the process") from None
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``ZeroDivisionError: division by zero`` (``MemoryError`` alone when it has no message)."""
+    try:
+        text = str(exc)
+    except Exception as e:  # noqa: BLE001 -- a __str__ of the spec's own raised
+        text = f"<its message cannot be shown: str() raised {type(e).__name__}>"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
