@@ -90,3 +90,16 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
     assert out == ""
     assert len(err.strip().splitlines()) == 1, err
     assert message in err
+
+
+def test_without_column_positions_the_prover_refuses() -> None:
+    """PYTHONNODEBUGRANGES strips the instruction columns the guard finds operands and calls by:
+    a guard with nothing to look at must not let a proof through (found by a red team)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONNODEBUGRANGES": "1"}
+    p = subprocess.run([sys.executable, "-m", "checker", "prove", "twophase"], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert p.returncode == 2 and "PYTHONNODEBUGRANGES" in p.stderr and "Traceback" not in p.stderr, p.stderr
