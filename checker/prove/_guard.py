@@ -257,6 +257,8 @@ def _on_exception(exc: BaseException, code: Any, offset: int) -> None:
     type(s) for ** or pow(): 'int', 'SymInt', 'int'``) -- the value might not have raised at
     all, and spec code might read it: refused.  (The exceptions the stand-ins raise on Python's
     behalf name the value's type, and are watched otherwise: see ``_paths.mimic``.)"""
+    if _paths._probing:  # the guard evaluating an operand again: its exceptions are its own
+        return
     _paths.mimicked_reached_spec_code(exc)
     if type(exc).__module__ != "builtins":  # its str() is Python's own, args as given
         return
