@@ -72,8 +72,9 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=250, help="specs per task")
     args = parser.parse_args()
     tasks = []
-    for i in range(max(1, args.specs // args.batch)):
-        tasks.append(("basic" if i % 2 == 0 else "rich", args.seed * 100_003 + i, args.batch))
+    for i, start in enumerate(range(0, args.specs, args.batch)):  # exactly --specs in all
+        tasks.append(("basic" if i % 2 == 0 else "rich", args.seed * 100_003 + i,
+                      min(args.batch, args.specs - start)))
     start = time.perf_counter()
     totals: dict[str, Counter] = {"basic": Counter(), "rich": Counter()}
     failures: list[str] = []
