@@ -43,6 +43,7 @@ import copy
 import dis
 import enum
 import functools
+import itertools
 import linecache
 import operator
 import sys
@@ -50,6 +51,7 @@ import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import attr
 import attrs
 
 from checker.prove import _paths
@@ -357,6 +359,9 @@ def _on_frame_start(frame: Any) -> None:
 #: Library code the stand-ins may enter: it only goes through the data model (an enum built
 #: from a symbolic int looks the value up by hash and ==; copying returns the stand-in).
 _TRUSTED_LIBRARY_FILES = frozenset({enum.__file__, copy.__file__})
+#: ... and attrs.evolve, which reads the fields by name and calls the class
+_TRUSTED_LIBRARY_CODES = frozenset(f.__code__ for f in (attrs.evolve, getattr(attr, "evolve", attrs.evolve))
+                                   if hasattr(f, "__code__"))
 
 
 def _on_library_frame(frame: Any) -> None:
@@ -364,7 +369,8 @@ def _on_library_frame(frame: Any) -> None:
     receive a stand-in (it might test its type or identity, as ``functools.singledispatch``
     does): default-deny at the edge of what the guard sees."""
     back = frame.f_back
-    if back is None or not _user(back.f_code) or frame.f_code.co_filename in _TRUSTED_LIBRARY_FILES:
+    if back is None or not _user(back.f_code) or frame.f_code.co_filename in _TRUSTED_LIBRARY_FILES \
+            or frame.f_code in _TRUSTED_LIBRARY_CODES:
         return
     code = frame.f_code
     n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)
@@ -379,20 +385,31 @@ def _on_library_frame(frame: Any) -> None:
 #: Builtins that only use the data model on their arguments (each stand-in answers or refuses).
 _PROTOCOL_BUILTINS = frozenset(id(f) for f in (
     len, abs, min, max, sum, any, all, sorted, hash, divmod, pow, round, repr, format, ascii, print,
-    next, iter,
+    next, iter, functools.reduce, itertools.chain.from_iterable,
     # the operators as functions (functools.reduce(operator.add, ...)): each is its operator
     operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge, operator.add,
     operator.sub, operator.mul, operator.floordiv, operator.mod, operator.pow, operator.neg,
     operator.pos, operator.abs, operator.invert, operator.not_, operator.truth, operator.and_,
     operator.or_, operator.xor, operator.contains, operator.getitem, operator.index))
 _PROTOCOL_TYPES = frozenset({tuple, frozenset, set, list, dict, int, bool, str, range, enumerate, zip,
-                             reversed, map, filter, slice})
+                             reversed, map, filter, slice,
+                             # itertools that only iterate and build tuples
+                             itertools.combinations, itertools.permutations, itertools.product,
+                             itertools.chain, itertools.islice, itertools.zip_longest, itertools.compress,
+                             itertools.starmap, itertools.filterfalse, itertools.takewhile,
+                             itertools.dropwhile, itertools.accumulate, itertools.groupby,
+                             *([itertools.pairwise] if hasattr(itertools, "pairwise") else [])})
 #: Containers whose C methods use only ``hash`` and ``==`` on their arguments (``tuple.count``,
 #: ``frozenset.union``, ``dict.get``) -- unlike ``str.format``/``str.join``, which read types.
 _CONTAINERS = (tuple, frozenset, set, list, dict)
 #: Trusted builtins that call a function they are given from C, where no event shows the call:
 #: the function must be trusted too (``map(operator.attrgetter("__class__"), xs)`` is not).
-_HIGHER_ORDER = {id(map): 0, id(filter): 0, id(iter): 0, id(sorted): "key", id(min): "key", id(max): "key"}
+_HIGHER_ORDER: dict[int, tuple[int | None, str | None]] = {
+    id(map): (0, None), id(filter): (0, None), id(iter): (0, None), id(functools.reduce): (0, "function"),
+    id(sorted): (None, "key"), id(min): (None, "key"), id(max): (None, "key"),
+    id(itertools.starmap): (0, None), id(itertools.filterfalse): (0, None), id(itertools.takewhile): (0, None),
+    id(itertools.dropwhile): (0, None), id(itertools.accumulate): (1, "func"), id(itertools.groupby): (1, "key"),
+}
 
 
 def _trusted_callable(fn: Any) -> bool:
@@ -405,6 +422,7 @@ def _trusted_callable(fn: Any) -> bool:
         return True  # Python code: user code is watched, library code checked when it starts
     if isinstance(fn, type):
         return (fn in _PROTOCOL_TYPES or attrs.has(fn) or issubclass(fn, (enum.Enum, Symbolic))
+                or (issubclass(fn, BaseException) and fn.__module__ == "builtins")  # keeps its args
                 or _user_class(fn))
     if isinstance(fn, types.BuiltinFunctionType):
         owner = getattr(fn, "__self__", None)
@@ -908,13 +926,13 @@ def _check_sum_start(code: Any, offset: int, frame: Any) -> None:
                "by a type test a stand-in passes)", location=_call_site(code, offset))
 
 
-def _function_argument(fn: Any) -> int | str | None:
-    """Where a trusted callable that calls a function from C takes it: a position, a keyword,
-    or None if it takes none."""
+def _function_argument(fn: Any) -> tuple[int | None, str | None] | None:
+    """Where a trusted callable that calls a function from C takes it -- its position and its
+    keyword -- or None if it takes none."""
     where = _HIGHER_ORDER.get(id(fn))
     if where is None and getattr(fn, "__name__", None) == "sort" and (
             isinstance(getattr(fn, "__self__", None), list) or getattr(fn, "__objclass__", None) is list):
-        return "key"  # xs.sort(key=...)
+        return (None, "key")  # xs.sort(key=...)
     return where
 
 
@@ -925,11 +943,9 @@ def _untrusted_function_argument(fn: Any, code: Any, offset: int, frame: Any) ->
     node = _call_node(code, offset)
     if node is None:
         return "a function called by a builtin"
-    where = _function_argument(fn)
-    if isinstance(where, int):
-        args = node.args[where:where + 1]
-    else:
-        args = [k.value for k in node.keywords if k.arg == where or k.arg is None]
+    position, keyword = _function_argument(fn)  # type: ignore[misc]
+    args = [] if position is None else node.args[position:position + 1]
+    args += [k.value for k in node.keywords if k.arg is None or (keyword is not None and k.arg == keyword)]
     for arg in args:
         if isinstance(arg, ast.Lambda):
             continue  # user code, watched when called

@@ -328,6 +328,14 @@ class SymEnum(_Ordered, _Arithmetic):
     def __int__(self) -> int:
         return int(concretize(self))  # int("13") parses: Python's int() of the option itself
 
+    def __pow__(self, o: Any, mod: Any = None) -> Any:
+        if mod is not None:
+            refuse("three-argument pow() of a symbolic value")
+        return lift2(lambda x, y: arith("**", x, y), self, o)
+
+    def __rpow__(self, o: Any) -> Any:
+        return lift2(lambda x, y: arith("**", x, y), o, self)
+
     def __neg__(self) -> Any:
         return lift(operator.neg, self)
 
