@@ -46,6 +46,7 @@ import functools
 import itertools
 import linecache
 import operator
+import re
 import sys
 import types
 from collections.abc import Callable, Iterator
@@ -264,26 +265,24 @@ def _on_exception(exc: BaseException, code: Any, offset: int) -> None:
     _paths.mimicked_reached_spec_code(exc)
     if type(exc).__module__ != "builtins":  # its str() is Python's own, args as given
         return
-    names = _standin_names()
     for arg in exc.args:
-        if isinstance(arg, str) and any(f"'{n}'" in arg for n in names):
+        if isinstance(arg, str) and _STANDIN_NAME.search(arg):
             refuse(f"Python raised `{type(exc).__name__}: {arg}` about a symbolic value, where the value "
                    "itself may behave otherwise (an operation outside the prover's vocabulary)",
                    location=_call_site(code, offset))
 
 
-_NAMES: list[frozenset[str]] = []
+def _standin_classes() -> Iterator[type]:
+    todo = [Symbolic]
+    while todo:
+        cls = todo.pop()
+        yield cls
+        todo.extend(cls.__subclasses__())
 
 
-def _standin_names() -> frozenset[str]:
-    if not _NAMES:
-        found, todo = set(), [Symbolic]
-        while todo:
-            cls = todo.pop()
-            found.add(cls.__name__)
-            todo.extend(cls.__subclasses__())
-        _NAMES.append(frozenset(found))
-    return _NAMES[0]
+#: A stand-in's class named in a message ("'SymInt' object is not subscriptable", "Object of
+#: type SymEnum is not JSON serializable")
+_STANDIN_NAME = re.compile(r"\b(?:" + "|".join(sorted(c.__name__ for c in _standin_classes())) + r")\b")
 
 
 # --- classes whose special methods or properties are C callables ------------------------------------
@@ -331,12 +330,24 @@ _MODULES_CHECKED: dict[int, tuple[dict[str, Any], str | None]] = {}
 def _module_problem(globals_: dict[str, Any]) -> str | None:
     known = _MODULES_CHECKED.get(id(globals_))
     if known is None or known[0] is not globals_:
-        module = globals_.get("__name__")
-        problem = next((p for v in list(globals_.values())
-                        if isinstance(v, type) and v.__module__ == module
-                        for p in (class_problem(v),) if p is not None), None)
+        problem = next((p for cls in _user_classes_in(globals_) for p in (class_problem(cls),) if p is not None),
+                       None)
         known = _MODULES_CHECKED[id(globals_)] = (globals_, problem)
     return known[1]
+
+
+def _user_classes_in(globals_: dict[str, Any]) -> Iterator[type]:
+    """The classes of user code a module can reach by name: its globals that are classes, the
+    classes of its globals, and the classes nested in those (``_W = _L(); del _L`` keeps ``_L``)."""
+    seen: set[type] = set()
+    todo = [v if isinstance(v, type) else type(v) for v in list(globals_.values())]
+    while todo:
+        cls = todo.pop()
+        if cls in seen or not _user_class(cls):
+            continue
+        seen.add(cls)
+        yield cls
+        todo.extend(v for v in vars(cls).values() if isinstance(v, type))
 
 
 def _on_frame_start(frame: Any) -> None:
@@ -418,7 +429,9 @@ def _trusted_callable(fn: Any) -> bool:
     builtins that only use the data model.  Library Python functions are checked when they
     start (:func:`_on_library_frame`); anything else -- a C function of a module, a callable
     object such as ``operator.attrgetter(...)`` or ``functools.partial(...)`` -- may not."""
-    if isinstance(fn, (types.FunctionType, types.MethodType)):
+    if isinstance(fn, types.MethodType):
+        return _trusted_callable(fn.__func__)  # types.MethodType("{0}".format, x) binds C code
+    if isinstance(fn, types.FunctionType):
         return True  # Python code: user code is watched, library code checked when it starts
     if isinstance(fn, type):
         return (fn in _PROTOCOL_TYPES or attrs.has(fn) or issubclass(fn, (enum.Enum, Symbolic))

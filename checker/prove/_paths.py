@@ -144,6 +144,8 @@ def _dir(mod_file: str) -> str:
     return os.path.dirname(os.path.abspath(mod_file))
 
 
+_CHECKER_DIR = _dir(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_Z3_DIR = _dir(z3.__file__) + os.sep
 _INTERNAL_DIRS = tuple(sorted({
     _dir(os.path.dirname(os.path.abspath(__file__))) + os.sep,  # checker/
     _dir(z3.__file__) + os.sep,
@@ -170,6 +172,14 @@ def code_kind(filename: str) -> str:
     if filename.startswith("<"):
         return "internal" if filename.startswith(("<distcheck", "<attrs generated")) else "library"
     return "library" if os.path.abspath(filename).startswith(_LIBRARY_DIRS) else "internal"
+
+
+def is_distcheck_code(filename: str) -> bool:
+    """distcheck's own code (the checker, the spec language, the code it generates) and Z3's."""
+    if filename.startswith("<"):
+        return filename.startswith("<distcheck")
+    path = os.path.abspath(filename)
+    return path.startswith((_CHECKER_DIR, _Z3_DIR)) or path in _SPEC_LANG_FILES
 
 
 def is_user_code(filename: str) -> bool:

@@ -40,6 +40,7 @@ import functools
 import itertools
 import json
 import operator
+import types
 from fractions import Fraction
 from typing import Any
 
@@ -925,6 +926,29 @@ class EvalOfAString(_Hole):
         return eval('"{0.__class__.__name__}".format(s.x)') == "NoneType"  # noqa: S307
 
 
+class ClassNameThroughAnIterator(_Hole):
+    """C code reading the stand-in's class through objects the argument checks cannot see into
+    (an iterator, a closure cell): the class must be the value's."""
+
+    def hole(self, s: Opt) -> Any:
+        it = iter((s.x,))
+        return next(map("{0.__class__.__name__}".format, it)) == "NoneType"
+
+
+class ClassNameThroughAClosure(_Hole):
+    def hole(self, s: Opt) -> Any:
+        x = s.x
+        return "{0.__closure__[0].cell_contents.__class__.__name__}".format(lambda: x) == "NoneType"
+
+
+class MethodTypeOfACFunction(_Hole):
+    def hole(self, s: Opt) -> Any:
+        box: list[Any] = []
+        show = types.MethodType("{0[0].__class__.__name__}".format, box)
+        box.append(s.x)
+        return show() == "NoneType"
+
+
 class IsInstanceFromBuiltinsDict(_Hole):
     def hole(self, s: Opt) -> Any:
         return builtins.__dict__["isinstance"](s.x, type(None))
@@ -1039,6 +1063,7 @@ CORPUS: list[type[Spec]] = [
     CountOfSecondArgument, JsonOfADict, BoundStrMethod, StrMethodThroughMap, AttrGetterThroughMap,
     StrMethodAsSortKey, JoinOfAGenerator, IntOfAStringOption, SumWithAStringStart, TypeErrorMessage,
     ReflectedComparisonMessage, ThreeArgumentPow, ListSortKey, BoxedStandIn, AttrsAsDict, EvalOfAString,
+    ClassNameThroughAnIterator, ClassNameThroughAClosure, MethodTypeOfACFunction,
 
     IsInstanceFromBuiltinsDict, PartialOfOperatorIs, ReduceWithOperatorIs, StarmapOfOperatorIs,
     MapOfOperatorIs, MutableSetOnTheLeft, InitialSetElementOutside, InitialIntForBool, InitialBoolForInt,

@@ -25,6 +25,19 @@ class CCallableAsSpecialMethod(_Hole):
         return _LOOKUP[s.x] == "NoneType"
 
 
+class _Hidden:
+    __getitem__ = "{0.__class__.__name__}".format
+
+
+_HIDDEN = _Hidden()
+del _Hidden  # the instance keeps the class; no global name does
+
+
+class CCallableInAClassWithoutAName(_Hole):
+    def hole(self, s: Opt) -> Any:
+        return _HIDDEN[s.x] == "NoneType"
+
+
 @record
 class Kinded:
     x: int | None
@@ -49,4 +62,4 @@ class CCallableAsProperty(_Spec):
         return s.y == 0
 
 
-CORPUS: list[type[Spec]] = [CCallableAsSpecialMethod, CCallableAsProperty]
+CORPUS: list[type[Spec]] = [CCallableAsSpecialMethod, CCallableAsProperty, CCallableInAClassWithoutAName]
