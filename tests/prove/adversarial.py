@@ -805,8 +805,8 @@ class JoinOfAGenerator(_Hole):
         return False
 
 
-class IntOfAStringOption(_Spec):
-    """``int("13")`` parses: the stand-in for a string option must not answer with a TypeError."""
+class _Tagged(_Spec):
+    """A string field, "13" or "x"; YZero breaks when a step sets y."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -814,6 +814,14 @@ class IntOfAStringOption(_Spec):
 
     def init(self):
         yield Tagged("13", 0)
+
+    @invariant
+    def YZero(self, s: Tagged) -> bool:
+        return s.y == 0
+
+
+class IntOfAStringOption(_Tagged):
+    """``int("13")`` parses: the stand-in for a string option must not answer with a TypeError."""
 
     @action
     def Step(self, s: Tagged) -> Tagged | None:
@@ -823,20 +831,9 @@ class IntOfAStringOption(_Spec):
             v = -1
         return s.evolve(y=1) if v == 13 else None
 
-    @invariant
-    def YZero(self, s: Tagged) -> bool:
-        return s.y == 0
 
-
-class SumWithAStringStart(_Spec):
+class SumWithAStringStart(_Tagged):
     """``sum((), "13")`` is a TypeError (a C type test), not ``"13"``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.state_type = RecordOf(Tagged, tag=OneOf("13", "x"), y=Ints(0, 1))
-
-    def init(self):
-        yield Tagged("13", 0)
 
     @action
     def Step(self, s: Tagged) -> Tagged | None:
@@ -845,10 +842,6 @@ class SumWithAStringStart(_Spec):
         except TypeError:
             return s.evolve(y=1)
         return None
-
-    @invariant
-    def YZero(self, s: Tagged) -> bool:
-        return s.y == 0
 
 
 class TypeErrorMessage(_Hole):
