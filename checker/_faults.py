@@ -35,9 +35,15 @@ def spec_may_not_exit(what: str) -> Iterator[None]:
             raise  # distcheck's own control flow (the prover's refusals are BaseExceptions)
         from checker.explore._model import spec_location
 
-        did = f"called sys.exit({e.code!r})" if isinstance(e, SystemExit) else f"raised {type(e).__name__}"
-        raise SpecError(f"{spec_location(e)}: {what} {did}: spec code must return or raise an "
+        raise SpecError(f"{spec_location(e)}: {what} {what_it_did(e)}: spec code must return or raise an "
                         "exception, not end the process") from None
+
+
+def what_it_did(e: BaseException) -> str:
+    """What spec or model code did, for messages: ``raised KeyError: 'x'``, ``called sys.exit(0)``."""
+    if isinstance(e, SystemExit):
+        return f"called sys.exit({e.code!r})"
+    return f"raised {describe_exception(e)}"
 
 
 def describe_exception(exc: BaseException) -> str:

@@ -70,19 +70,11 @@ def explore(
     if memory_limit is not None and memory_limit <= 0:
         raise SpecError(f"memory_limit must be a positive number of bytes, not {memory_limit}")
     with spec_may_not_exit(f"the spec {type(spec).__name__}"):
-        return _explore(spec, mode, invariants, max_states, max_depth, timeout, memory_limit, symmetry,
-                        check_deadlock, walks, walk_depth, seed, progress)
-
-
-def _explore(spec: Spec, mode: str, invariants: Sequence[str] | None, max_states: int | None,
-             max_depth: int | None, timeout: float | None, memory_limit: int | None, symmetry: bool,
-             check_deadlock: bool | None, walks: int, walk_depth: int, seed: int,
-             progress: bool) -> ExploreResult:
-    model = bind(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
-    limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
-                    memory_limit=memory_limit)
-    if mode == "bfs":
-        return bfs(model, limits, progress)
-    if mode == "dfs":
-        return dfs(model, limits, progress)
-    return simulate(model, limits, progress, walks=walks, walk_depth=walk_depth, seed=seed)
+        model = bind(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
+        limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
+                        memory_limit=memory_limit)
+        if mode == "bfs":
+            return bfs(model, limits, progress)
+        if mode == "dfs":
+            return dfs(model, limits, progress)
+        return simulate(model, limits, progress, walks=walks, walk_depth=walk_depth, seed=seed)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from checker._faults import SPEC_FAULTS, describe_exception
+from checker._faults import SPEC_FAULTS, describe_exception, what_it_did
 
 from ._history import History, HistoryError, Operation
 from ._limits import Limits, OutOfLimits
@@ -139,7 +139,7 @@ def get_model(name: str, *init: Any) -> Model:
         # where it was raised, unless that is this call (a constructor that takes no --init)
         inner = e.__traceback__ is not None and e.__traceback__.tb_next is not None
         where = f"{exception_location(e)}: " if inner else ""
-        raise ValueError(f"{where}cannot make model {name!r}: it {_describe(e)}") from None
+        raise ValueError(f"{where}cannot make model {name!r}: it {what_it_did(e)}") from None
 
 
 def _model_error(source: str, model: Model, op: Operation | None, e: BaseException) -> HistoryError:
@@ -149,14 +149,7 @@ def _model_error(source: str, model: Model, op: Operation | None, e: BaseExcepti
         return HistoryError(source, line, str(e))
     if isinstance(e, TypeError) and "unhashable" in str(e):
         return HistoryError(source, line, f"model {model.name} returned an unhashable value: {e}")
-    return HistoryError(source, line, f"model {model.name} {_describe(e)}")
-
-
-def _describe(e: BaseException) -> str:
-    """What a model did, for messages: ``raised KeyError: 'x'``, ``called sys.exit(0)``."""
-    if isinstance(e, SystemExit):
-        return f"called sys.exit({e.code!r})"
-    return f"raised {describe_exception(e)}"
+    return HistoryError(source, line, f"model {model.name} {what_it_did(e)}")
 
 
 def _strict_step(step: Any) -> Any:

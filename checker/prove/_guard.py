@@ -763,7 +763,7 @@ def _call_site_check(code: Any, ins: dis.Instruction, globals_: dict[str, Any]) 
     func = node.func
     if isinstance(func, ast.Name) and func.id in globals_ and _trusted_callable(globals_[func.id]) \
             and id(globals_[func.id]) not in _RISKY_FNS and _function_argument(globals_[func.id]) is None \
-            and globals_[func.id] not in (sum, eval, exec, compile):
+            and not any(globals_[func.id] is f for f in (sum, *_FROM_STRINGS)):  # each looked at by _check_callable
         return None
     callee = _evaluator(code.co_filename, func)
     first = _evaluator(code.co_filename, node.args[0]) if node.args and not isinstance(node.args[0], ast.Starred) else None
@@ -823,7 +823,7 @@ def _check_callable(fn: Any, arg0: Callable[[], Any], frame: Any, code: Any, off
     if isinstance(fn, _CACHE_WRAPPER):
         refuse("calling a function memoized by functools.lru_cache/cache during a symbolic "
                "execution (its results would be shared between paths)", location=_call_site(code, offset))
-    if fn is eval or fn is exec or fn is compile:
+    if any(fn is f for f in _FROM_STRINGS):
         refuse(f"{fn.__name__}() during a symbolic execution: code compiled from a string has no source "
                "the guard can check", location=_call_site(code, offset))
     name = _RISKY_FNS.get(id(fn))
@@ -869,6 +869,8 @@ def _check_callable(fn: Any, arg0: Callable[[], Any], frame: Any, code: Any, off
     _check_inspection(name, lambda: first, second, name + "(...)", where)
 
 
+#: Refused while proving: code compiled from a string has no source for the guard's checks
+_FROM_STRINGS = (eval, exec, compile)
 _UNKNOWN = object()
 _MISSING = object()  # a call without arguments
 _UNTRUSTED = object()  # a callee that cannot be looked at (3.11)
@@ -883,19 +885,22 @@ def _args_hold_sym(code: Any, offset: int, frame: Any) -> bool:
     if node is None:
         return True
     receiver = [node.func.value] if isinstance(node.func, ast.Attribute) else []  # xs.sort(...): xs
-    for arg in [*receiver, *node.args, *(k.value for k in node.keywords)]:
-        for part in _simple_parts(arg):
-            evaluate = _evaluator(code.co_filename, part)
-            try:
-                with _paths.probing() as probe:
-                    value = evaluate(frame)  # type: ignore[misc]
-            except NameError:  # bound inside the expression (a comprehension's variable)
-                continue
-            except (_paths.Probe, Exception):  # noqa: BLE001
-                return True
-            if probe.fired or holds_sym(value):
-                return True
-    return False
+    return any(v is _UNTRUSTED or holds_sym(v) for arg in [*receiver, *node.args, *(k.value for k in node.keywords)]
+               for v in _part_values(code, arg, frame))
+
+
+def _part_values(code: Any, node: ast.expr, frame: Any) -> Iterator[Any]:
+    """The value of each simple part of ``node`` (see :func:`_simple_parts`) evaluated again in
+    ``frame``, or ``_UNTRUSTED`` for one that cannot be evaluated without a decision."""
+    for part in _simple_parts(node):
+        try:
+            with _paths.probing() as probe:
+                value = _evaluator(code.co_filename, part)(frame)  # type: ignore[misc]
+        except NameError:  # bound inside the expression (a comprehension's variable)
+            continue
+        except (_paths.Probe, Exception):  # noqa: BLE001
+            value = _UNTRUSTED
+        yield _UNTRUSTED if probe.fired else value
 
 
 def _simple_parts(node: ast.expr) -> Iterator[ast.expr]:
@@ -924,17 +929,8 @@ def _check_sum_start(code: Any, offset: int, frame: Any) -> None:
     start = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "start"), None)
     if start is None:
         return
-    for part in _simple_parts(start):
-        try:
-            with _paths.probing():
-                value = _evaluator(code.co_filename, part)(frame)  # type: ignore[misc]
-        except NameError:
-            continue
-        except (_paths.Probe, Exception):  # noqa: BLE001
-            value = _UNTRUSTED
-        if value is not _UNTRUSTED and not (isinstance(value, SymEnum) and not all(
-                type(o) in (int, bool) for o in value._dc_options)):
-            continue
+    if any(v is _UNTRUSTED or (isinstance(v, SymEnum) and not all(type(o) in (int, bool) for o in v._dc_options))
+           for v in _part_values(code, start, frame)):
         refuse("sum() with a symbolic start that may not be a number (Python refuses a string there "
                "by a type test a stand-in passes)", location=_call_site(code, offset))
 

@@ -147,8 +147,8 @@ def _dir(mod_file: str) -> str:
 _CHECKER_DIR = _dir(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _Z3_DIR = _dir(z3.__file__) + os.sep
 _INTERNAL_DIRS = tuple(sorted({
-    _dir(os.path.dirname(os.path.abspath(__file__))) + os.sep,  # checker/
-    _dir(z3.__file__) + os.sep,
+    _CHECKER_DIR,
+    _Z3_DIR,
     _dir(attrs.__file__) + os.sep,
     _dir(attr.__file__) + os.sep,  # attrs's implementation package
     os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep,
