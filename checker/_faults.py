@@ -33,9 +33,9 @@ def spec_may_not_exit(what: str) -> Iterator[None]:
     except BaseException as e:  # SystemExit, GeneratorExit, a BaseException of the spec's own
         if type(e).__module__.split(".")[0] == "checker":
             raise  # distcheck's own control flow (the prover's refusals are BaseExceptions)
-        from checker.explore._model import spec_location
+        from checker._sources import exception_location
 
-        raise SpecError(f"{spec_location(e)}: {what} {what_it_did(e)}: spec code must return or raise an "
+        raise SpecError(f"{exception_location(e)}: {what} {what_it_did(e)}: spec code must return or raise an "
                         "exception, not end the process") from None
 
 

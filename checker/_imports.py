@@ -59,7 +59,7 @@ def import_module_or_file(module_name: str, what: str, error: type[Exception] = 
     except SystemExit as e:  # exiting with its status would pass for a verdict
         raise error(f"importing {module_name} called sys.exit({e.code!r})") from None
     except Exception as e:  # noqa: BLE001 -- the module raised while being imported
-        raise error(f"{exception_location(e)}: importing {module_name} raised {describe_exception(e)}") from None
+        raise error(f"{raised_at(e)}: importing {module_name} raised {describe_exception(e)}") from None
 
 
 def _importable(name: str) -> bool:
@@ -71,7 +71,9 @@ def _importable(name: str) -> bool:
         return False
 
 
-def exception_location(exc: BaseException) -> str:
-    """``file:line`` where ``exc`` was raised (its innermost frame)."""
+def raised_at(exc: BaseException) -> str:
+    """``file:line`` where ``exc`` was raised: its innermost frame, whosever it is (a module
+    that fails to import may be installed anywhere; compare ``checker._sources``, which finds
+    the innermost frame of spec code)."""
     frames = traceback.extract_tb(exc.__traceback__)
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "<unknown>"

@@ -3,8 +3,8 @@
 ``len(s)``, ``any(...)`` over a set, iterating a set or ``sum`` all demand a concrete answer, so a
 spec that uses them could not be run on Z3 symbolic values.  These helpers mean the same thing in
 both interpretations: with concrete values they are the obvious Python (and fast: the explorer
-calls them millions of times); while the prover runs a spec, ``spec._symbolic.hooks`` is set and
-they build symbolic terms instead.
+calls them millions of times); while the prover runs a spec, ``spec.contract.active`` is set and
+they build symbolic terms instead (see :mod:`spec.contract`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from spec import _symbolic
+from spec import contract as _contract
 from spec._fingerprint import same_value
 
 __all__ = [
@@ -26,64 +26,64 @@ U = TypeVar("U")
 
 def size(coll: Iterable[Any]) -> Any:
     """The number of elements of a tuple or set (``Cardinality``/``Len`` in TLA+)."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.size(coll)
+    if _contract.active is not None:
+        return _contract.active.size(coll)
     return len(coll)  # type: ignore[arg-type]
 
 
 def exists(coll: Iterable[T], pred: Callable[[T], Any]) -> Any:
     """``\\E x \\in coll : pred(x)``."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.exists(coll, pred)
+    if _contract.active is not None:
+        return _contract.active.exists(coll, pred)
     return any(map(pred, coll))
 
 
 def forall(coll: Iterable[T], pred: Callable[[T], Any]) -> Any:
     """``\\A x \\in coll : pred(x)``."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.forall(coll, pred)
+    if _contract.active is not None:
+        return _contract.active.forall(coll, pred)
     return all(map(pred, coll))
 
 
 def count(coll: Iterable[T], pred: Callable[[T], Any]) -> Any:
     """``Cardinality({x \\in coll : pred(x)})``."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.count(coll, pred)
+    if _contract.active is not None:
+        return _contract.active.count(coll, pred)
     return sum(1 for x in coll if pred(x))
 
 
 def select(coll: Iterable[T], pred: Callable[[T], Any]) -> Any:
     """``{x \\in coll : pred(x)}`` as a frozenset."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.select(coll, pred)
+    if _contract.active is not None:
+        return _contract.active.select(coll, pred)
     return frozenset(x for x in coll if pred(x))
 
 
 def image(coll: Iterable[T], fn: Callable[[T], U]) -> Any:
     """``{fn(x) : x \\in coll}`` as a frozenset."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.image(coll, fn)
+    if _contract.active is not None:
+        return _contract.active.image(coll, fn)
     return frozenset(map(fn, coll))
 
 
 def union_all(sets: Iterable[frozenset[T]]) -> Any:
     """``UNION sets``: the union of a collection of sets."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.union_all(sets)
+    if _contract.active is not None:
+        return _contract.active.union_all(sets)
     return frozenset().union(*sets)
 
 
 def maximum(coll: Iterable[T], key: Callable[[T], Any] | None = None, default: Any = None) -> Any:
     """The largest element of ``coll`` (by ``key``), or ``default`` when it is empty."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.maximum(coll, key, default)
+    if _contract.active is not None:
+        return _contract.active.maximum(coll, key, default)
     return max(coll, key=key, default=default) if key is not None else max(coll, default=default)
 
 
 def replace_at(tup: tuple[T, ...], index: int, value: T) -> tuple[T, ...]:
     """``[tup EXCEPT ![index] = value]`` for a tuple indexed by node id."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.replace_at(tup, index, value)
+    if _contract.active is not None:
+        return _contract.active.replace_at(tup, index, value)
     old = tup[index]
     if old is value or (old == value and same_value(old, value)):
         # unchanged: keep the tuple, so that evolve can tell nothing changed (``==`` alone is not
@@ -96,13 +96,13 @@ def replace_at(tup: tuple[T, ...], index: int, value: T) -> tuple[T, ...]:
 
 def ite(cond: Any, then: T, otherwise: T) -> T:
     """``IF cond THEN then ELSE otherwise`` as an expression (both branches are evaluated)."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.ite(cond, then, otherwise)
+    if _contract.active is not None:
+        return _contract.active.ite(cond, then, otherwise)
     return then if cond else otherwise
 
 
 def implies(a: Any, b: Any) -> Any:
     """``a => b``."""
-    if _symbolic.hooks is not None:
-        return _symbolic.hooks.implies(a, b)
+    if _contract.active is not None:
+        return _contract.active.implies(a, b)
     return (not a) or bool(b)

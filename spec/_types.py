@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import attrs
 
-from spec import _symbolic
+from spec import contract as _contract
 from spec._fingerprint import exact_key, fingerprint
 from spec._values import evolve
 
@@ -63,8 +63,8 @@ def _symbolic_member(t: Type, value: Any) -> Any:
     the prover is running, and ``value`` is (or holds) one of its symbolic stand-ins, which no
     concrete test recognises.  (A fallback rather than a first check, so that the explorer's
     membership tests cost nothing more.)"""
-    hooks = _symbolic.hooks
-    return False if hooks is None else hooks.type_contains(t, value)
+    interpretation = _contract.active
+    return False if interpretation is None else interpretation.type_contains(t, value)
 
 
 def as_type(t: Any) -> Type:
@@ -192,7 +192,7 @@ class OneOf(Type):
     def __contains__(self, value: Any) -> bool:
         """The same value as an option, types included: 1 is not in ``OneOf(True)``, nor
         ``(1,)`` in ``OneOf((True,))`` (a spec can tell them apart)."""
-        if _symbolic.hooks is not None:
+        if _contract.active is not None:
             return _symbolic_member(self, value)  # the prover answers, stand-ins or not
         try:  # the explorer's path: one hash lookup, exact for a scalar
             if (type(value), value) not in self._keys:
@@ -280,7 +280,7 @@ class SetOf(Type):
     elem: Type = attrs.field(converter=as_type)
 
     def __contains__(self, value: Any) -> bool:
-        if type(value) is frozenset and _symbolic.hooks is None:
+        if type(value) is frozenset and _contract.active is None:
             # States share their sets (an action that leaves msgs alone keeps the same object),
             # so the explorer's type invariant asks about the same sets again and again.  The
             # answer is reused for the same object only: equal sets may differ in their
@@ -425,10 +425,10 @@ class Union(Type):
         self._others = tuple(m for m in self.members if type(m) is not RecordOf)
 
     def __contains__(self, value: Any) -> bool:
-        if _symbolic.hooks is not None:
+        if _contract.active is not None:
             # A symbolic value may be in several members: asked one by one, each answer would
             # split the prover's paths; the prover answers for the whole union at once.
-            return _symbolic.hooks.type_contains(self, value)
+            return _contract.active.type_contains(self, value)
         for own in self._by_class.get(type(value), ()):
             if value in own:
                 return True

@@ -15,7 +15,8 @@ from typing import Any, Callable, TypeVar
 
 import attrs
 
-from spec import _symbolic
+from spec import contract
+from spec.contract import RESERVED_PREFIX
 from spec._fingerprint import class_seed as _class_seed
 from spec._fingerprint import same_value
 
@@ -24,10 +25,6 @@ __all__ = ["record", "evolve", "is_record", "RESERVED_PREFIX"]
 T = TypeVar("T")
 
 _MISSING = object()
-
-#: Names the prover's internals use; a record field may not start with it (the prover's
-#: stand-ins must never answer for a field with one of their own attributes).
-RESERVED_PREFIX = "_dc_"
 
 
 # --- @record -------------------------------------------------------------------------------------
@@ -84,7 +81,7 @@ def _make_evolve(cls: type) -> Callable[..., Any]:
         # An action that sets a field to the value it already has (receiving a message twice,
         # adding a member already there) yields the same state; returning ``self`` spares
         # building and fingerprinting a copy -- a third of all successors in TwoPhase.  Not
-        # while the prover runs: comparing symbolic values would split its paths.
+        # while the prover runs (see spec.contract): comparing symbolic values would split its paths.
         # "The same" means the same value, not merely ==: 1 == True, but a spec can tell them apart.
         same = " and ".join([f"({n} is _M or {n} is self.{n} or ({n} == self.{n} and _same({n}, self.{n})))"
                              for n in names] + ["True"])
@@ -92,9 +89,9 @@ def _make_evolve(cls: type) -> Callable[..., Any]:
         o = "_dc_o"  # the new record's local name: no field may take it (a reserved prefix)
         body = "".join(f"    _set_{n}({o}, self.{n} if {n} is _M else {n})\n" for n in names)
         src = (f"def __dc_evolve__(self, {params}):\n"
-               f"    if _symbolic.hooks is None and {same}:\n        return self\n"
+               f"    if _contract.active is None and {same}:\n        return self\n"
                f"    {o} = _new(_cls)\n{body}    return {o}\n")
-        env = {**_setters(cls), "_symbolic": _symbolic, "_same": same_value}
+        env = {**_setters(cls), "_contract": contract, "_same": same_value}
     else:
         args = ", ".join(f"{n}=self.{n} if {n} is _M else {n}" for n in names)
         src = f"def __dc_evolve__(self, {params}):\n    return _cls({args})\n"

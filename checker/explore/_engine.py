@@ -23,11 +23,13 @@ from typing import Any
 import attrs
 
 from spec import SpecError, source_of
-from spec._fingerprint import collision_probability
-from spec._fingerprint import fingerprint as value_fingerprint
+from spec.contract import collision_probability
+from spec.contract import fingerprint as value_fingerprint
 
 from checker._resources import describe, rss_bytes
-from checker.explore._model import Model, SpecRuntimeError, describe_exception, spec_location, spec_source
+from checker._faults import describe_exception
+from checker._sources import exception_location
+from checker.explore._model import Model, SpecRuntimeError, spec_source
 from checker.explore.result import ExploreResult
 from checker.report import Step
 
@@ -245,7 +247,7 @@ def rebuild_trace(model: Model, seen: dict[int, int | None], fp: int) -> tuple[S
             found = next(((act, p, t) for act, p, t in model.successors(state) if fingerprint(t) == target), None)
         except Exception as e:  # noqa: BLE001 -- spec code raised where it did not during the search
             raise _Diverged(tuple(steps), f"spec code raised {describe_exception(e)} on a state it had "
-                            "been run on without error", spec_location(e)) from None
+                            "been run on without error", exception_location(e)) from None
         if found is None:
             raise _Diverged(tuple(steps), *_unstable(model, state))
         act, p, state = found
@@ -286,7 +288,7 @@ def _initial(search: _Search) -> list[tuple[Any, int]]:
             if _outside_type(model, s):
                 raise search.confirmed(trace, s, ("state_type",)) from None
             raise search.failure(model.examine(s) or SpecRuntimeError(
-                describe_exception(e), spec_location(e), s), trace) from e
+                describe_exception(e), exception_location(e), s), trace) from e
         if fp in search.seen:
             continue
         if len(search.seen) == search.limits.max_states:
@@ -334,7 +336,7 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
     if exc is None:
         return search.failure(SpecRuntimeError("internal error: could not reproduce the failure",
                                                spec_source(model.spec), s), trace)
-    return search.failure(SpecRuntimeError(describe_exception(exc), spec_location(exc), s), trace)
+    return search.failure(SpecRuntimeError(describe_exception(exc), exception_location(exc), s), trace)
 
 
 def _outside_type(model: Model, t: Any) -> bool:
@@ -556,7 +558,7 @@ def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) 
                 raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
                 raise _walk_failure(search, path, model.diagnose(s) or _failing_successor(model, s) or
-                                    SpecRuntimeError(describe_exception(e), spec_location(e), s)) from e
+                                    SpecRuntimeError(describe_exception(e), exception_location(e), s)) from e
             if not succ:
                 break
             path.append(rng.choice(succ))
@@ -589,7 +591,7 @@ def _check_walk_state(search: _Search, path: list[Any]) -> None:
         raise
     except Exception as e:  # noqa: BLE001 -- spec code raised, or returned a non-bool
         err = model.examine(t) or (e if isinstance(e, SpecRuntimeError) else SpecRuntimeError(
-            describe_exception(e), spec_location(e), t))
+            describe_exception(e), exception_location(e), t))
         if err.message.endswith("(evaluating the fingerprint)") and _outside_type(model, t):
             raise search.confirmed(_walk_trace(search, path), t, ("state_type",)) from None
         if not err.message.endswith("(evaluating the fingerprint)"):

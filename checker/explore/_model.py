@@ -4,26 +4,18 @@ the spec validated up front so that a malformed spec fails with a clear message.
 
 from __future__ import annotations
 
-import os
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
 
-import spec as spec_lang
 from spec import Action, Ids, Spec, SpecError, Type, source_of
-from spec._fingerprint import fingerprint as value_fingerprint
+from spec.contract import fingerprint as value_fingerprint
 
 from checker._faults import describe_exception
+from checker._sources import exception_location
 from checker.explore._symmetry import Canonicalizer
 from checker.explore._typecheck import Typed, compile_checks, compile_typed, explain, typed_slow
-
-_CHECKER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_SPEC_LANG_DIR = os.path.dirname(os.path.abspath(spec_lang.__file__))
-_SPEC_LANG_FILES = {os.path.join(_SPEC_LANG_DIR, f)
-                    for f in ("_values.py", "_lang.py", "_helpers.py", "_types.py", "_fingerprint.py", "_symbolic.py")}
-
 
 class SpecRuntimeError(Exception):
     """Spec code raised, or returned something that is not a state, while being explored."""
@@ -38,17 +30,6 @@ class SpecRuntimeError(Exception):
         self.params = params or {}
         #: the step to the state on which a predicate failed, when that state is a successor
         self.step: Any = None
-
-
-def spec_location(exc: BaseException) -> str:
-    """``file:line`` of the innermost frame of spec code (not distcheck's own) in a traceback."""
-    where = "<unknown>"
-    for frame in traceback.extract_tb(exc.__traceback__):
-        path = os.path.abspath(frame.filename)
-        if path.startswith(_CHECKER_DIR) or path in _SPEC_LANG_FILES or frame.filename.startswith("<distcheck"):
-            continue
-        where = f"{frame.filename}:{frame.lineno}"
-    return where
 
 
 @attrs.define
@@ -88,7 +69,7 @@ class Model:
         try:
             r = fn(t)
         except Exception as e:  # noqa: BLE001 -- any exception in spec code is reported
-            where = spec_location(e)
+            where = exception_location(e)
             raise SpecRuntimeError(f"{describe_exception(e)} (evaluating the {kind} {name}, "
                                    f"{source_of(fn)})", source_of(fn) if where == "<unknown>" else where,
                                    t) from e
@@ -124,7 +105,7 @@ class Model:
             return not typed_slow(self.state_type, t)
         except Exception as e:  # noqa: BLE001 -- a Type of the spec's own raised
             raise SpecRuntimeError(f"{describe_exception(e)} (checking the state against state_type)",
-                                   spec_location(e), t) from e
+                                   exception_location(e), t) from e
 
     def type_problem(self, t: Any) -> str:
         assert self.state_type is not None
@@ -145,7 +126,7 @@ class Model:
         except SpecError:
             raise
         except Exception as e:  # noqa: BLE001
-            return SpecRuntimeError(f"{describe_exception(e)} (evaluating the fingerprint)", spec_location(e), t)
+            return SpecRuntimeError(f"{describe_exception(e)} (evaluating the fingerprint)", exception_location(e), t)
         try:
             if self.in_model(t):
                 self.violated(t)
@@ -161,13 +142,13 @@ class Model:
                 plist = list(act.params(s))
             except Exception as e:  # noqa: BLE001 -- the domain itself raised
                 return SpecRuntimeError(f"{describe_exception(e)} (computing the parameters of {act.name})",
-                                        spec_location(e), s, act.name)
+                                        exception_location(e), s, act.name)
             for p in plist:
                 params = dict(zip(act.param_names, p))
                 try:
                     t = act.fn(s, *p)
                 except Exception as e:  # noqa: BLE001 -- any exception in spec code is reported
-                    return SpecRuntimeError(describe_exception(e), spec_location(e), s, act.name, params)
+                    return SpecRuntimeError(describe_exception(e), exception_location(e), s, act.name, params)
                 if t is not None and type(t) is not self.state_cls:
                     return SpecRuntimeError(
                         f"action {act.describe(p)} returned {t!r} ({type(t).__name__}), not a "
@@ -231,7 +212,7 @@ def bind(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool 
     except SpecError:
         raise
     except Exception as e:  # noqa: BLE001 -- spec code (or a size it chose) raised
-        where = spec_location(e)
+        where = exception_location(e)
         if where == "<unknown>":
             where = spec_source(spec)
         raise SpecError(f"{where}: preparing {type(spec).__name__} for exploration raised "
@@ -253,7 +234,7 @@ def _bind(spec: Spec, invariants: Sequence[str] | None, symmetry: bool | None,
     try:
         inits = list(spec.init())
     except Exception as e:  # noqa: BLE001
-        loc = spec_location(e)
+        loc = exception_location(e)
         raise SpecError(f"{where if loc == '<unknown>' else loc}: {type(spec).__name__}.init() raised "
                         f"{describe_exception(e)}") from None
     if not inits:

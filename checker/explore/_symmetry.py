@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from spec import Ids, RecordOf, SeqOf, SetOf, SpecError, TupleOf, Type, Union
-from spec._fingerprint import fingerprint
+from spec.contract import fingerprint
 
 
 class Canonicalizer:

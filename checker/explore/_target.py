@@ -17,7 +17,8 @@ from spec.catalog import BUNDLED
 
 from checker._faults import spec_may_not_exit
 from checker._imports import import_module_or_file
-from checker.explore._model import describe_exception, spec_location
+from checker._faults import describe_exception
+from checker._sources import exception_location as spec_location
 
 
 def resolve_class(target: str) -> type[Spec]:

@@ -27,7 +27,8 @@ from spec import Spec, SpecError, source_of
 
 from checker._faults import spec_may_not_exit
 from checker.prove import _paths
-from checker.prove._engine import Clock, bmc as _bmc, induction, k_induction as _k_induction
+from checker.prove._clock import Clock
+from checker.prove._engine import bmc as _bmc, induction, k_induction as _k_induction
 from checker.prove._model import SymbolicModel
 from checker.prove._validate import validate
 from checker.prove.result import Counterexample, Obligation, ProveResult
@@ -60,24 +61,21 @@ def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth
     if timeout is not None and not (0 < timeout < float("inf")):
         raise SpecError(f"timeout must be a finite, positive number of seconds, not {timeout}")
     clock = Clock(timeout, progress)
-    _paths.deadline = clock.deadline
-    _paths._PENDING.clear()
     try:
-        with spec_may_not_exit(f"the spec {type(spec).__name__}"):
+        with _paths.running(clock), spec_may_not_exit(f"the spec {type(spec).__name__}"):
             model = SymbolicModel(spec)
             obligations = work(model, clock)
             # Trust nothing the translation produced until Python has confirmed it: every path of
             # every function the obligations used, on witnesses and on random states.
             clock.step("translation validation")
-            obligations = [validate(model, list(model.function_paths), clock.deadline), *obligations]
-    except _paths.Unsupported as e:
+            obligations = [validate(model, list(model.function_paths), clock), *obligations]
+    except _paths.Refusal as e:
         where = e.location if e.location != "<state_type>" else source_of(type(spec).__init__)
         raise Unsupported(f"{where}: unsupported by the prover: {e.message}") from None
     except _paths.LimitReached as e:
         obligations = [Obligation(mode, "symbolic execution", "unknown", time.perf_counter() - clock.start,
                                   str(e))]
     finally:
-        _paths.deadline = None
         clock.close()
     from checker.prove.result import overall
 

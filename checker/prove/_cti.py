@@ -14,7 +14,7 @@ import inspect
 import textwrap
 from typing import Any, Callable
 
-from spec._symbolic import symbolic
+from spec.contract import concretely, interpreted
 
 
 def _conjuncts(node: ast.expr) -> list[ast.expr]:
@@ -60,7 +60,7 @@ def broken_conjunct(fn: Callable[..., Any], spec: Any, state: Any,
         env.update(zip(func.__code__.co_freevars, (c.cell_contents for c in func.__closure__)))
     bound = [spec, state] if len(names) >= 2 else [state]
     env.update(zip(names, bound))
-    with symbolic(None):
+    with concretely():
         try:
             for let in lets:  # LET ... IN: the local definitions before the conjunction
                 exec(compile(ast.Module(body=[let], type_ignores=[]), filename, "exec"), env)  # noqa: S102

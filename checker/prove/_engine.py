@@ -17,7 +17,6 @@ sound and makes it complete on a finite state space for k large enough.
 from __future__ import annotations
 
 import itertools
-import sys
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -25,46 +24,17 @@ from typing import Any
 import z3
 
 from spec import SpecError, members, source_of
-from spec._symbolic import symbolic
+from spec.contract import concretely, interpreted
 
 from checker._faults import describe_exception
+from checker._sources import exception_location
 from checker.prove import _terms as T
+from checker.prove._clock import Clock
 from checker.prove._cti import broken_conjunct
 from checker.prove._layout import Layout
 from checker.prove._model import SymbolicModel, Transition
-from checker.prove._paths import exception_location
 from checker.prove._terms import Formula
 from checker.prove.result import Counterexample, Obligation, Step
-
-
-class Clock:
-    """A global deadline shared by the obligations of a run, and the progress display (on a
-    terminal only: "obligation i of n")."""
-
-    def __init__(self, timeout: float | None, progress: bool = False) -> None:
-        self.start = time.perf_counter()
-        self.deadline = None if timeout is None else self.start + timeout
-        self.status: Any = None
-        if progress and sys.stderr.isatty():
-            from rich.console import Console
-
-            self.status = Console(stderr=True).status("proving: symbolic execution...")
-            self.status.start()
-
-    def step(self, what: str, i: int | None = None, n: int | None = None) -> None:
-        if self.status is not None:
-            where = f"obligation {i} of {n}: " if i is not None else ""
-            self.status.update(f"proving: {where}{what} ({time.perf_counter() - self.start:.1f} s)")
-
-    def close(self) -> None:
-        if self.status is not None:
-            self.status.stop()
-            self.status = None
-
-    def remaining_ms(self) -> int | None:
-        if self.deadline is None:
-            return None
-        return int((self.deadline - time.perf_counter()) * 1000)
 
 
 def _solver() -> z3.Solver:
@@ -226,12 +196,12 @@ def _cti(model: SymbolicModel, label: str, t: Transition, m: z3.ModelRef,
     first = "State satisfying " + " /\\ ".join(invariants) + " (not necessarily reachable)"
     if not model.concrete_typed(pre) or model.concrete_invariants(pre, invariants):
         return _mismatch(label, seconds, "the pre-state does not satisfy the invariant")
-    with symbolic(None):
+    with concretely():
         if t.params not in set(t.action.params(pre)):  # a members parameter must be an element
             return _mismatch(label, seconds, "the parameters are not in their domains")
     steps = [Step(None, {}, pre)]
     try:
-        with symbolic(None):
+        with concretely():
             post = t.action.fn(pre, *t.params)
     except Exception as e:  # noqa: BLE001
         if t.error is None:
@@ -343,7 +313,7 @@ def name_steps(model: SymbolicModel, states: list[Any], first_is_initial: bool =
     """The trace through ``states`` with each step's action and parameters found by running the
     spec concretely (as the explorer rebuilds traces); None if some step is not a transition."""
     steps = [Step(None, {}, states[0])]
-    with symbolic(None):
+    with concretely():
         for prev, nxt in zip(states, states[1:]):
             for act in model.actions:
                 found = None
@@ -364,7 +334,7 @@ def name_steps(model: SymbolicModel, states: list[Any], first_is_initial: bool =
 
 
 def _find_raising(model: SymbolicModel, state: Any) -> tuple[str, str, dict[str, Any]] | None:
-    with symbolic(None):
+    with concretely():
         for act in model.actions:
             for p in act.params(state):
                 try:
@@ -461,7 +431,7 @@ def _step_out(model: SymbolicModel, steps: tuple[Step, ...], what: str,
             return None
         msg, loc, _ = found
         return "error", "spec code raised", Counterexample(steps, (), None, loc, first, error=msg)
-    with symbolic(None):
+    with concretely():
         for act in model.actions:
             for p in act.params(last):
                 try:

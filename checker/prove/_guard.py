@@ -56,7 +56,8 @@ import attr
 import attrs
 
 from checker.prove import _paths
-from checker.prove._paths import code_kind, is_user_code, refuse
+from checker._sources import code_kind, is_user_code
+from checker.prove._paths import refuse
 from checker.prove._sym import _REFUSED, SymBool, SymEnum, SymInt, SymSet, Symbolic, holds_sym
 
 _IDENTITY_OPS = frozenset(dis.opmap[n] for n in (
@@ -103,7 +104,7 @@ _SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Tuple, ast.
 def _active() -> bool:
     """Only symbolic executions are watched: run concretely (a replay, a validation), spec code
     may test identity as it likes."""
-    return bool(_paths._STACK)
+    return bool(_paths.current.stack)
 
 
 # --- the drivers ----------------------------------------------------------------------------------
@@ -260,7 +261,7 @@ def _on_exception(exc: BaseException, code: Any, offset: int) -> None:
     type(s) for ** or pow(): 'int', 'SymInt', 'int'``) -- the value might not have raised at
     all, and spec code might read it: refused.  (The exceptions the stand-ins raise on Python's
     behalf name the value's type, and are watched otherwise: see ``_paths.mimic``.)"""
-    if _paths._probing:  # the guard evaluating an operand again: its exceptions are its own
+    if _paths.current.probes:  # the guard evaluating an operand again: its exceptions are its own
         return
     _paths.mimicked_reached_spec_code(exc)
     if type(exc).__module__ != "builtins":  # its str() is Python's own, args as given

@@ -1,6 +1,6 @@
 """The symbolic meaning of the spec language's helpers (``spec._helpers``).
 
-While the prover runs spec code, ``spec._symbolic.hooks`` is an instance of :class:`Hooks`, and
+While the prover runs spec code, ``spec.contract.active`` is :data:`HOOKS`, and
 ``exists``, ``forall``, ``count``, ``select``, ... build formulas instead of iterating.  A
 collection is iterated as *guarded elements*: a symbolic set yields every element of its universe
 with the formula "it is a member"; tuples, concrete sets, ``Ids`` and ranges yield their elements
@@ -22,7 +22,8 @@ from typing import Any
 
 import attrs
 
-from spec._types import Type
+from spec import Type
+from spec.contract import SymbolicInterpretation
 
 from checker.prove import _paths
 from checker.prove import _terms as T
@@ -86,7 +87,9 @@ def _concrete_cases(x: Any) -> list[tuple[Formula, Any]]:
 
 
 class Hooks:
-    """The helpers' symbolic implementation (installed with ``spec._symbolic.symbolic``)."""
+    """The prover's side of the spec--prover contract (:class:`spec.contract.SymbolicInterpretation`,
+    installed with :func:`spec.contract.interpreted`): the helpers' symbolic implementation and
+    symbolic type membership."""
 
     # Quantifiers ------------------------------------------------------------------------------
 
@@ -220,4 +223,4 @@ def _set_value(m: Members) -> Any:
     return SymSet(m)
 
 
-HOOKS = Hooks()
+HOOKS: SymbolicInterpretation = Hooks()

@@ -26,14 +26,14 @@ from typing import Any
 import attrs
 import z3
 
-from spec import _symbolic
-from spec._fingerprint import exact_key
-from spec._types import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
-from spec._values import RESERVED_PREFIX
+from spec.contract import concretely
+from spec.contract import exact_key
+from spec import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
+from spec.contract import RESERVED_PREFIX
 
 from checker._faults import describe_exception
 from checker.prove import _terms as T
-from checker.prove._paths import Unsupported, refuse
+from checker.prove._paths import Refusal, refuse
 from checker.prove._sym import (
     SymBool, SymEnum, SymInt, SymSet, _value_record, exact_eq, holds_sym, members_of, try_expand,
 )
@@ -58,13 +58,13 @@ def _values(t: Type, what: str) -> list[Any]:
     those it says are members (its ``values()`` might list others)."""
     out = []
     check = not _structural(t)
-    with _symbolic.symbolic(None):
+    with concretely():
         for v in t.values():
             if check and v not in t:
                 continue
             out.append(v)
             if len(out) > MAX_UNIVERSE:
-                raise Unsupported(f"the type of {what} has more than {MAX_UNIVERSE:,} values: too large "
+                raise Refusal(f"the type of {what} has more than {MAX_UNIVERSE:,} values: too large "
                                   "for the prover (narrow the type)", location="<state_type>")
     return out
 
@@ -254,7 +254,7 @@ class _SetLeaf(_Leaf):
         for i, e in enumerate(self.universe):
             j = self.by_value.setdefault(e, i)
             if j != i:
-                raise Unsupported(f"a set type whose elements include {self.universe[j]!r} and {e!r}, "
+                raise Refusal(f"a set type whose elements include {self.universe[j]!r} and {e!r}, "
                                   "which are == but distinguishable: a Python set cannot hold both, "
                                   "and the prover cannot tell which one it holds", location="<state_type>")
 
@@ -321,7 +321,7 @@ class _RecordNode(_Leaf):
         try:
             return self.cls(**fields)
         except Exception as e:  # noqa: BLE001 -- a validator or converter refused a stand-in
-            raise Unsupported(f"cannot build a symbolic {self.cls.__qualname__}: its __init__ "
+            raise Refusal(f"cannot build a symbolic {self.cls.__qualname__}: its __init__ "
                               f"raised {describe_exception(e)}", location="<state_type>") from None
 
     def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
@@ -362,7 +362,7 @@ class Layout:
         self.typed: Formula = T.conj(self.ranges)
         self._index = {str(v): i for i, v in enumerate(self.vars)}
         if len(self._index) != len(self.vars):
-            raise Unsupported("two state variables of the layout share a name", location="<state_type>")
+            raise Refusal("two state variables of the layout share a name", location="<state_type>")
         # what model completion gives a variable the model says nothing about
         self._defaults: list[bool | int] = [False if isinstance(v, z3.BoolRef) else 0 for v in self.vars]
 
@@ -372,7 +372,7 @@ class Layout:
         if type(t) is Ints or type(t) is Ids:
             lo, hi = (t.lo, t.hi) if isinstance(t, Ints) else (0, t.n - 1)
             if lo > hi:
-                raise Unsupported(f"the type of {name} is empty ({t!r})", location="<state_type>")
+                raise Refusal(f"the type of {name} is empty ({t!r})", location="<state_type>")
             if lo == hi:
                 return _Const(lo)
             var = z3.Int(name, T.CTX)
@@ -385,19 +385,19 @@ class Layout:
             return _Shared(_SetLeaf(universe, [z3.Bool(f"{name}∋{e!r}", T.CTX) for e in universe]))
         if type(t) is RecordOf:
             if not _value_record(t.cls):
-                raise Unsupported(f"{t.cls.__qualname__} has an equality of its own (its own __eq__, or "
+                raise Refusal(f"{t.cls.__qualname__} has an equality of its own (its own __eq__, or "
                                   "a field left out of == or compared by a key): the prover needs "
                                   "records compared by all their fields, as attrs (and @record) "
                                   "compare them by default", location="<state_type>")
             for n in t.fields:
                 if n.startswith(RESERVED_PREFIX):
-                    raise Unsupported(f"{t.cls.__qualname__}.{n}: field names starting with "
+                    raise Refusal(f"{t.cls.__qualname__}.{n}: field names starting with "
                                       f"{RESERVED_PREFIX!r} are reserved", location="<state_type>")
             return _RecordNode(t.cls, {n: self._node(ft, f"{name}.{n}") for n, ft in t.fields.items()})
         if isinstance(t, Type):  # OneOf, Union, SeqOf, a subclass, a Type of the spec's own: enumerated
             options = tuple(_values(t, name))
             if not options:
-                raise Unsupported(f"the type of {name} is empty ({t!r})", location="<state_type>")
+                raise Refusal(f"the type of {name} is empty ({t!r})", location="<state_type>")
             if len(options) == 1:
                 return _Const(options[0])
             index: dict[Any, int] = {}
@@ -405,12 +405,12 @@ class Layout:
                 try:
                     index.setdefault(exact_key(o), i)
                 except TypeError as e:
-                    raise Unsupported(f"the type of {name} holds {o!r}, which is not a state value: {e}",
+                    raise Refusal(f"the type of {name} holds {o!r}, which is not a state value: {e}",
                                       location="<state_type>") from None
             var = z3.Int(name, T.CTX)
             self.ranges += [T.le(0, var), T.le(var, len(options) - 1)]
             return _Shared(_EnumLeaf(var, options, index))
-        raise Unsupported(f"{name}: {t!r} is not a distcheck type", location="<state_type>")
+        raise Refusal(f"{name}: {t!r} is not a distcheck type", location="<state_type>")
 
     def state(self) -> Any:
         """A symbolic state: records and tuples built afresh (a run may not see what another one
@@ -492,7 +492,7 @@ def _concrete_in(value: Any, t: Type) -> bool:
     hit = entry[1].get(id(value))
     if hit is not None and hit[0] is value:
         return hit[1]
-    with _symbolic.symbolic(None):
+    with concretely():
         result = bool(value in t)
     if len(entry[1]) > 200_000:
         entry[1].clear()
@@ -543,5 +543,5 @@ def typed_in(value: Any, t: Type) -> Formula:
     cases = try_expand(value)
     if cases is None:
         refuse(f"membership of a symbolic value in the custom type {t!r}")
-    with _symbolic.symbolic(None):
+    with concretely():
         return T.disj(T.conj((g, bool(c in t))) for g, c in cases)

@@ -18,16 +18,17 @@ import attrs
 import z3
 
 from spec import Action, RecordOf, Spec, SpecError, Type, members, source_of
-from spec._fingerprint import exact_key
-from spec._symbolic import symbolic
+from spec.contract import exact_key
+from spec.contract import concretely, interpreted
 
 from checker._faults import describe_exception
+from checker._sources import exception_location
 from checker.prove import _paths
 from checker.prove import _terms as T
 from checker.prove._guard import Guard, class_problem
 from checker.prove._hooks import HOOKS, elements
 from checker.prove._layout import Layout, typed_in
-from checker.prove._paths import Explorer, Pruner
+from checker.prove._paths import PathExplorer, Pruner
 from checker.prove._sym import SymBool, SymEnum, Symbolic, expand, truth, wrap
 from checker.prove._terms import Formula
 
@@ -98,16 +99,16 @@ class SymbolicModel:
         for cls in _record_classes(spec.state_type):
             problem = class_problem(cls)
             if problem is not None:
-                raise _paths.Unsupported(f"{problem}: Python calls it without a call the prover can check "
+                raise _paths.Refusal(f"{problem}: Python calls it without a call the prover can check "
                                          "(a stand-in could reach it); write it as a def",
                                          location=source_of(type(spec).__init__))
         self.layout = Layout(spec.state_type)
         self.typed = self.layout.typed
         try:
-            with symbolic(None):
+            with concretely():
                 self.inits = list(spec.init())
         except Exception as e:  # noqa: BLE001 -- spec code raised: a one-line input error
-            raise SpecError(f"{_paths.exception_location(e)}: {type(spec).__name__}.init() raised "
+            raise SpecError(f"{exception_location(e)}: {type(spec).__name__}.init() raised "
                             f"{describe_exception(e)}") from None
         if not self.inits:
             raise SpecError(f"{source_of(type(spec).init)}: {type(spec).__name__}.init() yields no "
@@ -115,7 +116,7 @@ class SymbolicModel:
         self.state_cls = type(self.inits[0])
         for s in self.inits:
             if self.layout.encode_checked(s)[1] is not True and self.concrete_typed(s):
-                raise _paths.Unsupported(f"the initial state {s!r} is well typed but not among the "
+                raise _paths.Refusal(f"the initial state {s!r} is well typed but not among the "
                                          "values its type enumerates (a Type whose values() is "
                                          "incomplete?)", location=source_of(type(spec).init))
         # formulas of invariants and constraints, by ("invariant", name) or ("constraint", i):
@@ -131,8 +132,8 @@ class SymbolicModel:
 
     def _paths(self, thunk: Callable[[], Any], context: Sequence[Formula]) -> list[_paths.Path]:
         pruner = Pruner([self.typed, *context])
-        with symbolic(HOOKS), Guard():
-            return Explorer(pruner).paths(thunk)
+        with interpreted(HOOKS), Guard():
+            return PathExplorer(pruner).paths(thunk)
 
     def formula(self, name: str) -> Formula:
         """The invariant ``name`` as a formula over the state variables, exact on typed states.
@@ -173,7 +174,7 @@ class SymbolicModel:
                 if coll is None:
                     raise SpecError(f"{act.source}: members({d.field!r}) of {act.name}: the state "
                                     f"has no field {d.field!r}")
-                with symbolic(HOOKS):
+                with interpreted(HOOKS):
                     # elements of a tuple may be symbolic: enumerate their concrete values, so
                     # that every parameter is concrete (as the explorer's are)
                     per_param.append([(T.conj((g, h)), c) for g, x in elements(coll) for h, c in expand(x)])
@@ -220,7 +221,7 @@ class SymbolicModel:
         """The names among ``names`` that ``state`` violates, evaluated concretely (an invariant
         that raises counts as violated)."""
         bad = []
-        with symbolic(None):
+        with concretely():
             for n in names:
                 try:
                     ok = self.invariant_fns[n](state) is True  # raising, or not a bool: violated
@@ -232,11 +233,11 @@ class SymbolicModel:
 
     def concrete_in_model(self, state: Any) -> bool:
         """``state`` satisfies every ``@constraint`` (concretely)."""
-        with symbolic(None):
+        with concretely():
             return all(c(state) is True for c in self.constraint_fns)
 
     def concrete_typed(self, state: Any) -> bool:
-        with symbolic(None):
+        with concretely():
             return state in self.spec.state_type  # type: ignore[operator]
 
 

@@ -4,9 +4,9 @@ Python forces a concrete answer wherever it coerces a value to ``bool`` (``if``,
 ``not``, ``in``, the element comparisons of ``tuple ==``) and wherever it needs a concrete value
 (``hash`` of a set element, a tuple index).  A symbolic value cannot give one, so it asks this
 module to *decide*: the current run records a *decision* -- which of a finite list of mutually
-exclusive, exhaustive guards holds -- and answers accordingly.  :class:`Explorer` then re-executes
-the (pure) function once per combination of decisions, depth first, as a symbolic-execution
-engine does (KLEE, Rosette's ``for/all`` without merging):
+exclusive, exhaustive guards holds -- and answers accordingly.  :class:`PathExplorer` then
+re-executes the (pure) function once per combination of decisions, depth first, as a
+symbolic-execution engine does (KLEE, Rosette's ``for/all`` without merging):
 
 * the first execution takes the first feasible alternative of every new decision and queues each
   other feasible alternative as a *prefix* to replay;
@@ -37,23 +37,21 @@ the caller decides whether the path is feasible in its context before reporting 
 
 from __future__ import annotations
 
-import os
-import sys
-import sysconfig
-import time
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import attr
 import attrs
 import z3
 from z3 import z3core
 
-import spec as _spec_pkg
-
 from checker._faults import describe_exception
+from checker._sources import exception_location, frame_location
 from checker.prove import _terms as T
 from checker.prove._terms import Formula
+
+if TYPE_CHECKING:
+    from checker.prove._clock import Clock
 
 #: Upper bounds on one exploration; reaching one makes the verdict ``unknown``, never ``proved``.
 MAX_PATHS = 20_000
@@ -61,14 +59,15 @@ MAX_LOCAL_PATHS = 4_096
 MAX_DECISIONS = 5_000
 
 
-class Unsupported(BaseException):
-    """Spec code used a construct the symbolic interpretation cannot model faithfully.
+class Refusal(BaseException):
+    """Spec code used a construct the symbolic interpretation cannot model faithfully (the
+    prover's public ``Unsupported`` error is made from it, outside spec code).
 
     A ``BaseException`` so that a spec's own ``except Exception`` cannot swallow it -- and raised
     through :func:`refuse`, which also remembers it, so that not even a bare ``except:`` can."""
 
     def __init__(self, message: str, location: str | None = None) -> None:
-        self.location = location or spec_frame_location()
+        self.location = location or frame_location()
         super().__init__(f"{self.location}: {message}")
         self.message = message
 
@@ -77,26 +76,60 @@ class LimitReached(BaseException):
     """An exploration bound or the time-out was reached: the verdict is ``unknown``."""
 
 
-# Refusals and limits raised while spec code runs are *sticky*: spec code may catch what it is
-# thrown (``except:``, ``except BaseException``), so each is also kept here, and the exploration
-# re-raises the first one after the function returns -- outside spec code, where nothing can
-# catch it.  (distcheck's own probes never raise them: they use non-raising variants.)
-_PENDING: list[BaseException] = []
+class Context:
+    """The state of one prover run while it executes spec code symbolically; the run installs
+    it with :func:`running` (outside a run, an idle context with no deadline is current).
+
+    * ``stack``: the executions in progress, innermost last (a helper's local exploration runs
+      inside an execution of the enclosing function);
+    * ``pending``: refusals and limits raised while spec code runs are *sticky*: spec code may
+      catch what it is thrown (``except:``, ``except BaseException``), so each is also kept here,
+      and the exploration re-raises the first one after the function returns -- outside spec
+      code, where nothing can catch it (distcheck's own probes never raise them: they use
+      non-raising variants);
+    * ``probes``: the guard's :class:`probing` blocks in progress: while there is one, a
+      decision raises :class:`Probe` instead of being taken;
+    * ``clock``: the run's :class:`~checker.prove._clock.Clock`, whose deadline also stops
+      symbolic execution (None: no deadline).
+    """
+
+    __slots__ = ("stack", "pending", "probes", "clock")
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.stack: list[_Run] = []
+        self.pending: list[BaseException] = []
+        self.probes: list[probing] = []
+        self.clock = clock
+
+
+#: the context of the run in progress (see :func:`running`)
+current = Context()
+
+
+@contextmanager
+def running(clock: Clock | None) -> Iterator[Context]:
+    """Install a fresh :class:`Context` for one prover run, timed by ``clock``."""
+    global current
+    previous, current = current, Context(clock)
+    try:
+        yield current
+    finally:
+        current = previous
 
 
 def refuse(message: str, location: str | None = None) -> NoReturn:
     """Stop the proof: spec code did something the prover cannot interpret faithfully."""
-    exc = Unsupported(message, location)
-    if _STACK:
-        _PENDING.append(exc)
+    exc = Refusal(message, location)
+    if current.stack:
+        current.pending.append(exc)
     raise exc
 
 
 def limit(message: str) -> NoReturn:
     """Stop the symbolic execution: a bound or the time-out was reached (verdict unknown)."""
     exc = LimitReached(message)
-    if _STACK:
-        _PENDING.append(exc)
+    if current.stack:
+        current.pending.append(exc)
     raise exc
 
 
@@ -105,117 +138,35 @@ def mimic(exc: BaseException) -> BaseException:
     ...``), marked so: it may end a path (the outcome "raises" is the value's), but spec code that
     catches it would be reading the prover's message, not Python's.  The guard notes it when it
     reaches spec code (:func:`mimicked_reached_spec_code`); a path that does not end by raising
-    it is refused (see :meth:`Explorer.paths`)."""
+    it is refused (see :meth:`PathExplorer.paths`)."""
     exc._dc_mimicked = True  # type: ignore[attr-defined]
     return exc
 
 
 def mimicked_reached_spec_code(exc: BaseException) -> None:
-    if _STACK and getattr(exc, "_dc_mimicked", False):
-        seen = _STACK[-1].mimicked
+    if current.stack and getattr(exc, "_dc_mimicked", False):
+        seen = current.stack[-1].mimicked
         if not any(e is exc for e in seen):
             seen.append(exc)
 
 
 def _raise_pending() -> None:
-    if _PENDING:
-        exc = _PENDING[0]
-        if not _STACK:  # the outermost exploration: nothing is left to swallow it
-            _PENDING.clear()
+    pending = current.pending
+    if pending:
+        exc = pending[0]
+        if not current.stack:  # the outermost exploration: nothing is left to swallow it
+            pending.clear()
         raise exc
 
 
-#: ``time.perf_counter()`` value after which symbolic execution stops (the run's ``--timeout``)
-deadline: float | None = None
-
-
 def _check_deadline() -> None:
-    if deadline is not None and time.perf_counter() > deadline:
+    clock = current.clock
+    if clock is not None and clock.expired():
         limit("time-out during symbolic execution")
 
 
 class Probe(BaseException):
     """A decision was requested while the identity-test guard was evaluating an operand."""
-
-
-# --- where spec code is ----------------------------------------------------------------------
-
-def _dir(mod_file: str) -> str:
-    return os.path.dirname(os.path.abspath(mod_file))
-
-
-_CHECKER_DIR = _dir(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_Z3_DIR = _dir(z3.__file__) + os.sep
-_INTERNAL_DIRS = tuple(sorted({
-    _CHECKER_DIR,
-    _Z3_DIR,
-    _dir(attrs.__file__) + os.sep,
-    _dir(attr.__file__) + os.sep,  # attrs's implementation package
-    os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep,
-}))
-_SPEC_LANG_FILES = frozenset(
-    os.path.join(_dir(_spec_pkg.__file__), f)
-    for f in ("__init__.py", "_values.py", "_lang.py", "_helpers.py", "_types.py", "_symbolic.py",
-              "_fingerprint.py"))
-#: Not watched, so spec code may not hand them a stand-in: the standard library, and attrs's own
-#: functions (``attrs.asdict`` tests types; the methods attrs generates are distcheck's concern)
-_LIBRARY_DIRS = (os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep, _dir(attrs.__file__) + os.sep,
-                 _dir(attr.__file__) + os.sep)
-
-
-def code_kind(filename: str) -> str:
-    """``"user"`` (spec code and what it calls, watched by the guard), ``"library"`` (the standard
-    library and attrs's functions: not watched, so they may not be handed a stand-in) or
-    ``"internal"`` (distcheck's own, Z3's, and the code distcheck and attrs generate)."""
-    if is_user_code(filename):
-        return "user"
-    if filename.startswith("<"):
-        return "internal" if filename.startswith(("<distcheck", "<attrs generated")) else "library"
-    return "library" if os.path.abspath(filename).startswith(_LIBRARY_DIRS) else "internal"
-
-
-def is_distcheck_code(filename: str) -> bool:
-    """distcheck's own code (the checker, the spec language, the code it generates) and Z3's."""
-    if filename.startswith("<"):
-        return filename.startswith("<distcheck")
-    path = os.path.abspath(filename)
-    return path.startswith((_CHECKER_DIR, _Z3_DIR)) or path in _SPEC_LANG_FILES
-
-
-def is_user_code(filename: str) -> bool:
-    """Code that is neither distcheck's, Z3's, attrs's (or generated by them) nor the standard
-    library's: spec code and whatever it calls.  The identity-test guard scans all of it -- a
-    spec installed in site-packages is still spec code."""
-    if filename.startswith("<"):
-        return not filename.startswith(("<distcheck", "<frozen", "<attrs generated"))
-    path = os.path.abspath(filename)
-    return not path.startswith(_INTERNAL_DIRS) and path not in _SPEC_LANG_FILES
-
-
-def is_spec_file(filename: str) -> bool:
-    """User code outside installed packages: where to point a spec author (file:line)."""
-    return is_user_code(filename) and "site-packages" not in filename.split(os.sep)
-
-
-def spec_frame_location(frame: Any = None) -> str:
-    """``file:line`` of the innermost frame of spec code on the current stack."""
-    f = frame or sys._getframe(1)
-    while f is not None:
-        if is_spec_file(f.f_code.co_filename):
-            return f"{f.f_code.co_filename}:{f.f_lineno}"
-        f = f.f_back
-    return "<unknown>"
-
-
-def exception_location(exc: BaseException) -> str:
-    """``file:line`` of the innermost spec frame in an exception's traceback."""
-    where = "<unknown>"
-    tb = exc.__traceback__
-    while tb is not None:
-        if is_spec_file(tb.tb_frame.f_code.co_filename):
-            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return where
 
 
 # --- paths -------------------------------------------------------------------------------------
@@ -239,8 +190,8 @@ class Pruner:
 
     def __init__(self, context: Sequence[Formula], timeout_ms: int | None = None) -> None:
         self._solver = z3.SolverFor("QF_LIA", ctx=T.CTX)  # kept alive: it owns the C solver
-        if timeout_ms is None and deadline is not None:
-            timeout_ms = int((deadline - time.perf_counter()) * 1000)
+        if timeout_ms is None and current.clock is not None:
+            timeout_ms = current.clock.remaining_ms()
         if timeout_ms is not None:
             self._solver.set("timeout", max(1, timeout_ms))
         self._ctx = T.CTX.ref()
@@ -287,7 +238,7 @@ class _Run:
 
     __slots__ = ("explorer", "prefix", "choices", "pc", "calls", "concrete", "mimicked")
 
-    def __init__(self, explorer: Explorer, prefix: tuple[int, ...]) -> None:
+    def __init__(self, explorer: PathExplorer, prefix: tuple[int, ...]) -> None:
         self.explorer = explorer
         self.prefix = prefix
         self.choices: list[int] = []
@@ -297,11 +248,7 @@ class _Run:
         self.mimicked: list[BaseException] = []  # see mimic()
 
 
-_STACK: list[_Run] = []
-_probing = 0
-
-
-class Explorer:
+class PathExplorer:
     """Enumerates the execution paths of a pure thunk (see the module docstring)."""
 
     def __init__(self, pruner: Pruner | None = None, *, local: bool = False) -> None:
@@ -326,7 +273,8 @@ class Explorer:
             run = _Run(self, prefix)
             if self.pruner is not None:
                 self.pruner.reset()
-            _STACK.append(run)
+            stack = current.stack
+            stack.append(run)
             try:
                 result = thunk()
             except Exception as e:  # noqa: BLE001 -- spec code raised on this path
@@ -334,7 +282,7 @@ class Explorer:
             else:
                 error = None
             finally:
-                _STACK.pop()
+                stack.pop()
                 if self.pruner is not None:
                     self.pruner.reset()
             _raise_pending()  # a refusal or a limit that spec code caught
@@ -356,7 +304,7 @@ class Explorer:
         pos = len(run.choices)
         if pos >= MAX_DECISIONS:
             limit(f"more than {MAX_DECISIONS:,} decisions on one execution path "
-                  f"(an unbounded loop over symbolic values?) at {spec_frame_location()}")
+                  f"(an unbounded loop over symbolic values?) at {frame_location()}")
         if pos < len(run.prefix):
             i = run.prefix[pos]
         else:
@@ -392,17 +340,17 @@ class Explorer:
 # --- the interface used by symbolic values and hooks -----------------------------------------
 
 def _current() -> _Run:
-    if not _STACK:
-        raise Unsupported("a symbolic value was used outside a symbolic run "
-                          "(stored in a global or on the spec instance?)")
-    return _STACK[-1]
+    if not current.stack:
+        raise Refusal("a symbolic value was used outside a symbolic run "
+                      "(stored in a global or on the spec instance?)")
+    return current.stack[-1]
 
 
 def choose(guards: Sequence[Formula]) -> int:
     """Which of ``guards`` (mutually exclusive and exhaustive on the current path) holds.
     Queues the other feasible alternatives for exploration."""
-    if _probing:
-        for p in _PROBES:
+    if current.probes:
+        for p in current.probes:
             p.fired = True
         raise Probe()
     run = _current()
@@ -419,7 +367,7 @@ def decide(cond: Formula) -> bool:
 def cached_concrete(obj: Any) -> Any:
     """The concrete value ``obj`` was already decided to have on this path, or ``_NONE``."""
     key = id(obj)
-    for run in reversed(_STACK):
+    for run in reversed(current.stack):
         hit = run.concrete.get(key)
         if hit is not None and hit[0] is obj:
             return hit[1]
@@ -436,17 +384,17 @@ NONE = _NONE
 
 def memoized(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, memoized on the decision trie of the current exploration."""
-    if not _STACK:
+    if not current.stack:
         return compute()
     _check_deadline()
-    run = _STACK[-1]
+    run = current.stack[-1]
     key = (tuple(run.choices), run.calls)
     run.calls += 1
     hit = run.explorer.memo.get(key)
     if hit is not None:
         if hit[0] != name:
             raise RuntimeError(f"internal error: the spec did not re-execute identically ({hit[0]} "
-                               f"then {name} at {spec_frame_location()}): is it a pure function?")
+                               f"then {name} at {frame_location()}): is it a pure function?")
         return hit[1]
     decisions = len(run.choices)
     value = compute()
@@ -458,7 +406,7 @@ def memoized(name: str, compute: Callable[[], Any]) -> Any:
 def local_paths(thunk: Callable[[], Any]) -> list[Path]:
     """The paths of ``thunk`` explored on their own (no solver pruning), to be merged by the
     caller into one value.  Used for helper callbacks."""
-    return Explorer(None, local=True).paths(thunk)
+    return PathExplorer(None, local=True).paths(thunk)
 
 
 def raise_if_error(paths: Sequence[Path]) -> None:
@@ -482,15 +430,18 @@ class probing:  # noqa: N801 -- used as a context manager
         self.fired = False
 
     def __enter__(self) -> probing:
-        global _probing
-        _probing += 1
-        _PROBES.append(self)
+        current.probes.append(self)
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        global _probing
-        _probing -= 1
-        _PROBES.pop()
+        current.probes.pop()
 
 
-_PROBES: list[probing] = []
+def symbolic_run_active() -> bool:
+    """Is spec code being run symbolically right now (an execution in progress)?"""
+    return bool(current.stack)
+
+
+def probing_now() -> bool:
+    """Is the guard evaluating an operand (a :class:`probing` block in progress)?"""
+    return bool(current.probes)

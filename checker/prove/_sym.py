@@ -43,8 +43,9 @@ from typing import Any, NoReturn
 import attrs
 import z3
 
-from spec._fingerprint import exact_key
+from spec.contract import exact_key
 
+from checker._sources import frame_location, is_distcheck_code
 from checker.prove import _paths
 from checker.prove import _terms as T
 from checker.prove._paths import mimic, refuse
@@ -149,7 +150,7 @@ class Symbolic:
         # refusing it there.  distcheck's own code asking (isinstance falls back on __class__)
         # is told the truth.
         caller = sys._getframe(1)
-        if _paths.is_distcheck_code(caller.f_code.co_filename):
+        if is_distcheck_code(caller.f_code.co_filename):
             return type(self)
         return _value_class(self)
 
@@ -1035,7 +1036,7 @@ def _expand(x: Any, strict: bool) -> list[tuple[Formula, Any]] | None:
             if not strict:
                 return None
             _paths.limit(f"a symbolic int ranging over {x._dc_lo}..{x._dc_hi} is too wide to enumerate "
-                         f"(needed concrete at {_paths.spec_frame_location()})")
+                         f"(needed concrete at {frame_location()})")
         return [(T.eq_int(x._dc_t, v), v) for v in range(x._dc_lo, x._dc_hi + 1)]
     if t is SymEnum:
         return x._dc_cases()
@@ -1074,7 +1075,7 @@ def _product(parts: list[list[tuple[Formula, Any]]], build: Callable[[Any], Any]
         if not strict:
             return None
         _paths.limit(f"a value with {n:,} possible concrete values is too large to enumerate "
-                     f"(needed concrete at {_paths.spec_frame_location()})")
+                     f"(needed concrete at {frame_location()})")
     out = []
     for combo in itertools.product(*parts):
         g = T.conj(c[0] for c in combo)

@@ -35,10 +35,11 @@ import attrs
 import z3
 
 from spec import members
-from spec._fingerprint import fingerprint, same_value
-from spec._symbolic import symbolic
+from spec.contract import fingerprint, same_value
+from spec.contract import concretely, interpreted
 
 from checker.prove import _terms as T
+from checker.prove._clock import Clock
 from checker.prove._model import SymbolicModel, Transition
 from checker.prove._paths import Path
 from checker.prove._sym import truth
@@ -60,20 +61,11 @@ class Mismatch:
     origin: str  # "a witness of one of its paths", "a random typed state", "an initial state"
 
 
-class _Clock:
-    def __init__(self, deadline: float | None) -> None:
-        self.deadline = deadline
-
-    def expired(self) -> bool:
-        return self.deadline is not None and time.perf_counter() > self.deadline
-
-
-def validate(model: SymbolicModel, predicates: Sequence[tuple[str, Any]], deadline: float | None,
+def validate(model: SymbolicModel, predicates: Sequence[tuple[str, Any]], clock: Clock,
              random_states: int = RANDOM_STATES, seed: int = 0) -> Obligation:
     """Validate every action path and the given predicates' paths (keys of
     ``model.function_paths``: ``("invariant", name)``, ``("constraint", i)``)."""
     t0 = time.perf_counter()
-    clock = _Clock(deadline)
     checker = _Checker(model, predicates)
     try:
         mismatch = checker.run(random_states, random.Random(seed), clock)
@@ -122,7 +114,7 @@ class _Checker:
         self.solver = z3.SolverFor("QF_LIA", ctx=T.CTX)
         self.solver.add(T.as_z3(model.typed))
 
-    def run(self, random_states: int, rng: random.Random, clock: _Clock) -> Mismatch | None:
+    def run(self, random_states: int, rng: random.Random, clock: Clock) -> Mismatch | None:
         found = self._initial_states()
         if found is not None:
             return found
@@ -167,7 +159,7 @@ class _Checker:
 
     # --- witnesses ----------------------------------------------------------------------------
 
-    def _witness(self, pc: Formula, clock: _Clock) -> z3.ModelRef | None:
+    def _witness(self, pc: Formula, clock: Clock) -> z3.ModelRef | None:
         if clock.expired():
             raise _TimeOut
         if pc is False:
@@ -175,7 +167,7 @@ class _Checker:
         self.solver.push()
         try:
             self.solver.add(T.as_z3(pc))
-            ms = None if clock.deadline is None else int((clock.deadline - time.perf_counter()) * 1000)
+            ms = clock.remaining_ms()
             if ms is not None:
                 self.solver.set("timeout", max(1, ms))
             answer = self.solver.check()
@@ -224,7 +216,7 @@ class _Checker:
         key = (act.name, id(state))
         hit = self._domains.get(key)
         if hit is None or hit[0] is not state:
-            with symbolic(None):
+            with concretely():
                 hit = self._domains[key] = (state, frozenset(fingerprint(tuple(p)) for p in act.params(state)))
         return fingerprint(params) in hit[1]
 
@@ -295,7 +287,7 @@ class _Checker:
             return Mismatch(what, state, "returns a successor", _show(outcome), origin)
         post = outcome[1]
         typed = _holds(m, t.typed)
-        with symbolic(None):
+        with concretely():
             really_typed = self.model.concrete_typed(post)
         if typed != really_typed:
             return Mismatch(what, state, f"the successor is {'' if typed else 'not '}in state_type",
@@ -329,7 +321,7 @@ def _describe_key(key: tuple[str, Any]) -> str:
 
 
 def _run(thunk: Callable[[], Any]) -> tuple[str, Any]:
-    with symbolic(None):
+    with concretely():
         try:
             return "value", thunk()
         except Exception as e:  # noqa: BLE001 -- an outcome like any other

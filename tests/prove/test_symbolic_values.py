@@ -22,13 +22,13 @@ from checker.prove import _terms as T
 from checker.prove._guard import Guard
 from checker.prove._hooks import HOOKS
 from checker.prove._layout import Layout
-from checker.prove._paths import Explorer, Pruner
+from checker.prove._paths import PathExplorer, Pruner
 from checker.prove._sym import SymBool, SymEnum, SymInt, SymSet
 from spec import (
     Bool, Ids, Ints, OneOf, Optional, RecordOf, SetOf, TupleOf, count, exists, forall, image, implies,
     ite, maximum, record, replace_at, select, size, union_all,
 )
-from spec._symbolic import symbolic
+from spec.contract import interpreted
 
 
 class Level(IntEnum):
@@ -83,8 +83,8 @@ def _same(x: Any, y: Any) -> bool:
 def check(op: Callable[[Any, Any], Any], ta: str, tb: str) -> None:
     layout = Layout(RecordOf(Pair, a=TYPES[ta], b=TYPES[tb]), prefix=f"p_{ta}_{tb}")
     state = layout.state()
-    with symbolic(HOOKS), Guard():
-        paths = Explorer(Pruner([layout.typed])).paths(lambda: op(state.a, state.b))
+    with interpreted(HOOKS), Guard():
+        paths = PathExplorer(Pruner([layout.typed])).paths(lambda: op(state.a, state.b))
     for va, vb in itertools.product(TYPES[ta].values(), TYPES[tb].values()):
         concrete = Pair(va, vb)
         pairs = layout.substitution(layout.encode(concrete))
