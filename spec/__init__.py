@@ -13,7 +13,7 @@ from spec._helpers import (
     count, exists, forall, image, implies, ite, maximum, replace_at, select, size, union_all,
 )
 from spec._lang import (
-    Action, Param, Spec, SpecError, action, constraint, inductive_invariant, invariant, members, source_of,
+    Action, Actions, Choice, Param, Spec, SpecError, action, constraint, inductive_invariant, invariant, members, source_of,
 )
 from spec._types import (
     Bool, Ids, Ints, OneOf, Optional, RecordOf, SeqOf, SetOf, TupleOf, Type, Union, as_type,
@@ -31,5 +31,5 @@ __all__ = [
     "Type", "Bool", "Ints", "Ids", "OneOf", "Optional", "TupleOf", "SetOf", "SeqOf", "RecordOf",
     "Union", "as_type",
     # for the checkers
-    "Action", "Param", "source_of", "fingerprint", "is_record",
+    "Action", "Actions", "Choice", "Param", "source_of", "fingerprint", "is_record",
 ]

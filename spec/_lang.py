@@ -33,7 +33,7 @@ from spec._types import Ids, Type
 
 __all__ = [
     "Spec", "SpecError", "action", "invariant", "inductive_invariant", "constraint", "members",
-    "Action", "Param",
+    "Action", "Actions", "Choice", "Param",
     "source_of",
 ]
 
@@ -151,6 +151,59 @@ class Action:
         inner = ", ".join(f"{n}={v!r}" for n, v in zip(self.param_names, params))
         return f"{self.name}({inner})"
 
+    def choices(self, s: Any) -> Iterator[Choice]:
+        """This action with each tuple of parameter values its domains give in state ``s``."""
+        for p in self.params(s):
+            yield Choice(self, p)
+
+
+@attrs.frozen
+class Choice:
+    """An action with values for its parameters: one way a state may take a step (a witness of
+    the ``\\E`` of a TLA+ action; an action value in Stateright).  Running it on a state gives
+    the successor, or None where it is not enabled."""
+
+    action: Action
+    params: tuple[Any, ...]
+
+    @property
+    def name(self) -> str:
+        return self.action.name
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        """The parameter values by name (as traces show them)."""
+        return dict(zip(self.action.param_names, self.params))
+
+    def describe(self) -> str:
+        return self.action.describe(self.params)
+
+    def run(self, s: Any) -> Any:
+        return self.action.fn(s, *self.params)
+
+
+class Actions(tuple[Action, ...]):
+    """The actions of a spec instance, in source order: the next-state relation.
+
+    :meth:`choices` and :meth:`next_steps` are its one enumerator, used wherever a step is run on
+    concrete values -- the explorer's successors and trace rebuilding, every replay of a prover
+    counterexample -- so that they all take steps in the same order and the same way.  (The
+    explorer's inner loop runs the same steps from generated code: see ``_successor_function``
+    in ``checker.explore._model``, kept equal to this one by a test.)
+    """
+
+    def choices(self, s: Any) -> Iterator[Choice]:
+        """Every action with every tuple of its parameter values in ``s``, enabled or not."""
+        for act in self:
+            yield from act.choices(s)
+
+    def next_steps(self, s: Any) -> Iterator[tuple[Choice, Any]]:
+        """Every enabled step from ``s``: (choice, successor).  Spec code's exceptions propagate."""
+        for c in self.choices(s):
+            t = c.run(s)
+            if t is not None:
+                yield c, t
+
 
 class Spec:
     """Base class of every protocol.  See the module docstring for what a subclass declares."""
@@ -243,14 +296,17 @@ class Spec:
         # Definition order (line number) keeps reports and traces in the order of the source.
         return sorted(cls._declared(marker), key=lambda kv: _line(getattr(cls, kv[0])))
 
-    def actions(self) -> list[Action]:
+    def actions(self) -> Actions:
         """The actions of this instance with their parameter domains resolved."""
-        out = []
-        for attr, decl in self._ordered("__dc_action__"):
-            out.append(self._bind(attr, decl))
+        out = Actions(self._bind(attr, decl) for attr, decl in self._ordered("__dc_action__"))
         if not out:
             raise SpecError(f"{type(self).__name__} declares no @action")
         return out
+
+    def next_steps(self, s: Any) -> Iterator[tuple[Choice, Any]]:
+        """Every enabled step from state ``s``: (choice, successor), in source order (binds the
+        actions anew on each call: an engine keeps :meth:`actions` and asks it instead)."""
+        return self.actions().next_steps(s)
 
     def _bind(self, attr: str, decl: _ActionDecl) -> Action:
         fn = decl.fn

@@ -20,7 +20,7 @@ from spec import Spec, SpecError
 
 from checker._faults import spec_may_not_exit
 from checker.explore._engine import Limits, bfs, dfs, simulate
-from checker.explore._model import bind
+from checker.explore._model import prepare
 from checker.explore._target import load_target
 from checker.explore.result import ExploreResult
 
@@ -70,7 +70,7 @@ def explore(
     if memory_limit is not None and memory_limit <= 0:
         raise SpecError(f"memory_limit must be a positive number of bytes, not {memory_limit}")
     with spec_may_not_exit(f"the spec {type(spec).__name__}"):
-        model = bind(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
+        model = prepare(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
         limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                         memory_limit=memory_limit)
         if mode == "bfs":

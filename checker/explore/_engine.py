@@ -29,7 +29,7 @@ from spec.contract import fingerprint as value_fingerprint
 from checker._resources import describe, rss_bytes
 from checker._faults import describe_exception
 from checker._sources import exception_location
-from checker.explore._model import Model, SpecRuntimeError, spec_source
+from checker.explore._model import PreparedSpec, SpecRuntimeError, spec_source
 from checker.explore.result import ExploreResult
 from checker.report import Step
 
@@ -82,7 +82,7 @@ class _Progress:
 class _Search:
     """State shared by the three search modes: statistics, limits, and result building."""
 
-    def __init__(self, model: Model, limits: Limits, mode: str, progress: bool) -> None:
+    def __init__(self, model: PreparedSpec, limits: Limits, mode: str, progress: bool) -> None:
         self.model = model
         self.limits = limits
         self.mode = mode
@@ -94,6 +94,42 @@ class _Search:
         self.depth = 0
         self.looked = self.start  # the last look at the clock (see tick)
         self.every = 1
+        # what admit() reads for every new state, looked up once
+        self._state_cls = model.state_cls
+        self._in_model = model.admits if model.constraints else None
+        self._checks = model.checks
+        self._max_states = -1 if limits.max_states is None else limits.max_states
+
+    # --- the one admission step, shared by every mode -----------------------------------------------
+
+    def admissible(self, t: Any) -> bool:
+        """May successor ``t`` become a state of the search: is it a state (of the spec's state
+        class), within every ``@constraint``?  An exception from a constraint propagates (the
+        search finds it again on the slow path); a constraint's non-bool raises
+        :class:`SpecRuntimeError`."""
+        if t.__class__ is not self._state_cls:
+            raise _NotAState(t, self._state_cls)
+        return self._in_model is None or self._in_model(t)
+
+    def admit(self, t: Any, fp: int, parent: Any, parent_fp: int, depth: int) -> bool:
+        """Make successor ``t`` of ``parent`` (fingerprints ``fp``, not yet seen, and
+        ``parent_fp``), ``depth`` states from an initial state, a state of the search -- or
+        discard it (False) when it lies outside the constraint: not counted, not checked, not
+        expanded, as TLC does.  In this order, in BFS, DFS and simulation alike: the state class,
+        the constraint, the state limit, the seen-set (so that a trace to ``t`` can be rebuilt),
+        then the state type and every invariant, in one generated call (``checks``) that answers
+        True or sends the search to the slow path (:meth:`failed_check`)."""
+        if not self.admissible(t):
+            return False
+        seen = self.seen
+        if len(seen) == self._max_states:
+            raise self.limit_hit(_state_limit(self._max_states))
+        seen[fp] = parent_fp
+        if depth > self.depth:
+            self.depth = depth
+        if not self._checks(t, parent):
+            self.failed_check(fp, t, parent)
+        return True
 
     # --- results ---------------------------------------------------------------------------------
 
@@ -162,10 +198,10 @@ class _Search:
         return self.stop("error", error=err.message, location=err.location, trace=trace,
                          failing_action=err.action, failing_params=err.params)
 
-    def failed_check(self, fp: int, t: Any, parent: Any, depth: int) -> None:
+    def failed_check(self, fp: int, t: Any, parent: Any) -> None:
         """``model.checks(t, parent)`` said no for ``t`` (fingerprint ``fp``, already in the
-        seen-set, at ``depth``): find out which check failed on the slow path and end the run --
-        unless none did (an inlined type test can be conservative; the type itself decides)."""
+        seen-set): find out which check failed on the slow path and end the run -- unless none
+        did (an inlined type test can be conservative; the type itself decides)."""
         model = self.model
         try:
             names = model.violated(t)
@@ -173,7 +209,6 @@ class _Search:
             raise self.failure(err, self.trace_to(fp)) from None
         if not names and model.typed is not None and not model.typed(t, parent):
             return
-        self.depth = max(self.depth, depth)
         raise self.violation(fp, t, names)
 
     def violation(self, fp: int, t: Any, names: tuple[str, ...]) -> _Stop:
@@ -218,6 +253,13 @@ def _depth_limit(n: int | None) -> str:
     return f"depth limit of {n} reached with states left unexplored"
 
 
+class _NotAState(Exception):
+    """An action returned something that is not a state (the search finds which on the slow path)."""
+
+    def __init__(self, t: Any, state_cls: type) -> None:
+        super().__init__(f"an action returned {t!r} ({type(t).__name__}), not a {state_cls.__name__} or None")
+
+
 class _Diverged(Exception):
     """Re-executing spec code did not do what it did during the search."""
 
@@ -228,7 +270,7 @@ class _Diverged(Exception):
         self.action, self.params = action, params or {}
 
 
-def rebuild_trace(model: Model, seen: dict[int, int | None], fp: int) -> tuple[Step, ...]:
+def rebuild_trace(model: PreparedSpec, seen: dict[int, int | None], fp: int) -> tuple[Step, ...]:
     """Re-execute the spec along the parent chain ending at ``fp``; raises :class:`_Diverged`
     where no successor has the recorded fingerprint (or spec code raises)."""
     chain = []
@@ -244,69 +286,59 @@ def rebuild_trace(model: Model, seen: dict[int, int | None], fp: int) -> tuple[S
     steps = [Step(None, {}, state)]
     for target in chain[1:]:
         try:
-            found = next(((act, p, t) for act, p, t in model.successors(state) if fingerprint(t) == target), None)
+            found = next(((c, t) for c, t in model.successors(state) if fingerprint(t) == target), None)
         except Exception as e:  # noqa: BLE001 -- spec code raised where it did not during the search
             raise _Diverged(tuple(steps), f"spec code raised {describe_exception(e)} on a state it had "
                             "been run on without error", exception_location(e)) from None
         if found is None:
             raise _Diverged(tuple(steps), *_unstable(model, state))
-        act, p, state = found
-        steps.append(Step(act.name, dict(zip(act.param_names, p)), state))
+        c, state = found
+        steps.append(Step(c.name, c.arguments, state))
     return tuple(steps)
 
 
-def _unstable(model: Model, s: Any) -> tuple[str, str, str | None, dict[str, Any]]:
+def _unstable(model: PreparedSpec, s: Any) -> tuple[str, str, str | None, dict[str, Any]]:
     """Why re-execution from ``s`` lost the search's path: an action that gives two different
     results when run twice on ``s`` (message, location, action, params), if one does."""
-    for act in model.actions:
-        for p in act.params(s):
-            first, second = act.fn(s, *p), act.fn(s, *p)
-            if (first is None) != (second is None) or (
-                    first is not None and value_fingerprint(first) != value_fingerprint(second)):
-                return (f"action {act.describe(p)} gave two different results on the same state",
-                        act.source, act.name, dict(zip(act.param_names, p)))
+    for c in model.actions.choices(s):
+        first, second = c.run(s), c.run(s)
+        if (first is None) != (second is None) or (
+                first is not None and value_fingerprint(first) != value_fingerprint(second)):
+            return (f"action {c.describe()} gave two different results on the same state",
+                    c.action.source, c.name, c.arguments)
     return ("no action leads from this state to the next one the search recorded",
             spec_source(model.spec), None, {})
 
 
 def _initial(search: _Search) -> list[tuple[Any, int]]:
-    """Fingerprint and check the initial states; returns the first frontier."""
+    """Admit the initial states (as any other new state, with no parent); returns the first
+    frontier."""
     model = search.model
     frontier = []
     for s in model.init_states:
         search.generated += 1
-        trace = (Step(None, {}, s),)
         try:
-            if not model.in_model(s):
-                continue
             fp = model.fingerprint(s)
-        except SpecRuntimeError as err:
-            raise search.failure(err, trace) from None
-        except SpecError:
+            if fp not in search.seen and search.admit(s, fp, None, None, 1):  # type: ignore[arg-type]
+                frontier.append((s, fp))
+        except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
             raise
-        except Exception as e:  # noqa: BLE001 -- the fingerprint raised (bind checked the plain one)
-            if _outside_type(model, s):
-                raise search.confirmed(trace, s, ("state_type",)) from None
-            raise search.failure(model.examine(s) or SpecRuntimeError(
-                describe_exception(e), exception_location(e), s), trace) from e
-        if fp in search.seen:
-            continue
-        if len(search.seen) == search.limits.max_states:
-            raise search.limit_hit(_state_limit(search.limits.max_states))
-        search.seen[fp] = None
-        search.depth = 1
-        try:
-            bad = model.violated(s)
-        except SpecRuntimeError as err:
-            raise search.failure(err, trace) from None
-        if bad:
-            detail = model.type_problem(s) if bad == ("state_type",) else None
-            raise search.stop("violation", violated=bad, trace=trace, detail=detail)
-        frontier.append((s, fp))
+        except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
+            raise _initial_failure(search, s, e) from e
     if not search.seen:
         # Checking nothing would vacuously say "ok": that is a mistake in the spec, not a verdict.
         raise SpecError(f"no initial state of {model.spec.describe()} satisfies the state constraint")
     return frontier
+
+
+def _initial_failure(search: _Search, s: Any, exc: BaseException) -> _Stop:
+    """Spec code failed on the initial state ``s``: which check, found on the slow path."""
+    model = search.model
+    trace = (Step(None, {}, s),)
+    err = model.examine(s)
+    if err is not None and err.message.endswith("(evaluating the fingerprint)") and _outside_type(model, s):
+        return search.confirmed(trace, s, ("state_type",))  # (prepare() checked the plain fingerprint)
+    return search.failure(err or SpecRuntimeError(describe_exception(exc), exception_location(exc), s), trace)
 
 
 def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None) -> _Stop:
@@ -319,19 +351,18 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
         err = model.diagnose(base)
         if err is not None:
             return search.failure(err, trace)
-        for act, p, t in model.successors(base):
+        for c, t in model.successors(base):
             found = model.examine(t)
             if found is None:
                 continue
-            params = dict(zip(act.param_names, p))
             if found.message.endswith("(evaluating the fingerprint)"):
                 if _outside_type(model, t):  # (a canonical fingerprint cannot rename an id 5 of 0..2)
                     search.depth = max(search.depth, len(trace) + 1)
-                    return search.confirmed((*trace, Step(act.name, params, t)), t, ("state_type",))
+                    return search.confirmed((*trace, Step(c.name, c.arguments, t)), t, ("state_type",))
                 # the action built a value no state can hold: the action is at fault
-                found = SpecRuntimeError(found.message, act.source, base, act.name, params)
+                found = SpecRuntimeError(found.message, c.action.source, base, c.name, c.arguments)
             else:  # the state is fine, the predicate failed on it: show the step to it
-                found.step = Step(act.name, params, t)
+                found.step = Step(c.name, c.arguments, t)
             return search.failure(found, trace)
     if exc is None:
         return search.failure(SpecRuntimeError("internal error: could not reproduce the failure",
@@ -339,7 +370,7 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
     return search.failure(SpecRuntimeError(describe_exception(exc), exception_location(exc), s), trace)
 
 
-def _outside_type(model: Model, t: Any) -> bool:
+def _outside_type(model: PreparedSpec, t: Any) -> bool:
     """Is ``t`` outside ``state_type``?  Asked where fingerprinting ``t`` raised: a canonical
     fingerprint renames ids where the type says they are, and cannot rename a value outside it."""
     try:
@@ -369,38 +400,32 @@ def _run(search: _Search, body: Callable[[_Search], ExploreResult]) -> ExploreRe
         search.progress.close()
 
 
-def bfs(model: Model, limits: Limits, progress: bool) -> ExploreResult:
+def bfs(model: PreparedSpec, limits: Limits, progress: bool) -> ExploreResult:
     return _run(_Search(model, limits, "bfs", progress), _bfs)
 
 
-def dfs(model: Model, limits: Limits, progress: bool) -> ExploreResult:
+def dfs(model: PreparedSpec, limits: Limits, progress: bool) -> ExploreResult:
     return _run(_Search(model, limits, "dfs", progress), _dfs)
 
 
-# The BFS and DFS loops below are deliberately written out twice, with every name they use in a
-# local variable: the BFS loop is the hot path (bench/explore_twophase.py measures it against a
-# hand-written BFS), and one loop shared through callbacks would cost a fifth more.  Per new
-# state both run the same checks in the same order: the class of the successor, the constraint,
-# the state limit, then -- once the state is in the seen-set, so that its trace can be rebuilt --
-# `model.checks`: the state type (incremental from the parent) and every invariant, in one
-# generated call that answers True or sends the loop to the slow path (`_Search.failed_check`),
-# where a non-boolean result is an error and a False a violation.
+# The BFS and DFS loops below keep every name they use in a local variable: the BFS loop is the
+# hot path (bench/explore_twophase.py measures it against a hand-written BFS).  What they share is
+# everything that happens to a *new* state -- `_Search.admit`, one call per distinct state, so it
+# costs little -- while the per-successor work (compute, fingerprint, look up) stays inline.
 
 def _bfs(search: _Search) -> ExploreResult:
     model, limits, seen = search.model, search.limits, search.seen
     level = _initial(search)
     successor_states = model.successor_states
     fingerprint = model.fingerprint
-    state_cls = model.state_cls
-    checks = model.checks
-    in_model = model.admits if model.constraints else None
+    admit, admissible = search.admit, search.admissible
     deadlock = model.check_deadlock
-    max_states = limits.max_states if limits.max_states is not None else -1
+    depth = 1  # of the states in `level`
     beyond = False  # a new state lies past the depth limit
     expanded = 0
     next_look = 1  # expansions before the next look at the clock (see _Search.tick)
     while level:
-        at_depth_limit = limits.max_depth is not None and search.depth >= limits.max_depth
+        at_depth_limit = limits.max_depth is not None and depth >= limits.max_depth
         next_level: list[tuple[Any, int]] = []
         add = next_level.append
         for s, sfp in level:
@@ -413,9 +438,7 @@ def _bfs(search: _Search) -> ExploreResult:
                     # the verdict unknown if there is something new beyond it.  The rest of the
                     # level is still looked at for deadlocks.
                     for t in succ:
-                        if t.__class__ is not state_cls:
-                            raise _expand_failure(search, s, sfp, None)
-                        if fingerprint(t) not in seen and (in_model is None or in_model(t)):
+                        if fingerprint(t) not in seen and admissible(t):
                             beyond = True
                     continue
                 search.generated += len(succ)
@@ -423,20 +446,10 @@ def _bfs(search: _Search) -> ExploreResult:
                     if t is s:  # a step that changes nothing (see record's evolve)
                         continue
                     fp = fingerprint(t)
-                    if fp in seen:
-                        continue
-                    # Checked only for new states, off the hot path: a non-state that slipped
-                    # into the `in seen` test above could only match by a 2**-64 accident.
-                    if t.__class__ is not state_cls:
-                        raise _expand_failure(search, s, sfp, None)
-                    if in_model is not None and not in_model(t):
-                        continue
-                    if len(seen) == max_states:
-                        raise search.limit_hit(_state_limit(max_states))
-                    seen[fp] = sfp
-                    if not checks(t, s):
-                        search.failed_check(fp, t, s, search.depth + 1)
-                    add((t, fp))
+                    # (a non-state that slipped into this test could only match by a 2**-64
+                    # accident: admit() checks the class of new states only)
+                    if fp not in seen and admit(t, fp, s, sfp, depth + 1):
+                        add((t, fp))
             except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
                 raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
@@ -446,9 +459,8 @@ def _bfs(search: _Search) -> ExploreResult:
                 next_look = expanded + search.tick(len(level) + len(next_level))
         if at_depth_limit:
             break
-        if next_level:
-            search.depth += 1
         level = next_level
+        depth += 1
     if beyond:
         return search.result("unknown", limit=_depth_limit(limits.max_depth))
     return search.ok()
@@ -467,10 +479,7 @@ def _dfs(search: _Search) -> ExploreResult:
         stack.append((s, fp, 1))
     successor_states = model.successor_states
     fingerprint = model.fingerprint
-    state_cls = model.state_cls
-    checks = model.checks
-    in_model = model.admits if model.constraints else None
-    max_states = limits.max_states if limits.max_states is not None else -1
+    admit, admissible = search.admit, search.admissible
     max_depth = limits.max_depth
     cut: set[int] = set()  # states met just beyond the depth limit and not (yet) within it
     expanded = 0
@@ -485,16 +494,12 @@ def _dfs(search: _Search) -> ExploreResult:
                 raise search.deadlock(sfp)
             if max_depth is not None and d >= max_depth:
                 for t in succ:
-                    if t.__class__ is not state_cls:
-                        raise _expand_failure(search, s, sfp, None)
                     fp = fingerprint(t)
-                    if fp not in seen and (in_model is None or in_model(t)):
+                    if fp not in seen and admissible(t):
                         cut.add(fp)
                 continue
             search.generated += len(succ)
             for t in reversed(succ):
-                if t.__class__ is not state_cls:
-                    raise _expand_failure(search, s, sfp, None)
                 fp = fingerprint(t)
                 known = depth_of.get(fp)
                 if known is not None:
@@ -503,16 +508,9 @@ def _dfs(search: _Search) -> ExploreResult:
                         seen[fp] = sfp
                         stack.append((t, fp, d + 1))
                     continue
-                if in_model is not None and not in_model(t):
-                    continue
-                if len(seen) == max_states:
-                    raise search.limit_hit(_state_limit(max_states))
-                seen[fp] = sfp
-                depth_of[fp] = d + 1
-                search.depth = max(search.depth, d + 1)
-                if not checks(t, s):
-                    search.failed_check(fp, t, s, d + 1)
-                stack.append((t, fp, d + 1))
+                if admit(t, fp, s, sfp, d + 1):
+                    depth_of[fp] = d + 1
+                    stack.append((t, fp, d + 1))
         except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
             raise
         except Exception as e:  # noqa: BLE001
@@ -525,7 +523,7 @@ def _dfs(search: _Search) -> ExploreResult:
     return search.ok()
 
 
-def simulate(model: Model, limits: Limits, progress: bool, *, walks: int, walk_depth: int,
+def simulate(model: PreparedSpec, limits: Limits, progress: bool, *, walks: int, walk_depth: int,
              seed: int) -> ExploreResult:
     """Random walks.  Finding nothing proves nothing, so that verdict is ``unknown``."""
     rng = random.Random(seed)
@@ -534,96 +532,41 @@ def simulate(model: Model, limits: Limits, progress: bool, *, walks: int, walk_d
 
 
 def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) -> ExploreResult:
-    model = search.model
-    inits = [s for s, _ in _initial(search)]  # checked (and counted) once, like in BFS
-    state_cls = model.state_cls
+    """Each walk starts at a random initial state and takes a random admissible step at a time.
+    A state met for the first time is admitted as in BFS (its parent is the walk's previous
+    state), so a violation's trace is rebuilt from the seen-set like BFS's -- a path the walks
+    took, re-executed -- and a state met again is not checked again."""
+    model, seen = search.model, search.seen
+    inits = _initial(search)  # checked (and counted) once, like in BFS
+    successor_states = model.successor_states
+    fingerprint = model.fingerprint
     steps = 0
     next_look = 1  # steps before the next look at the clock (see _Search.tick)
     for _walk in range(walks):
-        path = [rng.choice(inits)]
-        while len(path) < walk_depth:
-            s = path[-1]
+        s, sfp = rng.choice(inits)
+        length = 1
+        while length < walk_depth:
             steps += 1
             if steps >= next_look:
                 next_look = steps + search.tick(0)
             try:
-                succ = model.successor_states(s)
+                succ = successor_states(s)
                 if not succ and model.check_deadlock:
-                    raise search.stop("deadlock", trace=_walk_trace(search, path))
+                    raise search.deadlock(sfp)
                 search.generated += len(succ)
-                if any(t.__class__ is not state_cls for t in succ):
-                    raise _walk_failure(search, path, model.diagnose(s))
-                succ = [t for t in succ if model.in_model(t)]
+                succ = [t for t in succ if search.admissible(t)]
+                if not succ:
+                    break
+                t = rng.choice(succ)
+                fp = fingerprint(t)
+                if fp not in seen:
+                    search.admit(t, fp, s, sfp, length + 1)
             except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
                 raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
-                raise _walk_failure(search, path, model.diagnose(s) or _failing_successor(model, s) or
-                                    SpecRuntimeError(describe_exception(e), exception_location(e), s)) from e
-            if not succ:
-                break
-            path.append(rng.choice(succ))
-            _check_walk_state(search, path)
+                raise _expand_failure(search, s, sfp, e) from e
+            length += 1
+            search.depth = max(search.depth, length)  # the longest walk, new states or not
+            s, sfp = t, fp
     return search.result("unknown", limit=f"simulation: {walks:,} random walks of up to {walk_depth} "
                                           "states found no violation (random walks are not exhaustive)")
-
-
-def _failing_successor(model: Model, s: Any) -> SpecRuntimeError | None:
-    """Which check fails on which successor of ``s`` (with the step to it)."""
-    for act, p, t in model.successors(s):
-        found = model.examine(t)
-        if found is not None:
-            found.step = Step(act.name, dict(zip(act.param_names, p)), t)
-            return found
-    return None
-
-
-def _check_walk_state(search: _Search, path: list[Any]) -> None:
-    """Check the last state of a walk; ``search.seen`` collects the distinct fingerprints."""
-    model = search.model
-    t, parent = path[-1], path[-2]
-    try:
-        fp = model.fingerprint(t)
-        if model.typed is not None and not model.typed(t, parent) and model.untyped(t):
-            bad: tuple[str, ...] = ("state_type",)
-        else:
-            bad = model.violated(t)
-    except (SpecError, KeyboardInterrupt, MemoryError):
-        raise
-    except Exception as e:  # noqa: BLE001 -- spec code raised, or returned a non-bool
-        err = model.examine(t) or (e if isinstance(e, SpecRuntimeError) else SpecRuntimeError(
-            describe_exception(e), exception_location(e), t))
-        if err.message.endswith("(evaluating the fingerprint)") and _outside_type(model, t):
-            raise search.confirmed(_walk_trace(search, path), t, ("state_type",)) from None
-        if not err.message.endswith("(evaluating the fingerprint)"):
-            err.step = _walk_trace(search, path[-2:])[-1]
-        raise _walk_failure(search, path[:-1], err) from e
-    if fp not in search.seen:
-        if len(search.seen) == search.limits.max_states:
-            raise search.limit_hit(_state_limit(search.limits.max_states))
-        search.seen[fp] = None
-    search.depth = max(search.depth, len(path))
-    if bad:
-        raise search.confirmed(_walk_trace(search, path), t, bad)
-
-
-def _walk_failure(search: _Search, path: list[Any], err: SpecRuntimeError | None) -> _Stop:
-    if err is None:
-        err = SpecRuntimeError("internal error: could not reproduce the failure", spec_source(search.model.spec))
-    return search.failure(err, _walk_trace(search, path) if path else ())
-
-
-def _walk_trace(search: _Search, path: list[Any]) -> tuple[Step, ...]:
-    """Name the action of each step of a random walk (the walk kept only states).  Matched by
-    plain fingerprint: equal records may differ in their fields' types (1 == True)."""
-    model = search.model
-    steps = [Step(None, {}, path[0])]
-    for prev, nxt in zip(path, path[1:]):
-        target = value_fingerprint(nxt)
-        for act, p, t in model.successors(prev):
-            if t is nxt or value_fingerprint(t) == target:
-                steps.append(Step(act.name, dict(zip(act.param_names, p)), nxt))
-                break
-        else:
-            raise search.diverged(_Diverged(tuple(steps), "no action leads from a state of the random walk "
-                                            "to the next one", spec_source(model.spec)))
-    return tuple(steps)

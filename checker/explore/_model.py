@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from spec import Action, Ids, Spec, SpecError, Type, source_of
+from spec import Action, Actions, Choice, Ids, Spec, SpecError, Type, source_of
 from spec.contract import fingerprint as value_fingerprint
 
 from checker._faults import describe_exception
@@ -33,11 +33,13 @@ class SpecRuntimeError(Exception):
 
 
 @attrs.define
-class Model:
+class PreparedSpec:
+    """A spec instance prepared for exploration (see :func:`prepare`)."""
+
     spec: Spec
     init_states: list[Any]
     state_cls: type
-    actions: list[Action]
+    actions: Actions
     invariants: dict[str, Callable[[Any], Any]]
     constraints: dict[str, Callable[[Any], Any]]
     check_deadlock: bool
@@ -52,14 +54,10 @@ class Model:
     #: path of the per-state checks; False sends the engine to the slow path)
     checks: Typed = lambda t, parent: True
 
-    def successors(self, s: Any) -> Iterator[tuple[Action, tuple[Any, ...], Any]]:
-        """Every enabled (action, params, successor) of ``s``, in a fixed order (slow path:
-        traces, simulation, error reports)."""
-        for act in self.actions:
-            for p in act.params(s):
-                t = act.fn(s, *p)
-                if t is not None:
-                    yield act, p, t
+    def successors(self, s: Any) -> Iterator[tuple[Choice, Any]]:
+        """Every enabled (choice, successor) of ``s``, in the order of ``successor_states``
+        (the slow path: traces, error reports)."""
+        return self.actions.next_steps(s)
 
     # --- the slow path of the per-state checks: exact answers, and errors that say where --------
 
@@ -139,20 +137,19 @@ class Model:
         one on the slow path -- spec functions are pure, so they fail the same way; None if none."""
         for act in self.actions:
             try:
-                plist = list(act.params(s))
+                choices = list(act.choices(s))
             except Exception as e:  # noqa: BLE001 -- the domain itself raised
                 return SpecRuntimeError(f"{describe_exception(e)} (computing the parameters of {act.name})",
                                         exception_location(e), s, act.name)
-            for p in plist:
-                params = dict(zip(act.param_names, p))
+            for c in choices:
                 try:
-                    t = act.fn(s, *p)
+                    t = c.run(s)
                 except Exception as e:  # noqa: BLE001 -- any exception in spec code is reported
-                    return SpecRuntimeError(describe_exception(e), exception_location(e), s, act.name, params)
+                    return SpecRuntimeError(describe_exception(e), exception_location(e), s, c.name, c.arguments)
                 if t is not None and type(t) is not self.state_cls:
                     return SpecRuntimeError(
-                        f"action {act.describe(p)} returned {t!r} ({type(t).__name__}), not a "
-                        f"{self.state_cls.__name__} or None", act.source, s, act.name, params)
+                        f"action {c.describe()} returned {t!r} ({type(t).__name__}), not a "
+                        f"{self.state_cls.__name__} or None", act.source, s, c.name, c.arguments)
         return None
 
 
@@ -169,6 +166,10 @@ def spec_source(spec: Spec) -> str:
 
 def _successor_function(actions: Sequence[Action]) -> Callable[[Any], list[Any]]:
     """Build ``successor_states(s) -> list``: every enabled action's successor, in order.
+
+    This is the explorer's hot path, and the one place that does not step through
+    :meth:`spec.Actions.next_steps`: it computes the same successors in the same order, without
+    building a :class:`spec.Choice` for each (a test keeps the two equal on random specs).
 
     The function is generated with one call site per action.  It runs once per explored state
     for every action and parameter value, and CPython 3.11 specializes a call site that always
@@ -199,8 +200,8 @@ def _successor_function(actions: Sequence[Action]) -> Callable[[Any], list[Any]]
     return env["successor_states"]
 
 
-def bind(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool | None = None,
-         check_deadlock: bool | None = None) -> Model:
+def prepare(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool | None = None,
+         check_deadlock: bool | None = None) -> PreparedSpec:
     """Prepare ``spec`` for exploration.  Raises :class:`SpecError` for anything that goes wrong
     here: a bad declaration, or spec code raising -- in ``init``, in a parameter domain, in a
     ``state_type`` or symmetry declaration (an absurd size's ``MemoryError`` or
@@ -208,7 +209,7 @@ def bind(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool 
     if not isinstance(spec, Spec):
         raise SpecError(f"{spec!r} is not a distcheck Spec instance")
     try:
-        return _bind(spec, invariants, symmetry, check_deadlock)
+        return _prepare(spec, invariants, symmetry, check_deadlock)
     except SpecError:
         raise
     except Exception as e:  # noqa: BLE001 -- spec code (or a size it chose) raised
@@ -219,8 +220,8 @@ def bind(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool 
                         f"{describe_exception(e)}") from None
 
 
-def _bind(spec: Spec, invariants: Sequence[str] | None, symmetry: bool | None,
-          check_deadlock: bool | None) -> Model:
+def _prepare(spec: Spec, invariants: Sequence[str] | None, symmetry: bool | None,
+          check_deadlock: bool | None) -> PreparedSpec:
     actions = spec.actions()
     all_invs = spec.invariants()
     if invariants is None:
@@ -276,7 +277,7 @@ def _bind(spec: Spec, invariants: Sequence[str] | None, symmetry: bool | None,
         except SpecError as e:
             raise SpecError(f"{spec_source(spec)}: {e}") from None
     constraints = {getattr(c, "__name__", repr(c)): c for c in spec.constraints()}
-    return Model(
+    return PreparedSpec(
         spec=spec,
         init_states=inits,
         state_cls=state_cls,

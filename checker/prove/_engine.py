@@ -23,7 +23,7 @@ from typing import Any
 
 import z3
 
-from spec import SpecError, members, source_of
+from spec import Choice, SpecError, members, source_of
 from spec.contract import concretely, interpreted
 
 from checker._faults import describe_exception
@@ -67,8 +67,8 @@ def _check(solver: z3.Solver, clock: Clock, *extra: Formula) -> tuple[str, z3.Mo
         solver.pop()
 
 
-def _step(model: SymbolicModel, t: Transition, post: Any) -> Step:
-    return Step(t.action.name, dict(zip(t.action.param_names, t.params)), post)
+def _step(choice: Choice, post: Any) -> Step:
+    return Step(choice.name, choice.arguments, post)
 
 
 def _violation_report(model: SymbolicModel, state: Any,
@@ -197,12 +197,12 @@ def _cti(model: SymbolicModel, label: str, t: Transition, m: z3.ModelRef,
     if not model.concrete_typed(pre) or model.concrete_invariants(pre, invariants):
         return _mismatch(label, seconds, "the pre-state does not satisfy the invariant")
     with concretely():
-        if t.params not in set(t.action.params(pre)):  # a members parameter must be an element
+        if t.choice not in set(t.action.choices(pre)):  # a members parameter must be an element
             return _mismatch(label, seconds, "the parameters are not in their domains")
     steps = [Step(None, {}, pre)]
     try:
         with concretely():
-            post = t.action.fn(pre, *t.params)
+            post = t.choice.run(pre)
     except Exception as e:  # noqa: BLE001
         if t.error is None:
             return _mismatch(label, seconds, f"the action raised {type(e).__name__} on replay")
@@ -211,7 +211,7 @@ def _cti(model: SymbolicModel, label: str, t: Transition, m: z3.ModelRef,
         return Obligation("consecution", label, "error", seconds, "spec code raised", cex)
     if t.error is not None or post is None:
         return _mismatch(label, seconds, "the action did not behave on replay as it did symbolically")
-    steps.append(_step(model, t, post))
+    steps.append(_step(t.choice, post))
     bad, conjunct, location, witness = _violation_report(model, post, invariants)
     if not bad:
         return _mismatch(label, seconds, "the post-state satisfies the invariant on replay")
@@ -315,33 +315,26 @@ def name_steps(model: SymbolicModel, states: list[Any], first_is_initial: bool =
     steps = [Step(None, {}, states[0])]
     with concretely():
         for prev, nxt in zip(states, states[1:]):
-            for act in model.actions:
-                found = None
-                for p in act.params(prev):
-                    try:
-                        t = act.fn(prev, *p)
-                    except Exception:  # noqa: BLE001
-                        continue
-                    if t is not None and t == nxt:
-                        found = Step(act.name, dict(zip(act.param_names, p)), t)
-                        break
-                if found is not None:
-                    steps.append(found)
-                    break
-            else:
+            found = next((_step(c, t) for c, t in _outcomes(model, prev) if t is not None and t == nxt), None)
+            if found is None:
                 return None
+            steps.append(found)
     return tuple(steps)
 
 
-def _find_raising(model: SymbolicModel, state: Any) -> tuple[str, str, dict[str, Any]] | None:
+def _outcomes(model: SymbolicModel, state: Any) -> list[tuple[Choice, Any]]:
+    """Every choice of ``state`` with its outcome run concretely: the successor, None where it is
+    not enabled, or the exception spec code raised.  (A list, not a generator: a generator
+    abandoned inside ``concretely()`` would leave the interpretation switched until collected.)"""
+    out = []
     with concretely():
-        for act in model.actions:
-            for p in act.params(state):
-                try:
-                    act.fn(state, *p)
-                except Exception as e:  # noqa: BLE001
-                    return describe_exception(e), exception_location(e), dict(zip(act.param_names, p))
-    return None
+        for c in model.actions.choices(state):
+            try:
+                outcome = c.run(state)
+            except Exception as e:  # noqa: BLE001 -- an outcome like any other here
+                outcome = e
+            out.append((c, outcome))
+    return out
 
 
 def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
@@ -425,23 +418,15 @@ def _step_out(model: SymbolicModel, steps: tuple[Step, ...], what: str,
     """From the last state of ``steps``: the action that raises (``what == "raise"``) or the
     step that leaves the state type (``"escape"``), replayed concretely."""
     last = steps[-1].state
-    if what == "raise":
-        found = _find_raising(model, last)
-        if found is None:
-            return None
-        msg, loc, _ = found
-        return "error", "spec code raised", Counterexample(steps, (), None, loc, first, error=msg)
-    with concretely():
-        for act in model.actions:
-            for p in act.params(last):
-                try:
-                    t = act.fn(last, *p)
-                except Exception:  # noqa: BLE001
-                    continue
-                if t is not None and not model.concrete_typed(t):
-                    full = (*steps, Step(act.name, dict(zip(act.param_names, p)), t))
-                    return ("violation" if first is None else "not-inductive",
-                            "a step leaves the declared state_type", Counterexample(full, ("state_type",), first_label=first))
+    for c, outcome in _outcomes(model, last):
+        if what == "raise" and isinstance(outcome, Exception):
+            return "error", "spec code raised", Counterexample(
+                steps, (), None, exception_location(outcome), first, error=describe_exception(outcome))
+        if what == "escape" and outcome is not None and not isinstance(outcome, Exception) \
+                and not model.concrete_typed(outcome):
+            full = (*steps, _step(c, outcome))
+            return ("violation" if first is None else "not-inductive",
+                    "a step leaves the declared state_type", Counterexample(full, ("state_type",), first_label=first))
     return None
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import z3
 
-from spec import Action, RecordOf, Spec, SpecError, Type, members, source_of
+from spec import Action, Choice, RecordOf, Spec, SpecError, Type, members, source_of
 from spec.contract import exact_key
 from spec.contract import concretely, interpreted
 
@@ -55,6 +55,10 @@ class Transition:
     typed: Formula = True
     #: the encoding ``terms`` denotes the successor exactly
     exact: Formula = True
+
+    @property
+    def choice(self) -> Choice:
+        return Choice(self.action, self.params)
 
     @property
     def label(self) -> str:

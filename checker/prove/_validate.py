@@ -274,7 +274,7 @@ class _Checker:
         what = f"action {t.action.describe(t.params)}"
         if not self._in_domain(t.action, t.params, state):
             return Mismatch(what, state, "the parameters are in their domains", "they are not", origin)
-        outcome = _run(lambda: t.action.fn(state, *t.params))
+        outcome = _run(lambda: t.choice.run(state))
         if t.error is not None:
             if outcome[0] != "raise":
                 return Mismatch(what, state, f"raises {type(t.error).__name__}", _show(outcome), origin)

@@ -147,7 +147,7 @@ def test_an_orbit_has_one_canonical_form_when_a_set_holds_equal_but_distinct_rec
     one orbit counted twice)."""
     import itertools
 
-    from checker.explore._model import bind
+    from checker.explore._model import prepare
     from checker.explore import explore
     from spec import OneOf, SetOf, Spec, Union, action, record
 
@@ -178,6 +178,6 @@ def test_an_orbit_has_one_canonical_form_when_a_set_holds_equal_but_distinct_rec
             return None
 
     spec = Orbit()
-    canonical = bind(spec, symmetry=True).fingerprint
+    canonical = prepare(spec, symmetry=True).fingerprint
     assert len({canonical(s) for s in spec.init()}) == 1
     assert explore(spec, symmetry=True).distinct_states == 1
