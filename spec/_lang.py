@@ -24,8 +24,9 @@ import enum
 import inspect
 import itertools
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import attrs
 
@@ -55,9 +56,16 @@ def source_of(fn: Callable[..., Any]) -> str:
 
 @attrs.frozen
 class members:  # noqa: N801 -- reads as a domain constructor in the decorator
-    """A state-dependent parameter domain: the elements of a collection field of the state."""
+    """A state-dependent parameter domain: the elements of a collection field of the state.
+    ``field`` must be the field's name, a ``str`` identifier: anything else is a
+    :class:`SpecError` naming the line that wrote ``members(...)``."""
 
     field: str
+
+    def __attrs_post_init__(self) -> None:
+        if not (isinstance(self.field, str) and self.field.isidentifier()):
+            raise SpecError(f"{_caller()}: members({self.field!r}): the field must be the name of a field of "
+                            f"the state (a str identifier, such as 'msgs'), not {_a(self.field)}")
 
     def __call__(self, s: Any) -> Iterable[Any]:
         return getattr(s, self.field)
@@ -78,9 +86,20 @@ class _InvariantDecl:
 
 
 def action(fn: Callable[..., Any] | None = None, /, *, name: str | None = None, **domains: Any) -> Any:
-    """Declare a next-state action.  Keyword arguments give each parameter's domain."""
+    """Declare a next-state action ``(self, s, param, ...) -> state | None``.  Keyword arguments
+    give each parameter's domain: the name of a spec attribute (``"RM"``), ``members("field")``,
+    an iterable (``range(3)``) or a callable ``(spec) -> iterable``.
+
+    What can be checked without the class is checked here, raising :class:`SpecError` with the
+    method's ``file:line``: that it is a plain function taking ``(self, s, param, ...)`` (all
+    positional; defaults are allowed and unused), that the domains name exactly its parameters,
+    that each domain could be one, that ``name`` is a non-empty string, and that no other
+    declaration decorator (``@action`` itself included) is applied to it too."""
 
     def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        where, qual = _target(f, "@action", "taking (self, s, param, ...)")
+        _check_name(name, "@action", where, qual)
+        _check_domains(domains, _action_params(f, where, qual), where, qual)
         f.__dc_action__ = _ActionDecl(f, dict(domains), name or f.__name__)  # type: ignore[attr-defined]
         return f
 
@@ -88,9 +107,11 @@ def action(fn: Callable[..., Any] | None = None, /, *, name: str | None = None, 
 
 
 def invariant(fn: Callable[..., Any] | None = None, /, *, name: str | None = None) -> Any:
-    """Declare a state invariant ``(self, s) -> bool``."""
+    """Declare a state invariant ``(self, s) -> bool``, checked as :func:`action` checks its
+    method (it must take exactly ``(self, s)``)."""
 
     def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        _predicate(f, "@invariant", name)
         f.__dc_invariant__ = _InvariantDecl(f, name or f.__name__)  # type: ignore[attr-defined]
         return f
 
@@ -100,20 +121,206 @@ def invariant(fn: Callable[..., Any] | None = None, /, *, name: str | None = Non
 def inductive_invariant(fn: Callable[..., Any] | None = None, /, *, name: str | None = None) -> Any:
     """Declare an inductive invariant ``(self, s) -> bool``: a strengthening of the safety
     invariants that the prover checks by induction.  The explorer checks it only when asked by
-    name (``--invariant``): by default it reports the safety property a user cares about."""
+    name (``--invariant``): by default it reports the safety property a user cares about.
+    Checked as :func:`invariant` is."""
 
     def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
+        _predicate(f, "@inductive_invariant", name)
         f.__dc_invariant__ = _InvariantDecl(f, name or f.__name__, inductive=True)  # type: ignore[attr-defined]
         return f
 
     return wrap if fn is None else wrap(fn)
 
 
-def constraint(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Declare a state constraint (TLC's ``CONSTRAINT``): a successor that violates it is
-    discarded -- not counted, not checked, not expanded."""
+def constraint(fn: Callable[..., Any] | None = None, /, **unexpected: Any) -> Callable[..., Any]:
+    """Declare a state constraint (TLC's ``CONSTRAINT``) ``(self, s) -> bool``: a successor that
+    violates it is discarded -- not counted, not checked, not expanded.  Written without
+    parentheses; checked as :func:`invariant` is."""
+    if fn is None or unexpected:
+        raise SpecError(f"{_caller()}: @constraint takes no arguments: write @constraint, without parentheses")
+    _predicate(fn, "@constraint", None)
     fn.__dc_constraint__ = True  # type: ignore[attr-defined]
     return fn
+
+
+# --- the checks the decorators make where they are applied ---------------------------------------
+#
+# A mistake in a declaration is a SpecError raised while the class body runs -- when the module
+# is imported -- naming the method and its file:line, not a misreading found (or not) when the
+# spec is explored.  What needs the class (two actions of one name) is checked when the class's
+# declarations are read (Spec._declared).
+
+_WHAT = {"@action": "an action", "@invariant": "an invariant", "@inductive_invariant": "an inductive invariant",
+         "@constraint": "a constraint"}
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _caller() -> str:
+    """``file:line`` of the first frame outside this module and attrs' generated code: the
+    line applying a decorator or writing ``members(...)``."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and (frame.f_code.co_filename == __file__
+                                        or frame.f_code.co_filename.startswith("<attrs generated")):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def _a(value: Any) -> str:
+    """A value for a message, with its type: ``None``, ``3 (an int)``, ``'x y' (a str)``."""
+    if value is None:
+        return "None"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    kind = type(value).__name__
+    return f"{text} ({'an' if kind[0].lower() in 'aeiou' else 'a'} {kind})"
+
+
+def _declared_as(f: Any) -> str | None:
+    """The declaration decorator already applied to ``f``, if any."""
+    if hasattr(f, "__dc_action__"):
+        return "@action"
+    decl = getattr(f, "__dc_invariant__", None)
+    if decl is not None:
+        return "@inductive_invariant" if getattr(decl, "inductive", False) else "@invariant"
+    if hasattr(f, "__dc_constraint__"):
+        return "@constraint"
+    return None
+
+
+def _descriptor(value: Any) -> tuple[str, Any] | None:
+    """``("staticmethod", function)`` for a staticmethod, classmethod or property."""
+    for kind, cls, attr in (("staticmethod", staticmethod, "__func__"), ("classmethod", classmethod, "__func__"),
+                            ("property", property, "fget")):
+        if isinstance(value, cls):
+            return kind, getattr(value, attr)
+    return None
+
+
+def _not_a_method(decorator: str, kind: str, inner: Any, takes: str) -> SpecError:
+    where = source_of(inner) if inspect.isfunction(inner) else _caller()
+    return SpecError(f"{where}: {decorator} {getattr(inner, '__qualname__', '?')}: {decorator} must decorate a "
+                     f"plain method {takes}, not a {kind}: remove @{kind}")
+
+
+def _target(f: Any, decorator: str, takes: str) -> tuple[str, str]:
+    """``(file:line, qualified name)`` of ``f``, once checked to be a plain function that no
+    declaration decorator has claimed yet."""
+    if not inspect.isfunction(f):
+        descriptor = _descriptor(f)
+        if descriptor is not None:
+            raise _not_a_method(decorator, *descriptor, takes)
+        hint = ""
+        if isinstance(f, str):
+            hint = (": parameter domains are keyword arguments, @action(param='Domain')" if decorator == "@action"
+                    else f": a name is a keyword argument, {decorator}(name={f!r})")
+        raise SpecError(f"{_caller()}: {decorator} must decorate a function (a def in the class body) {takes}, "
+                        f"not {_a(f)}{hint}")
+    where, qual = source_of(f), f.__qualname__
+    previous = _declared_as(f)
+    if previous == decorator:
+        raise SpecError(f"{where}: {qual} is decorated {decorator} twice")
+    if previous is not None:
+        hint = (" (an @inductive_invariant is checked by explore too, when named with --invariant)"
+                if {previous, decorator} == {"@invariant", "@inductive_invariant"} else "")
+        raise SpecError(f"{where}: {qual} is decorated both {decorator} and {previous}: a method is one of an "
+                        f"action, an invariant, an inductive invariant or a constraint{hint}")
+    return where, qual
+
+
+def _check_name(name: Any, decorator: str, where: str, qual: str) -> None:
+    if name is not None and not (isinstance(name, str) and name.strip() and name.isprintable()):
+        raise SpecError(f"{where}: {decorator} {qual}: name= must be a non-empty string on one line, not {_a(name)}")
+
+
+def _signature(f: Callable[..., Any], decorator: str, where: str, qual: str) -> tuple[list[inspect.Parameter], str]:
+    """The parameters of ``f`` and its signature as shown in messages (no annotations, no
+    defaults: ``(self, s, *rest)``)."""
+    try:
+        sig = inspect.signature(f)
+    except (TypeError, ValueError) as e:
+        raise SpecError(f"{where}: {decorator} {qual}: its signature cannot be read: {e}") from None
+    params = list(sig.parameters.values())
+    empty = inspect.Parameter.empty
+    shown = sig.replace(parameters=[p.replace(annotation=empty, default=empty) for p in params],
+                        return_annotation=inspect.Signature.empty)
+    return params, str(shown)
+
+
+def _predicate(f: Any, decorator: str, name: Any) -> None:
+    """The checks of ``@invariant``, ``@inductive_invariant`` and ``@constraint``: a plain
+    function taking exactly ``(self, s)`` -- defaults allowed, no other parameter, not even one
+    with a default (nothing would pass it)."""
+    where, qual = _target(f, decorator, "taking (self, s)")
+    _check_name(name, decorator, where, qual)
+    params, shown = _signature(f, decorator, where, qual)
+    if len(params) != 2 or any(p.kind not in _POSITIONAL for p in params):
+        hint = ("; it is called with the state alone (to quantify over a domain, use forall(self.RM, "
+                "lambda rm: ...) inside it)" if len(params) > 2 or any(p.kind not in _POSITIONAL for p in params)
+                else "")
+        raise SpecError(f"{where}: {decorator} {qual}{shown}: {_WHAT[decorator]} must take exactly (self, s){hint}")
+
+
+def _action_params(f: Callable[..., Any], where: str, qual: str) -> list[str]:
+    """The names of an action's parameters after ``self, s``, once its signature is checked:
+    ``(self, s, param, ...)``, every parameter positional, since it is called ``fn(s, *params)``.
+    Defaults are allowed and unused: every parameter is always passed."""
+    params, shown = _signature(f, "@action", where, qual)
+    problems = [f"*{p.name}" if p.kind is p.VAR_POSITIONAL else f"**{p.name}" if p.kind is p.VAR_KEYWORD
+                else f"keyword-only parameter {p.name}" for p in params if p.kind not in _POSITIONAL]
+    positional = [p.name for p in params if p.kind in _POSITIONAL]
+    what = "; ".join(f"{p} is not allowed" for p in problems)
+    if len(positional) < 2:
+        what += ("; " if what else "") + ("s, the state, is missing" if positional else "self and s are missing")
+    if what:
+        raise SpecError(f"{where}: @action {qual}{shown}: an action must take (self, s, param, ...), one "
+                        f"positional parameter per domain: {what}")
+    return positional[2:]
+
+
+def _check_domains(domains: Mapping[str, Any], names: Sequence[str], where: str, qual: str) -> None:
+    """The domains name exactly the parameters ``names``, and each could be a domain."""
+    missing = [n for n in names if n not in domains]
+    extra = [d for d in domains if d not in names]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"parameter {', '.join(missing)} has no domain" if len(missing) == 1
+                         else f"parameters {', '.join(missing)} have no domain")
+        if extra:
+            parts.append(f"domain {', '.join(extra)} names no parameter" if len(extra) == 1
+                         else f"domains {', '.join(extra)} name no parameter")
+        if "name" in missing:
+            parts.append("a parameter called name cannot have one (name= is the action's own name): rename it")
+        raise SpecError(f"{where}: @action {qual}: {'; '.join(parts)} (parameters after self, s: "
+                        f"{', '.join(names) or 'none'}; domains for: {', '.join(domains) or 'none'})")
+    for param in names:
+        problem = _not_a_domain(domains[param])
+        if problem:
+            raise SpecError(f"{where}: @action {qual}: the domain of {param} {problem}")
+
+
+def _not_a_domain(domain: Any) -> str | None:
+    """Why ``domain`` cannot be a parameter domain, if it obviously cannot."""
+    if isinstance(domain, str):
+        if domain.isidentifier():
+            return None
+        return (f"is {domain!r}, not the name of an attribute of the spec (a domain given as a str "
+                "names one, such as 'RM')")
+    if isinstance(domain, members) or callable(domain):
+        return None
+    try:
+        iterator = iter(domain)
+    except TypeError:
+        return (f"must be the name of a spec attribute (a str), members('field'), an iterable or a callable, "
+                f"not {_a(domain)}")
+    except Exception:  # noqa: BLE001 -- an iterable that fails later fails when bound, with its location
+        return None
+    if iterator is domain:
+        kind = type(domain).__name__
+        return (f"is an iterator ({'an' if kind[0].lower() in 'aeiou' else 'a'} {kind}), which the first spec "
+                "instance would use up: give a tuple, a list or a range")
+    return None
 
 
 @attrs.frozen
@@ -282,14 +489,27 @@ class Spec:
 
     @classmethod
     def _declared(cls, marker: str) -> Iterator[tuple[str, Any]]:
+        """``(attribute, declaration)`` of each ``marker`` declaration, the class's own first.
+        Refuses a declaration under a staticmethod, classmethod or property (it would be
+        skipped), and two actions -- or two invariants -- of one name (see _refuse_same_names)."""
         seen: set[str] = set()
-        for klass in cls.__mro__:
+        found: list[tuple[int, str, Any]] = []
+        for depth, klass in enumerate(cls.__mro__):
             for attr, value in vars(klass).items():
                 if attr in seen:
                     continue
                 seen.add(attr)
+                descriptor = _descriptor(value)
+                if descriptor is not None and _declared_as(descriptor[1]) is not None:
+                    decorator = _declared_as(descriptor[1])
+                    raise _not_a_method(decorator, *descriptor, "taking (self, s, param, ...)"
+                                        if decorator == "@action" else "taking (self, s)")
                 if hasattr(value, marker):
-                    yield attr, getattr(value, marker)
+                    found.append((depth, attr, getattr(value, marker)))
+        if marker != "__dc_constraint__":
+            _refuse_same_names(found)
+        for _, attr, decl in found:
+            yield attr, decl
 
     @classmethod
     def _ordered(cls, marker: str) -> list[tuple[str, Any]]:
@@ -311,11 +531,9 @@ class Spec:
     def _bind(self, attr: str, decl: _ActionDecl) -> Action:
         fn = decl.fn
         where = source_of(fn)
-        names = list(inspect.signature(fn).parameters)[2:]  # after self, s
-        if set(names) != set(decl.domains):
-            raise SpecError(
-                f"{where}: action {decl.name} has parameters ({', '.join(names)}) but declares "
-                f"domains for ({', '.join(decl.domains)})")
+        # @action checked these when applied; again here for a declaration made some other way
+        names = _action_params(fn, where, fn.__qualname__)
+        _check_domains(decl.domains, names, where, fn.__qualname__)
         domains = tuple(self._resolve(decl.domains[n], decl.name, n, where) for n in names)
         static = None
         if not any(isinstance(d, members) for d in domains):
@@ -362,6 +580,42 @@ class Spec:
 
     def constraints(self) -> list[Callable[[Any], Any]]:
         return [getattr(self, attr) for attr, _ in self._ordered("__dc_constraint__")]
+
+
+def _refuse_same_names(found: Sequence[tuple[int, str, Any]]) -> None:
+    """Two actions (or two invariants) of one class may not share a name, nor may one be named
+    like the method of another: a trace step or a ``--invariant`` would not say which is meant.
+    ``found`` holds ``(depth in the MRO, attribute, declaration)``; the later declaration (a
+    subclass's, or further down the file) is blamed."""
+    ordered = sorted((e for e in found if isinstance(e[2], (_ActionDecl, _InvariantDecl))),
+                     key=lambda e: (-e[0], _line(e[2].fn)))
+    by_name: dict[str, tuple[str, Any]] = {}
+    by_method: dict[str, tuple[str, Any]] = {}
+
+    def what(decl: Any) -> str:
+        kind = ("action" if isinstance(decl, _ActionDecl)
+                else "inductive invariant" if decl.inductive else "invariant")
+        return f"{kind} {decl.fn.__qualname__}"
+
+    def refuse(decl: Any, other: Any, how: str) -> NoReturn:
+        action = isinstance(decl, _ActionDecl)
+        use = "a trace" if action else "a report or --invariant"
+        consequence = (f"{use} could not say which one {'ran' if action else 'is meant'}" if how == "same"
+                       else f"{use} naming it would point to the other method")
+        like = (f"as is {what(other)} ({source_of(other.fn)})" if how == "same"
+                else f"the method name of {what(other)} ({source_of(other.fn)}), which is named {other.name!r}")
+        raise SpecError(f"{source_of(decl.fn)}: {what(decl)} is named {decl.name!r}, {like}: {consequence}; "
+                        f"give one of them another name=")
+
+    for attr, decl in ((a, d) for _, a, d in ordered):
+        if decl.name in by_name:
+            refuse(decl, by_name[decl.name][1], "same")
+        if decl.name in by_method and by_method[decl.name][1].name != decl.name:
+            refuse(decl, by_method[decl.name][1], "method")
+        if attr in by_name and decl.name != attr:
+            refuse(by_name[attr][1], decl, "method")
+        by_name[decl.name] = (attr, decl)
+        by_method[attr] = (attr, decl)
 
 
 def plain_text(text: str) -> str:
