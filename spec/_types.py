@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Callable
 
 import attrs
@@ -535,7 +535,3 @@ class Union(Type):
     def __repr__(self) -> str:
         return " \\cup ".join(map(repr, self.members))
 
-
-def all_values(types: Iterable[Type]) -> Iterator[tuple[Any, ...]]:
-    """The cartesian product of several types' values."""
-    return itertools.product(*(list(t.values()) for t in types))

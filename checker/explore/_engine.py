@@ -23,8 +23,7 @@ from typing import Any
 import attrs
 
 from spec import SpecError, source_of
-from spec.contract import collision_probability
-from spec.contract import fingerprint as value_fingerprint
+from spec.contract import collision_probability, fingerprint as value_fingerprint
 
 from checker._resources import describe, rss_bytes
 from checker._faults import describe_exception

@@ -29,7 +29,7 @@ from checker._faults import spec_may_not_exit
 from checker.prove import _paths
 from checker.prove._clock import Clock
 from checker.prove._engine import bmc as _bmc, induction, k_induction as _k_induction
-from checker.prove._model import SymbolicModel
+from checker.prove._model import SymbolicSpec
 from checker.prove._validate import validate
 from checker.prove.result import Counterexample, Obligation, ProveResult
 
@@ -56,14 +56,14 @@ def _names(spec: Spec, names: Sequence[str] | None, default: list[str], what: st
 
 
 def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth: int | None,
-         timeout: float | None, work: Callable[[SymbolicModel, Clock], list[Obligation]],
+         timeout: float | None, work: Callable[[SymbolicSpec, Clock], list[Obligation]],
          progress: bool) -> ProveResult:
     if timeout is not None and not (0 < timeout < float("inf")):
         raise SpecError(f"timeout must be a finite, positive number of seconds, not {timeout}")
     clock = Clock(timeout, progress)
     try:
         with _paths.running(clock), spec_may_not_exit(f"the spec {type(spec).__name__}"):
-            model = SymbolicModel(spec)
+            model = SymbolicSpec(spec)
             obligations = work(model, clock)
             # Trust nothing the translation produced until Python has confirmed it: every path of
             # every function the obligations used, on witnesses and on random states.

@@ -14,7 +14,7 @@ import inspect
 import textwrap
 from typing import Any, Callable
 
-from spec.contract import concretely, interpreted
+from spec.contract import concretely
 
 
 def _conjuncts(node: ast.expr) -> list[ast.expr]:

@@ -24,7 +24,7 @@ from typing import Any
 import z3
 
 from spec import Choice, SpecError, members, source_of
-from spec.contract import concretely, interpreted
+from spec.contract import concretely
 
 from checker._faults import describe_exception
 from checker._sources import exception_location
@@ -32,7 +32,7 @@ from checker.prove import _terms as T
 from checker.prove._clock import Clock
 from checker.prove._cti import broken_conjunct
 from checker.prove._layout import Layout
-from checker.prove._model import SymbolicModel, Transition
+from checker.prove._model import SymbolicSpec, Transition
 from checker.prove._terms import Formula
 from checker.prove.result import Counterexample, Obligation, Step
 
@@ -71,7 +71,7 @@ def _step(choice: Choice, post: Any) -> Step:
     return Step(choice.name, choice.arguments, post)
 
 
-def _violation_report(model: SymbolicModel, state: Any,
+def _violation_report(model: SymbolicSpec, state: Any,
                       names: Sequence[str]) -> tuple[tuple[str, ...], str | None, str | None, str | None]:
     """Which of ``names`` (and the type) ``state`` violates, the first broken conjunct, where it
     is, and the element a broken ``forall`` fails for."""
@@ -94,7 +94,7 @@ def _violation_report(model: SymbolicModel, state: Any,
 
 # --- induction -------------------------------------------------------------------------------------
 
-def induction(model: SymbolicModel, invariants: Sequence[str], targets: Sequence[str],
+def induction(model: SymbolicSpec, invariants: Sequence[str], targets: Sequence[str],
               clock: Clock) -> list[Obligation]:
     inv = T.conj(model.formula(n) for n in invariants)
     out = [_initiation(model, invariants, inv)]
@@ -133,7 +133,7 @@ def _group_label(act: Any, params: tuple[Any, ...]) -> str:
     return act.name + (f"({', '.join(parts)})" if parts else "")
 
 
-def _initiation(model: SymbolicModel, invariants: Sequence[str], inv: Formula) -> Obligation:
+def _initiation(model: SymbolicSpec, invariants: Sequence[str], inv: Formula) -> Obligation:
     """Every initial state is typed and satisfies the invariant -- concretely (for the report)
     and as the formula the other obligations assume (consecution assumes the formula, so it must
     hold on the initial states too: a symbolic evaluation that disagreed with the concrete one
@@ -159,7 +159,7 @@ def _initiation(model: SymbolicModel, invariants: Sequence[str], inv: Formula) -
                       f"{n} initial state{'s' if n != 1 else ''}")
 
 
-def _consecution(model: SymbolicModel, label: str, transitions: list[Transition], inv: Formula,
+def _consecution(model: SymbolicSpec, label: str, transitions: list[Transition], inv: Formula,
                  invariants: Sequence[str], solver: z3.Solver, clock: Clock) -> Obligation:
     t0 = time.perf_counter()
     unknown: str | None = None
@@ -189,7 +189,7 @@ def _consecution(model: SymbolicModel, label: str, transitions: list[Transition]
     return Obligation("consecution", label, "proved", time.perf_counter() - t0)
 
 
-def _cti(model: SymbolicModel, label: str, t: Transition, m: z3.ModelRef,
+def _cti(model: SymbolicSpec, label: str, t: Transition, m: z3.ModelRef,
          invariants: Sequence[str], seconds: float) -> Obligation:
     """Replay the counterexample concretely; report it only if the replay agrees."""
     pre = model.layout.decode(m)
@@ -227,7 +227,7 @@ def _mismatch(label: str, seconds: float, what: str) -> Obligation:
                       f"internal error: Z3's counterexample did not replay ({what}); please report")
 
 
-def _implication(model: SymbolicModel, invariants: Sequence[str], inv: Formula, target: str,
+def _implication(model: SymbolicSpec, invariants: Sequence[str], inv: Formula, target: str,
                  clock: Clock) -> Obligation:
     t0 = time.perf_counter()
     name = " /\\ ".join(invariants) + f" => {target}"
@@ -256,7 +256,7 @@ class Unrolling:
     """Copies of the state variables for states 0, 1, 2, ... and the transition relation between
     consecutive copies, built by substitution from the symbolic transitions."""
 
-    def __init__(self, model: SymbolicModel) -> None:
+    def __init__(self, model: SymbolicSpec) -> None:
         self.model = model
         self.frames: list[Layout] = []
         self._subs: list[T.Substitution] = []
@@ -309,7 +309,7 @@ class Unrolling:
         return [self.frame(i).decode(m) for i in range(n)]
 
 
-def name_steps(model: SymbolicModel, states: list[Any], first_is_initial: bool = True) -> tuple[Step, ...] | None:
+def name_steps(model: SymbolicSpec, states: list[Any]) -> tuple[Step, ...] | None:
     """The trace through ``states`` with each step's action and parameters found by running the
     spec concretely (as the explorer rebuilds traces); None if some step is not a transition."""
     steps = [Step(None, {}, states[0])]
@@ -322,7 +322,7 @@ def name_steps(model: SymbolicModel, states: list[Any], first_is_initial: bool =
     return tuple(steps)
 
 
-def _outcomes(model: SymbolicModel, state: Any) -> list[tuple[Choice, Any]]:
+def _outcomes(model: SymbolicSpec, state: Any) -> list[tuple[Choice, Any]]:
     """Every choice of ``state`` with its outcome run concretely: the successor, None where it is
     not enabled, or the exception spec code raised.  (A list, not a generator: a generator
     abandoned inside ``concretely()`` would leave the interpretation switched until collected.)"""
@@ -337,7 +337,7 @@ def _outcomes(model: SymbolicModel, state: Any) -> list[tuple[Choice, Any]]:
     return out
 
 
-def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
+def bmc(model: SymbolicSpec, props: Sequence[str], depth: int, clock: Clock,
         kind: str = "bmc") -> list[Obligation]:
     """No state violating ``props`` within ``depth`` steps of an initial state (depth by depth)."""
     if model.constraint_fns and not any(model.concrete_in_model(s) for s in model.inits):
@@ -391,7 +391,7 @@ def bmc(model: SymbolicModel, props: Sequence[str], depth: int, clock: Clock,
     return out
 
 
-def _bmc_violation(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, n: int, props: Sequence[str],
+def _bmc_violation(model: SymbolicSpec, u: Unrolling, m: z3.ModelRef, n: int, props: Sequence[str],
                    name: str, kind: str, seconds: float) -> Obligation:
     states = u.states(m, n)
     steps = name_steps(model, states)
@@ -403,7 +403,7 @@ def _bmc_violation(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, n: int, p
     return Obligation(kind, name, "violation", seconds, f"a trace of {n} states reaches a violation of {', '.join(bad)}", cex)
 
 
-def _bmc_special(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, d: int, what: str, name: str,
+def _bmc_special(model: SymbolicSpec, u: Unrolling, m: z3.ModelRef, d: int, what: str, name: str,
                  kind: str, seconds: float) -> Obligation:
     steps = name_steps(model, u.states(m, d + 1))
     found = None if steps is None else _step_out(model, steps, what, None)
@@ -413,7 +413,7 @@ def _bmc_special(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, d: int, wha
     return Obligation(kind, name, verdict, seconds, reason, cex)
 
 
-def _step_out(model: SymbolicModel, steps: tuple[Step, ...], what: str,
+def _step_out(model: SymbolicSpec, steps: tuple[Step, ...], what: str,
               first: str | None) -> tuple[str, str, Counterexample] | None:
     """From the last state of ``steps``: the action that raises (``what == "raise"``) or the
     step that leaves the state type (``"escape"``), replayed concretely."""
@@ -430,7 +430,7 @@ def _step_out(model: SymbolicModel, steps: tuple[Step, ...], what: str,
     return None
 
 
-def k_induction(model: SymbolicModel, props: Sequence[str], k: int, clock: Clock) -> list[Obligation]:
+def k_induction(model: SymbolicSpec, props: Sequence[str], k: int, clock: Clock) -> list[Obligation]:
     """Base case: BMC to depth k-1; step case: k consecutive distinct states satisfying the
     properties are followed only by states satisfying them."""
     out = bmc(model, props, k - 1, clock, kind="base")
@@ -461,7 +461,7 @@ def k_induction(model: SymbolicModel, props: Sequence[str], k: int, clock: Clock
     return out
 
 
-def _step_cti(model: SymbolicModel, u: Unrolling, m: z3.ModelRef, k: int, props: Sequence[str],
+def _step_cti(model: SymbolicSpec, u: Unrolling, m: z3.ModelRef, k: int, props: Sequence[str],
               name: str, seconds: float) -> Obligation:
     first = "State satisfying " + " /\\ ".join(props) + " (not necessarily reachable)"
     last_typed = z3.is_true(m.eval(T.as_z3(u.typed(k)), model_completion=True))

@@ -26,10 +26,8 @@ from typing import Any
 import attrs
 import z3
 
-from spec.contract import concretely
-from spec.contract import exact_key
 from spec import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
-from spec.contract import RESERVED_PREFIX
+from spec.contract import RESERVED_PREFIX, concretely, exact_key
 
 from checker._faults import describe_exception
 from checker.prove import _terms as T
@@ -65,7 +63,7 @@ def _values(t: Type, what: str) -> list[Any]:
             out.append(v)
             if len(out) > MAX_UNIVERSE:
                 raise Refusal(f"the type of {what} has more than {MAX_UNIVERSE:,} values: too large "
-                                  "for the prover (narrow the type)", location="<state_type>")
+                              "for the prover (narrow the type)", location="<state_type>")
     return out
 
 
@@ -255,8 +253,8 @@ class _SetLeaf(_Leaf):
             j = self.by_value.setdefault(e, i)
             if j != i:
                 raise Refusal(f"a set type whose elements include {self.universe[j]!r} and {e!r}, "
-                                  "which are == but distinguishable: a Python set cannot hold both, "
-                                  "and the prover cannot tell which one it holds", location="<state_type>")
+                              "which are == but distinguishable: a Python set cannot hold both, "
+                              "and the prover cannot tell which one it holds", location="<state_type>")
 
     def build(self) -> Any:
         return SymSet({e: (e, v) for e, v in zip(self.universe, self.vars)})
@@ -322,7 +320,7 @@ class _RecordNode(_Leaf):
             return self.cls(**fields)
         except Exception as e:  # noqa: BLE001 -- a validator or converter refused a stand-in
             raise Refusal(f"cannot build a symbolic {self.cls.__qualname__}: its __init__ "
-                              f"raised {describe_exception(e)}", location="<state_type>") from None
+                          f"raised {describe_exception(e)}", location="<state_type>") from None
 
     def encode_value(self, v: Any, out: list[Any], bad: list[Formula]) -> None:
         if type(v) is self.cls:
@@ -386,13 +384,13 @@ class Layout:
         if type(t) is RecordOf:
             if not _value_record(t.cls):
                 raise Refusal(f"{t.cls.__qualname__} has an equality of its own (its own __eq__, or "
-                                  "a field left out of == or compared by a key): the prover needs "
-                                  "records compared by all their fields, as attrs (and @record) "
-                                  "compare them by default", location="<state_type>")
+                              "a field left out of == or compared by a key): the prover needs "
+                              "records compared by all their fields, as attrs (and @record) "
+                              "compare them by default", location="<state_type>")
             for n in t.fields:
                 if n.startswith(RESERVED_PREFIX):
                     raise Refusal(f"{t.cls.__qualname__}.{n}: field names starting with "
-                                      f"{RESERVED_PREFIX!r} are reserved", location="<state_type>")
+                                  f"{RESERVED_PREFIX!r} are reserved", location="<state_type>")
             return _RecordNode(t.cls, {n: self._node(ft, f"{name}.{n}") for n, ft in t.fields.items()})
         if isinstance(t, Type):  # OneOf, Union, SeqOf, a subclass, a Type of the spec's own: enumerated
             options = tuple(_values(t, name))
@@ -406,7 +404,7 @@ class Layout:
                     index.setdefault(exact_key(o), i)
                 except TypeError as e:
                     raise Refusal(f"the type of {name} holds {o!r}, which is not a state value: {e}",
-                                      location="<state_type>") from None
+                                  location="<state_type>") from None
             var = z3.Int(name, T.CTX)
             self.ranges += [T.le(0, var), T.le(var, len(options) - 1)]
             return _Shared(_EnumLeaf(var, options, index))

@@ -18,8 +18,7 @@ import attrs
 import z3
 
 from spec import Action, Choice, RecordOf, Spec, SpecError, Type, members, source_of
-from spec.contract import exact_key
-from spec.contract import concretely, interpreted
+from spec.contract import concretely, exact_key, interpreted
 
 from checker._faults import describe_exception
 from checker._sources import exception_location
@@ -86,7 +85,7 @@ def _record_classes(t: Type) -> Iterator[type]:
             yield type(x)
 
 
-class SymbolicModel:
+class SymbolicSpec:
     """The prover's view of a spec instance."""
 
     def __init__(self, spec: Spec) -> None:
@@ -104,8 +103,8 @@ class SymbolicModel:
             problem = class_problem(cls)
             if problem is not None:
                 raise _paths.Refusal(f"{problem}: Python calls it without a call the prover can check "
-                                         "(a stand-in could reach it); write it as a def",
-                                         location=source_of(type(spec).__init__))
+                                     "(a stand-in could reach it); write it as a def",
+                                     location=source_of(type(spec).__init__))
         self.layout = Layout(spec.state_type)
         self.typed = self.layout.typed
         try:
@@ -121,8 +120,8 @@ class SymbolicModel:
         for s in self.inits:
             if self.layout.encode_checked(s)[1] is not True and self.concrete_typed(s):
                 raise _paths.Refusal(f"the initial state {s!r} is well typed but not among the "
-                                         "values its type enumerates (a Type whose values() is "
-                                         "incomplete?)", location=source_of(type(spec).init))
+                                     "values its type enumerates (a Type whose values() is "
+                                     "incomplete?)", location=source_of(type(spec).init))
         # formulas of invariants and constraints, by ("invariant", name) or ("constraint", i):
         # an invariant may be called anything, "<constraint 0>" included
         self._formulas: dict[tuple[str, Any], Formula] = {}

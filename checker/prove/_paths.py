@@ -436,12 +436,3 @@ class probing:  # noqa: N801 -- used as a context manager
     def __exit__(self, *exc: Any) -> None:
         current.probes.pop()
 
-
-def symbolic_run_active() -> bool:
-    """Is spec code being run symbolically right now (an execution in progress)?"""
-    return bool(current.stack)
-
-
-def probing_now() -> bool:
-    """Is the guard evaluating an operand (a :class:`probing` block in progress)?"""
-    return bool(current.probes)

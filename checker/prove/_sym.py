@@ -122,9 +122,6 @@ class Symbolic:
     def _dc_what(self) -> str:
         return "value"
 
-    def _dc_describe(self) -> str:
-        """For distcheck's own messages (``repr`` is refused: spec code must not see it)."""
-        return f"<symbolic {self._dc_what()}>"
 
     def __bool__(self) -> bool:
         return _paths.decide(truth(self))
@@ -279,8 +276,6 @@ class SymBool(_Number):
     def _dc_what(self) -> str:
         return "bool"
 
-    def _dc_describe(self) -> str:
-        return f"SymBool({self._dc_f})"
 
 
 class SymInt(_Number):
@@ -294,8 +289,6 @@ class SymInt(_Number):
     def _dc_what(self) -> str:
         return "int"
 
-    def _dc_describe(self) -> str:
-        return f"SymInt({self._dc_t} in {self._dc_lo}..{self._dc_hi})"
 
 
 class SymEnum(_Ordered, _Arithmetic):
@@ -316,8 +309,6 @@ class SymEnum(_Ordered, _Arithmetic):
             object.__setattr__(self, "_dc_guards", g)
         return list(zip(g, self._dc_options))
 
-    def _dc_describe(self) -> str:
-        return f"SymEnum({self._dc_options!r} @ {self._dc_idx})"
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name.startswith("_dc_"):
@@ -393,8 +384,6 @@ class SymSet(_Ordered):
     def _dc_what(self) -> str:
         return "set"
 
-    def _dc_describe(self) -> str:
-        return f"SymSet({len(self._dc_members)} possible elements)"
 
     def __hash__(self) -> int:
         refuse("a symbolic set cannot be hashed (used as a set element or dict key)")

@@ -35,12 +35,11 @@ import attrs
 import z3
 
 from spec import members
-from spec.contract import fingerprint, same_value
-from spec.contract import concretely, interpreted
+from spec.contract import concretely, fingerprint, same_value
 
 from checker.prove import _terms as T
 from checker.prove._clock import Clock
-from checker.prove._model import SymbolicModel, Transition
+from checker.prove._model import SymbolicSpec, Transition
 from checker.prove._paths import Path
 from checker.prove._sym import truth
 from checker.prove._terms import Formula
@@ -61,7 +60,7 @@ class Mismatch:
     origin: str  # "a witness of one of its paths", "a random typed state", "an initial state"
 
 
-def validate(model: SymbolicModel, predicates: Sequence[tuple[str, Any]], clock: Clock,
+def validate(model: SymbolicSpec, predicates: Sequence[tuple[str, Any]], clock: Clock,
              random_states: int = RANDOM_STATES, seed: int = 0) -> Obligation:
     """Validate every action path and the given predicates' paths (keys of
     ``model.function_paths``: ``("invariant", name)``, ``("constraint", i)``)."""
@@ -101,7 +100,7 @@ class _Undecided(Exception):
 
 
 class _Checker:
-    def __init__(self, model: SymbolicModel, predicates: Sequence[tuple[str, Any]]) -> None:
+    def __init__(self, model: SymbolicSpec, predicates: Sequence[tuple[str, Any]]) -> None:
         self.model = model
         self.layout = model.layout
         self.predicates = [(key, model.function_paths[key], _predicate_fn(model, key))
@@ -310,7 +309,7 @@ _RANDOM = "a random typed state"
 _INIT = "an initial state"
 
 
-def _predicate_fn(model: SymbolicModel, key: tuple[str, Any]) -> Callable[[Any], Any]:
+def _predicate_fn(model: SymbolicSpec, key: tuple[str, Any]) -> Callable[[Any], Any]:
     kind, name = key
     return model.invariant_fns[name] if kind == "invariant" else model.constraint_fns[name]
 
