@@ -23,8 +23,9 @@ class Step:
     state: Any
 
 
-def show(value: Any) -> str:
-    """A compact, deterministic, TLA+-flavoured rendering of a state value."""
+def tla_text(value: Any) -> str:
+    """A state value as compact, deterministic, TLA+-flavoured text: ``<<a, b>>`` for a tuple,
+    ``{a, b}`` (sorted) for a set, ``Name(f=...)`` for a record, an enum member by name."""
     if isinstance(value, enum.Enum):
         return value.name
     if isinstance(value, bool) or value is None:
@@ -32,13 +33,18 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         return '"' + value + '"'
     if isinstance(value, tuple):
-        return "<<" + ", ".join(map(show, value)) + ">>"
+        return "<<" + ", ".join(map(tla_text, value)) + ">>"
     if isinstance(value, frozenset):
-        return "{" + ", ".join(sorted(map(show, value))) + "}"
+        return "{" + ", ".join(sorted(map(tla_text, value))) + "}"
     if attrs.has(type(value)):
-        inner = ", ".join(f"{f.name}={show(getattr(value, f.name))}" for f in attrs.fields(type(value)))
+        inner = ", ".join(f"{f.name}={tla_text(getattr(value, f.name))}" for f in attrs.fields(type(value)))
         return f"{type(value).__name__}({inner})"
     return repr(value)
+
+
+#: the former name of :func:`tla_text` (still imported by ``checker.explore._typecheck`` and
+#: ``checker.prove._cti``)
+show = tla_text
 
 
 def to_json(value: Any) -> Any:
@@ -56,7 +62,7 @@ def _to_json(value: Any, top: bool = False) -> Any:
         return [_to_json(v) for v in value]
     if isinstance(value, frozenset):
         items = [_to_json(v) for v in value]
-        return sorted(items, key=lambda v: show(v) if not isinstance(v, (dict, list)) else repr(v))
+        return sorted(items, key=lambda v: tla_text(v) if not isinstance(v, (dict, list)) else repr(v))
     if attrs.has(type(value)):
         out: dict[str, Any] = {} if top else {"$type": type(value).__name__}
         for f in attrs.fields(type(value)):
@@ -76,7 +82,7 @@ def describe_step(action: str | None, params: dict[str, Any]) -> str:
         return "Initial state"
     if not params:
         return action
-    return f"{action}(" + ", ".join(f"{k}={show(v)}" for k, v in params.items()) + ")"
+    return f"{action}(" + ", ".join(f"{k}={tla_text(v)}" for k, v in params.items()) + ")"
 
 
 def render_trace(trace: Sequence[Step], indent: str = "  ") -> str:
@@ -91,13 +97,9 @@ def render_trace(trace: Sequence[Step], indent: str = "  ") -> str:
         if previous is not None and not changed:
             lines.append(f"{indent}(no change)")
         for k, v in changed:
-            lines.append(f"{indent}{k} = {show(v)}")
+            lines.append(f"{indent}{k} = {tla_text(v)}")
         previous = current
     return "\n".join(lines)
-
-
-def render_state(state: Any, indent: str = "  ") -> str:
-    return "\n".join(f"{indent}{k} = {show(v)}" for k, v in fields_of(state))
 
 
 def step_json(step: Step) -> dict[str, Any]:

@@ -4,13 +4,30 @@
 ``assert_proved(spec)`` proves its inductive invariant and fails with the counterexamples to
 induction; ``assert_linearizable(history, model)`` checks a history and fails with the
 offending operations and the longest partial linearization.
+
+Each passes exactly when the command line would exit 0 (the result's ``exit_code``): a limit
+or time-out reached first (verdict ``unknown``) fails too.  On failure the assertion message is
+the result's ``render_text()``, the report the command line prints; on success the result is
+returned.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from checker import exitcodes
+from checker.results import Result
+
 __all__ = ["assert_holds", "assert_proved", "assert_linearizable"]
+
+
+def _passes(result: Result) -> Any:
+    __tracebackhide__ = True
+    if result.exit_code != exitcodes.OK:
+        raise AssertionError(result.render_text())
+    return result
 
 
 def assert_holds(spec: Any, **options: Any) -> Any:
@@ -24,10 +41,7 @@ def assert_holds(spec: Any, **options: Any) -> Any:
     from checker.explore import explore
 
     __tracebackhide__ = True
-    result = explore(spec, **options)
-    if not result.ok:
-        raise AssertionError(result.render_text())
-    return result
+    return _passes(explore(spec, **options))
 
 
 def assert_proved(spec: Any, invariants: Any = None, **options: Any) -> Any:
@@ -37,10 +51,7 @@ def assert_proved(spec: Any, invariants: Any = None, **options: Any) -> Any:
     from checker.prove import prove
 
     __tracebackhide__ = True
-    result = prove(spec, invariants, **options)
-    if not result.proved:
-        raise AssertionError(result.render_text())
-    return result
+    return _passes(prove(spec, invariants, **options))
 
 
 def assert_linearizable(
@@ -67,14 +78,28 @@ def assert_linearizable(
     :class:`~checker.linearizability.LinResult`.
     """
     from checker.linearizability import check, get_model
-    from checker.linearizability._pytest import coerce_history
-    from checker.linearizability._render import result_text
 
     __tracebackhide__ = True
-    h = coerce_history(history, format)
+    h = _as_history(history, format)
     if isinstance(model, str):
         model = get_model(model) if init is None else get_model(model, init)
-    result = check(h, model, timeout=timeout, memory_limit=memory_limit)
-    if result.verdict != "ok":
-        raise AssertionError("\n".join(result_text(result)))
-    return result
+    return _passes(check(h, model, timeout=timeout, memory_limit=memory_limit))
+
+
+def _as_history(history: Any, format: str | None) -> Any:
+    """What :func:`assert_linearizable` accepts as a history: a path, a :class:`History`,
+    operations, or Jepsen-style event dicts."""
+    from checker.linearizability import History, Operation, history_from_events, load_history
+
+    if isinstance(history, History):
+        return history
+    if isinstance(history, (str, os.PathLike)):
+        return load_history(history, format)
+    items = list(history) if isinstance(history, Iterable) else None
+    if items is None:
+        raise TypeError(f"not a history: {history!r}")
+    if all(isinstance(x, Operation) for x in items):
+        return History(tuple(items))
+    if all(isinstance(x, Mapping) for x in items):
+        return history_from_events(items)
+    raise TypeError("a history is a path, a History, Operations, or event dicts")

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spec import Spec, SpecError
+from spec import Spec
 
 from checker._faults import spec_may_not_exit
+from checker._target import load_target
+from checker.errors import SpecError
 from checker.explore._engine import Limits, bfs, dfs, simulate
 from checker.explore._model import prepare
-from checker.explore._target import load_target
-from checker.explore.result import ExploreResult
+from checker.explore.result import ExploreResult, ExploreVerdict
 
-__all__ = ["explore", "ExploreResult", "load_target", "MODES"]
+__all__ = ["explore", "ExploreResult", "ExploreVerdict", "load_target", "MODES"]
 
 MODES = ("bfs", "dfs", "simulate")
 

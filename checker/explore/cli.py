@@ -1,21 +1,22 @@
-"""``distcheck explore`` and ``distcheck list``."""
+"""``distcheck explore``."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import click
 
-from spec.catalog import BUNDLED
-
-from checker.cli import invariant_option, json_option, memory_option, run_spec_command, timeout_option
+from checker._cli_common import (
+    invariant_option,
+    json_option,
+    memory_option,
+    param_option,
+    run_spec_command,
+    timeout_option,
+)
 
 
 @click.command("explore")
 @click.argument("target")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A spec constructor parameter, e.g. -p n_rm=5 or -p bug=early-commit.")
+@param_option()
 @invariant_option("Check only this invariant (repeatable). Default: every invariant the spec declares.")
 @click.option("--mode", type=click.Choice(["bfs", "dfs", "simulate"]), default="bfs", show_default=True,
               help="bfs finds a shortest counterexample; simulate runs random walks (never 'ok').")
@@ -53,50 +54,3 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
         spec, mode=mode, invariants=list(invariants) or None, max_states=max_states,
         max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry, check_deadlock=deadlock,
         walks=walks, walk_depth=walk_depth, seed=seed, progress=not quiet and not as_json), as_json)
-
-
-def catalog() -> list[dict[str, Any]]:
-    """``{name, target, description, params, invariants, inductive_invariants, bugs}`` for every
-    bundled protocol; the description is the spec's one line of plain text (``Spec.summary``)."""
-    from checker.explore._target import resolve_class
-
-    out = []
-    for name, target in sorted(BUNDLED.items()):
-        cls = resolve_class(target)
-        out.append({
-            "name": name,
-            "target": target,
-            "description": cls.summary(),
-            "params": {p.name: p.default for p in cls.parameters()},
-            "invariants": cls.invariant_names(),
-            "inductive_invariants": cls.invariant_names(inductive=True),
-            "bugs": dict(cls.bugs),
-        })
-    return out
-
-
-@click.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {name, target, description, params, invariants, inductive_invariants, bugs}.")
-def list_command(as_json: bool) -> None:
-    """List the bundled protocols, their parameters, invariants and seeded bugs."""
-    from spec import SpecError
-
-    from checker.cli import fail
-
-    try:
-        entries = catalog()
-    except SpecError as e:  # a bundled protocol that does not import: one line, exit 2
-        fail(str(e), as_json=as_json)
-    if as_json:
-        click.echo(json.dumps(entries, indent=2))
-        return
-    for e in entries:
-        params = " ".join(f"{k}={v}" for k, v in e["params"].items())
-        click.echo(f"{e['name']:<12} {e['target']}")
-        click.echo(f"{'':<12} {e['description']}")
-        click.echo(f"{'':<12} params: {params}")
-        click.echo(f"{'':<12} invariants: {', '.join(e['invariants'])}")
-        if e["inductive_invariants"]:
-            click.echo(f"{'':<12} inductive invariants (for prove): {', '.join(e['inductive_invariants'])}")
-        bugs = ", ".join(e["bugs"]) or "none"
-        click.echo(f"{'':<12} bugs (-p bug=NAME): {bugs}")

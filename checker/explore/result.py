@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import attrs
 
 from checker import exitcodes
 from checker.report import Step, describe_step, render_trace, step_json, to_json
+from checker.results import Verdict
 
-VERDICTS = ("ok", "violation", "deadlock", "error", "unknown")
 
-_EXIT = {
-    "ok": exitcodes.OK,
-    "violation": exitcodes.VIOLATION,
-    "deadlock": exitcodes.VIOLATION,
-    "error": exitcodes.USAGE,
-    "unknown": exitcodes.UNKNOWN,
-}
+class ExploreVerdict(Verdict):
+    """The verdict of an exploration (a ``str``: ``ExploreVerdict.OK == "ok"``)."""
+
+    #: every reachable state (within the state constraint) was explored and satisfies every invariant
+    OK = "ok", exitcodes.OK
+    #: a reachable state violates an invariant, or is outside ``state_type``
+    VIOLATION = "violation", exitcodes.VIOLATION
+    #: a reachable state has no enabled action (and deadlock is checked)
+    DEADLOCK = "deadlock", exitcodes.VIOLATION
+    #: spec code raised, a predicate returned a non-bool, or a trace did not re-execute
+    ERROR = "error", exitcodes.USAGE
+    #: a limit stopped the run first, or random walks found nothing (which proves nothing)
+    UNKNOWN = "unknown", exitcodes.UNKNOWN
 
 
 @attrs.frozen
@@ -31,7 +36,7 @@ class ExploreResult:
     proves nothing.
     """
 
-    verdict: str
+    verdict: ExploreVerdict = attrs.field(converter=ExploreVerdict)
     spec: str
     mode: str
     distinct_states: int
@@ -55,11 +60,12 @@ class ExploreResult:
 
     @property
     def exit_code(self) -> int:
-        return _EXIT[self.verdict]
+        """The command line's exit code for the verdict (:mod:`checker.exitcodes`)."""
+        return self.verdict.exit_code
 
     @property
     def ok(self) -> bool:
-        return self.verdict == "ok"
+        return self.verdict is ExploreVerdict.OK
 
     def summary(self) -> str:
         stats = (f"{self.distinct_states:,} distinct states, {self.generated_states:,} generated, "
@@ -70,24 +76,26 @@ class ExploreResult:
             stats += (f"\nfingerprint collision probability {self.collision_probability:.1e} "
                       "(TLC's estimate: distinct x (generated - distinct) / 2^64)")
         head = {
-            "ok": "ok: every reachable state satisfies every invariant",
-            "violation": (f"violation: the state is outside state_type: {self.detail}"
-                          if self.violated == ("state_type",) and self.detail
-                          else f"violation: invariant {', '.join(self.violated)} is violated"),
-            "deadlock": "deadlock: a reachable state has no enabled action",
-            "error": f"error: {self.error}",
-            "unknown": f"unknown: {self.limit}",
+            ExploreVerdict.OK: "ok: every reachable state satisfies every invariant",
+            ExploreVerdict.VIOLATION: (f"violation: the state is outside state_type: {self.detail}"
+                                       if self.violated == ("state_type",) and self.detail
+                                       else f"violation: invariant {', '.join(self.violated)} is violated"),
+            ExploreVerdict.DEADLOCK: "deadlock: a reachable state has no enabled action",
+            ExploreVerdict.ERROR: f"error: {self.error}",
+            ExploreVerdict.UNKNOWN: f"unknown: {self.limit}",
         }[self.verdict]
         return f"{self.spec}: {head}\n{stats}"
 
     def render_text(self) -> str:
+        """The report ``distcheck explore`` prints: the summary, then the trace, if any."""
         parts = [self.summary()]
         if self.trace:
-            what = {"violation": "Shortest trace to the violation" if self.mode == "bfs" else "Trace to the violation",
-                    "deadlock": "Trace to the deadlocked state",
-                    "error": "Trace to the state where spec code failed"}.get(self.verdict, "Trace")
+            what = {ExploreVerdict.VIOLATION: ("Shortest trace to the violation" if self.mode == "bfs"
+                                               else "Trace to the violation"),
+                    ExploreVerdict.DEADLOCK: "Trace to the deadlocked state",
+                    ExploreVerdict.ERROR: "Trace to the state where spec code failed"}.get(self.verdict, "Trace")
             parts.append(f"\n{what} ({len(self.trace)} states):\n{render_trace(self.trace)}")
-        if self.verdict == "error":
+        if self.verdict is ExploreVerdict.ERROR:
             if self.failing_action:
                 what = describe_step(self.failing_action, self.failing_params) + " failed"
             else:
@@ -96,8 +104,9 @@ class ExploreResult:
         return "\n".join(parts)
 
     def to_json(self) -> dict[str, Any]:
+        """The object ``distcheck explore --json`` prints (schema in the README)."""
         return {
-            "verdict": self.verdict,
+            "verdict": self.verdict.value,
             "spec": self.spec,
             "params": {k: to_json(v) for k, v in self.params.items()},
             "mode": self.mode,
@@ -118,6 +127,3 @@ class ExploreResult:
             },
             "trace": [step_json(s) for s in self.trace],
         }
-
-    def render_json(self) -> str:
-        return json.dumps(self.to_json())

@@ -1,16 +1,23 @@
 """Linearizability checking of recorded histories (Porcupine- and Knossos-style).
 
-    >>> from checker.linearizability import load_history, check
+    >>> from checker.linearizability import LinVerdict, check, load_history
     >>> result = check(load_history("history.edn"), "cas-register", timeout=60)
-    >>> result.verdict          # "ok", "illegal" or "unknown"
+    >>> result.verdict          # LinVerdict.OK, ILLEGAL or UNKNOWN (== "ok", "illegal", "unknown")
+    >>> print(result.render_text()); result.to_json(); result.exit_code
 
 The public API is what this module exports; everything in ``_``-modules is internal.
 """
 
-from ._check import LinResult, PartitionResult, check, get_model
+from checker.errors import HistoryError, OperationError
+
+from ._check import LinResult, LinVerdict, PartitionResult, check, get_model
 from ._formats import FORMATS, history_from_events, load_history, parse_history
-from ._history import NEVER, FrozenDict, History, HistoryError, Operation, freeze
-from ._models import MODELS, Model, NondeterministicModel, OperationError, show
+from ._history import NEVER, FrozenDict, History, Operation, freeze
+from ._models import MODELS, Model, NondeterministicModel
+from ._models import show as edn_text
+
+#: the former name of :func:`edn_text`
+show = edn_text
 
 __all__ = [
     "FORMATS",
@@ -20,16 +27,17 @@ __all__ = [
     "History",
     "HistoryError",
     "LinResult",
+    "LinVerdict",
     "Model",
     "NondeterministicModel",
     "Operation",
     "OperationError",
     "PartitionResult",
     "check",
+    "edn_text",
     "freeze",
     "get_model",
     "history_from_events",
     "load_history",
     "parse_history",
-    "show",
 ]

@@ -10,7 +10,9 @@ from typing import Any
 
 import attrs
 
+from checker import exitcodes
 from checker._faults import SPEC_FAULTS, describe_exception, what_it_did
+from checker.results import Verdict
 
 from ._history import History, HistoryError, Operation
 from ._limits import Limits, OutOfLimits
@@ -18,9 +20,23 @@ from ._models import MODELS, Model, NondeterministicModel, OperationError, show
 from ._search import ModelFailure, search
 from ._values import NotData
 
-OK = "ok"
-ILLEGAL = "illegal"
-UNKNOWN = "unknown"
+
+class LinVerdict(Verdict):
+    """The verdict on a history or one of its partitions (Porcupine's ``CheckResult``); a
+    ``str``: ``LinVerdict.OK == "ok"``."""
+
+    #: linearizable: a linearization exists
+    OK = "ok", exitcodes.OK
+    #: not linearizable
+    ILLEGAL = "illegal", exitcodes.VIOLATION
+    #: the time or memory limit was reached before the search finished (never reported as ok)
+    UNKNOWN = "unknown", exitcodes.UNKNOWN
+
+
+#: the members, by the names the checker's modules use
+OK = LinVerdict.OK
+ILLEGAL = LinVerdict.ILLEGAL
+UNKNOWN = LinVerdict.UNKNOWN
 
 
 @attrs.frozen
@@ -37,7 +53,7 @@ class PartitionResult:
     """
 
     key: Any
-    verdict: str
+    verdict: LinVerdict = attrs.field(converter=LinVerdict)
     operations: tuple[Operation, ...]
     linearization: tuple[Operation, ...] = ()
     states: tuple[Any, ...] = ()
@@ -53,12 +69,36 @@ class LinResult:
     stopped the search (``reason`` says so), else ``ok``.
     """
 
-    verdict: str
+    verdict: LinVerdict = attrs.field(converter=LinVerdict)
     history: History
     model: Model
     partitions: tuple[PartitionResult, ...]
     seconds: float
     reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Linearizable."""
+        return self.verdict is LinVerdict.OK
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for the verdict (:mod:`checker.exitcodes`)."""
+        return self.verdict.exit_code
+
+    def render_text(self) -> str:
+        """The report ``distcheck lin`` prints for the history: a line with the verdict, then the
+        explanation of each illegal partition (the operations that cannot come next, and the
+        longest partial linearization)."""
+        from ._render import result_text
+
+        return "\n".join(result_text(self))
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``distcheck lin --json`` prints for the history (schema in the README)."""
+        from ._render import result_json
+
+        return result_json(self)
 
     @property
     def failures(self) -> tuple[PartitionResult, ...]:

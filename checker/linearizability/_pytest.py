@@ -13,8 +13,6 @@ assertion for tests written by hand.
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +75,9 @@ class HistoryItem(pytest.Item):
 
     def runtest(self) -> None:
         from checker._resources import default_memory_limit
+        from checker.errors import HistoryError
 
-        from . import HistoryError, check, get_model, load_history
-        from ._render import result_text
+        from . import LinVerdict, check, get_model, load_history
         from .cli import parse_literal
 
         opt = self.config.getoption
@@ -90,9 +88,9 @@ class HistoryItem(pytest.Item):
                            timeout=opt("distcheck_timeout"), memory_limit=default_memory_limit())
         except (HistoryError, ValueError) as e:
             raise HistoryFailure(str(e)) from None
-        if result.verdict == "illegal":
-            raise HistoryFailure("\n".join(result_text(result, os.fspath(self.path))))
-        if result.verdict == "unknown":
+        if result.verdict is LinVerdict.ILLEGAL:
+            raise HistoryFailure(result.render_text())
+        if result.verdict is LinVerdict.UNKNOWN:
             raise HistoryFailure(f"{self.path}: linearizability unknown, not decided: {result.reason}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
@@ -103,21 +101,3 @@ class HistoryItem(pytest.Item):
     def reportinfo(self) -> tuple[Any, int | None, str]:
         return self.path, None, self.name
 
-
-def coerce_history(history: Any, format: str | None = None) -> Any:
-    """What :func:`checker.testing.assert_linearizable` accepts as a history: a path, a
-    :class:`History`, operations, or Jepsen-style event dicts."""
-    from . import History, Operation, history_from_events, load_history
-
-    if isinstance(history, History):
-        return history
-    if isinstance(history, (str, os.PathLike)):
-        return load_history(history, format)
-    items = list(history) if isinstance(history, Iterable) else None
-    if items is None:
-        raise TypeError(f"not a history: {history!r}")
-    if all(isinstance(x, Operation) for x in items):
-        return History(tuple(items))
-    if all(isinstance(x, Mapping) for x in items):
-        return history_from_events(items)
-    raise TypeError("a history is a path, a History, Operations, or event dicts")

@@ -1,4 +1,5 @@
-"""Text and JSON renderings of a :class:`LinResult` (the HTML one is in :mod:`._html`)."""
+"""Text and JSON renderings of a :class:`LinResult` (its ``render_text()`` and ``to_json()``;
+the HTML one is in :mod:`._html`)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import math
 from collections.abc import Mapping, Set
 from typing import Any
 
-from ._check import ILLEGAL, LinResult, PartitionResult
+from ._check import LinResult, LinVerdict, PartitionResult
 from ._history import Operation
-from ._models import show
+from ._models import show as edn_text
 from ._values import Bool
 
 #: operations of the partial linearization shown in text (the JSON has all of them)
@@ -25,12 +26,12 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, float):
         return float(value) if math.isfinite(value) else None
     if isinstance(value, Mapping):
-        return {k if isinstance(k, str) else show(k): jsonable(v) for k, v in value.items()}
+        return {k if isinstance(k, str) else edn_text(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, Set):
         return sorted((jsonable(v) for v in value), key=repr)
     if isinstance(value, (tuple, list)):
         return [jsonable(v) for v in value]
-    return show(value)
+    return edn_text(value)
 
 
 def op_json(result: LinResult, op: Operation) -> dict[str, Any]:
@@ -69,18 +70,19 @@ def _partition_json(result: LinResult, p: PartitionResult) -> dict[str, Any]:
     }
 
 
-def result_json(result: LinResult, file: str | None = None) -> dict[str, Any]:
-    """One JSON object for a checked history (``--json`` prints one a line)."""
+def result_json(result: LinResult) -> dict[str, Any]:
+    """One JSON object for a checked history (``--json`` prints one a line); ``file`` is the
+    history's source, the path as given to ``load_history``."""
     return {
-        "file": file if file is not None else result.history.source,
-        "verdict": result.verdict,
+        "file": result.history.source,
+        "verdict": result.verdict.value,
         "operations": len(result.history),
         "seconds": round(result.seconds, 6),
         "model": result.model.name,
         "format": result.history.format,
         "partitions": len(result.partitions),
-        "partitions_illegal": sum(p.verdict == ILLEGAL for p in result.partitions),
-        "partitions_unknown": sum(p.verdict == "unknown" for p in result.partitions),
+        "partitions_illegal": sum(p.verdict is LinVerdict.ILLEGAL for p in result.partitions),
+        "partitions_unknown": sum(p.verdict is LinVerdict.UNKNOWN for p in result.partitions),
         "reason": result.reason,
         "failures": [_partition_json(result, p) for p in result.failures],
     }
@@ -91,13 +93,13 @@ def _where(op: Operation) -> str:
 
 
 def _op_line(result: LinResult, op: Operation) -> str:
-    return f"{_where(op):>10}  process {show(op.process):<4} {result.describe_op(op)}"
+    return f"{_where(op):>10}  process {edn_text(op.process):<4} {result.describe_op(op)}"
 
 
 def failure_text(result: LinResult, p: PartitionResult) -> list[str]:
     """The explanation of one illegal partition, as lines."""
     st = result.describe_state
-    key = "" if p.key is None else f" (key {show(p.key)})"
+    key = "" if p.key is None else f" (key {edn_text(p.key)})"
     n = len(p.linearization)
     lines = [
         f"  not linearizable{key}: after {n} of {len(p.operations)} operations the state is "
@@ -119,11 +121,11 @@ def failure_text(result: LinResult, p: PartitionResult) -> list[str]:
     return lines
 
 
-def result_text(result: LinResult, file: str | None = None) -> list[str]:
+def result_text(result: LinResult) -> list[str]:
     """A readable line for the history, then the explanation of each illegal partition."""
     parts = len(result.partitions)
     head = (
-        f"{file if file is not None else result.history.source}: {result.verdict}"
+        f"{result.history.source}: {result.verdict.value}"
         f" ({len(result.history)} operation{'s' if len(result.history) != 1 else ''},"
         f" {parts} partition{'s' if parts != 1 else ''},"
         f" {result.seconds:.3f} s)"

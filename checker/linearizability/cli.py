@@ -11,11 +11,12 @@ from typing import Any
 import click
 
 from checker import exitcodes
-from checker.cli import fail, json_option, memory_option, report_error, timeout_option
+from checker._cli_common import fail, json_option, memory_option, report_error, timeout_option
+from checker.errors import HistoryError
 
-from ._check import ILLEGAL, UNKNOWN, LinResult, check, get_model
+from ._check import LinResult, LinVerdict, check, get_model
 from ._formats import FORMATS, load_history
-from ._history import HistoryError, freeze
+from ._history import freeze
 from ._values import NotData
 
 
@@ -88,7 +89,7 @@ def lin_command(
         fail(str(e), as_json=as_json)
     memory = memory_limit or default_memory_limit()
     outs = html_paths(files, html_out) if html_out else []
-    verdicts: list[str] = []
+    verdicts: list[LinVerdict] = []
     errors = 0
     total = 0.0
     for i, file in enumerate(files):
@@ -101,39 +102,32 @@ def lin_command(
             continue
         verdicts.append(result.verdict)
         total += result.seconds
-        _report(result, file, as_json)
+        click.echo(json.dumps(result.to_json()) if as_json else result.render_text())
         if outs:
-            _write_html(result, file, outs[i], as_json)
+            _write_html(result, outs[i], as_json)
     if not as_json and len(files) > 1:
-        counts = ", ".join(f"{verdicts.count(v)} {v}" for v in ("ok", ILLEGAL, UNKNOWN))
+        counts = ", ".join(f"{verdicts.count(v)} {v.value}" for v in LinVerdict)
         click.echo(
             f"{len(files)} histories: {counts}"
             + (f", {errors} unreadable" if errors else "")
             + f" (check time {total:.3f} s)"
         )
-    if errors:
-        sys.exit(exitcodes.USAGE)
-    if ILLEGAL in verdicts:
-        sys.exit(exitcodes.VIOLATION)
-    if UNKNOWN in verdicts:
-        sys.exit(exitcodes.UNKNOWN)
-    sys.exit(exitcodes.OK)
+    sys.exit(exitcodes.USAGE if errors else _worst(verdicts).exit_code)
 
 
-def _report(result: LinResult, file: str, as_json: bool) -> None:
-    from ._render import result_json, result_text
+def _worst(verdicts: list[LinVerdict]) -> LinVerdict:
+    """The verdict on all the histories: ``illegal`` if one is, else ``unknown`` if one is."""
+    for v in (LinVerdict.ILLEGAL, LinVerdict.UNKNOWN):
+        if v in verdicts:
+            return v
+    return LinVerdict.OK
 
-    if as_json:
-        click.echo(json.dumps(result_json(result, file)))
-    else:
-        click.echo("\n".join(result_text(result, file)))
 
-
-def _write_html(result: LinResult, file: str, out: Path, as_json: bool) -> None:
+def _write_html(result: LinResult, out: Path, as_json: bool) -> None:
     from ._html import render_html
 
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_html(result, file), encoding="utf-8")
+        out.write_text(render_html(result), encoding="utf-8")
     except OSError as e:
         fail(f"{out}: cannot write: {e.strerror or e}", as_json=as_json)

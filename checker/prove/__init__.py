@@ -23,22 +23,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from spec import Spec, SpecError, source_of
+from spec import Spec, source_of
 
 from checker._faults import spec_may_not_exit
+from checker.errors import SpecError, Unsupported
 from checker.prove import _paths
 from checker.prove._clock import Clock
 from checker.prove._engine import bmc as _bmc, induction, k_induction as _k_induction
 from checker.prove._model import SymbolicSpec
 from checker.prove._validate import validate
-from checker.prove.result import Counterexample, Obligation, ProveResult
+from checker.prove.result import Counterexample, Obligation, ProveResult, ProveVerdict
 
-__all__ = ["prove", "bmc", "k_induction", "ProveResult", "Obligation", "Counterexample",
+__all__ = ["prove", "bmc", "k_induction", "ProveResult", "ProveVerdict", "Obligation", "Counterexample",
            "Unsupported"]
-
-
-class Unsupported(SpecError):
-    """The spec uses a construct the prover cannot interpret faithfully (message: what, where)."""
 
 
 def _names(spec: Spec, names: Sequence[str] | None, default: list[str], what: str) -> list[str]:

@@ -6,13 +6,12 @@ from typing import Any
 
 import click
 
-from checker.cli import fail, invariant_option, json_option, run_spec_command, timeout_option
+from checker._cli_common import fail, invariant_option, json_option, param_option, run_spec_command, timeout_option
 
 
 @click.command("prove")
 @click.argument("target")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A spec constructor parameter, e.g. -p n_rm=5 or -p bug=early-commit.")
+@param_option()
 @invariant_option("An invariant of the conjunction to prove (repeatable). Default: the spec's "
                   "@inductive_invariant (for --bmc and --k: its @invariant safety properties).")
 @click.option("--bmc", "bmc_depth", type=click.IntRange(min=0), metavar="K",

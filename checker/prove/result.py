@@ -9,32 +9,32 @@ reported, and rendered with the explorer's own functions.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import attrs
 
 from checker import exitcodes
 from checker.report import Step, describe_step, render_trace, step_json, to_json
+from checker.results import Verdict
 
-#: Verdicts of one obligation.
-#:  proved        -- holds (for a BMC depth: no violation at that depth)
-#:  not-inductive -- a counterexample to induction (a state satisfying the invariant, a step out)
-#:  not-implied   -- a state satisfying the invariant violates the safety property
-#:  violation     -- a reachable state violates the property (an initial state, or a BMC trace)
-#:  unknown       -- Z3 said unknown, a time-out, or a bound of the prover was reached
-#:  error         -- spec code raised on a state the obligation covers
-OBLIGATION_VERDICTS = ("proved", "not-inductive", "not-implied", "violation", "unknown", "error")
-#: Verdicts of a run.
-VERDICTS = ("proved", "not-inductive", "violation", "unknown", "error")
 
-_EXIT = {
-    "proved": exitcodes.OK,
-    "not-inductive": exitcodes.VIOLATION,
-    "violation": exitcodes.VIOLATION,
-    "error": exitcodes.USAGE,
-    "unknown": exitcodes.UNKNOWN,
-}
+class ProveVerdict(Verdict):
+    """The verdict of one obligation, and of a run (the worst of its obligations'); a ``str``:
+    ``ProveVerdict.PROVED == "proved"``.  A run's verdict is never ``not-implied`` (that
+    obligation makes the run ``not-inductive``)."""
+
+    #: holds (for a BMC depth: no violation at that depth)
+    PROVED = "proved", exitcodes.OK
+    #: a counterexample to induction (a state satisfying the invariant, a step out)
+    NOT_INDUCTIVE = "not-inductive", exitcodes.VIOLATION
+    #: a state satisfying the invariant violates the safety property (an obligation's only)
+    NOT_IMPLIED = "not-implied", exitcodes.VIOLATION
+    #: a reachable state violates the property (an initial state, or a BMC trace)
+    VIOLATION = "violation", exitcodes.VIOLATION
+    #: Z3 said unknown, a time-out, or a bound of the prover was reached
+    UNKNOWN = "unknown", exitcodes.UNKNOWN
+    #: spec code raised on a state the obligation covers
+    ERROR = "error", exitcodes.USAGE
 
 
 @attrs.frozen
@@ -84,15 +84,15 @@ class Counterexample:
 class Obligation:
     """One proof obligation and its verdict."""
 
-    kind: str  # init | consecution | implies | bmc | base | step
+    kind: str  # validate | init | consecution | implies | bmc | base | step
     name: str
-    verdict: str
+    verdict: ProveVerdict = attrs.field(converter=ProveVerdict)
     seconds: float = 0.0
     reason: str | None = None
     counterexample: Counterexample | None = None
 
     def line(self) -> str:
-        text = f"  {self.verdict:<14}{self.name}"
+        text = f"  {self.verdict.value:<14}{self.name}"
         if self.reason:
             text += f"  ({self.reason})"
         return text
@@ -101,24 +101,25 @@ class Obligation:
         return {
             "kind": self.kind,
             "name": self.name,
-            "verdict": self.verdict,
+            "verdict": self.verdict.value,
             "seconds": round(self.seconds, 6),
             "reason": self.reason,
             "counterexample": None if self.counterexample is None else self.counterexample.to_json(),
         }
 
 
-def overall(obligations: list[Obligation]) -> str:
+def overall(obligations: list[Obligation]) -> ProveVerdict:
+    """A run's verdict: the worst of its obligations' (``unknown`` if there are none)."""
     verdicts = {o.verdict for o in obligations}
-    if "violation" in verdicts:
-        return "violation"
-    if verdicts & {"not-inductive", "not-implied"}:
-        return "not-inductive"
-    if "error" in verdicts:
-        return "error"
-    if "unknown" in verdicts or not obligations:
-        return "unknown"
-    return "proved"
+    if ProveVerdict.VIOLATION in verdicts:
+        return ProveVerdict.VIOLATION
+    if verdicts & {ProveVerdict.NOT_INDUCTIVE, ProveVerdict.NOT_IMPLIED}:
+        return ProveVerdict.NOT_INDUCTIVE
+    if ProveVerdict.ERROR in verdicts:
+        return ProveVerdict.ERROR
+    if ProveVerdict.UNKNOWN in verdicts or not obligations:
+        return ProveVerdict.UNKNOWN
+    return ProveVerdict.PROVED
 
 
 @attrs.frozen
@@ -130,7 +131,7 @@ class ProveResult:
     makes it ``unknown``.  ``mode`` is ``induction``, ``bmc`` or ``k-induction``.
     """
 
-    verdict: str
+    verdict: ProveVerdict = attrs.field(converter=ProveVerdict)
     spec: str
     mode: str
     invariants: tuple[str, ...]
@@ -142,11 +143,12 @@ class ProveResult:
 
     @property
     def exit_code(self) -> int:
-        return _EXIT[self.verdict]
+        """The command line's exit code for the verdict (:mod:`checker.exitcodes`)."""
+        return self.verdict.exit_code
 
     @property
     def proved(self) -> bool:
-        return self.verdict == "proved"
+        return self.verdict is ProveVerdict.PROVED
 
     def counterexamples(self) -> list[tuple[Obligation, Counterexample]]:
         return [(o, o.counterexample) for o in self.obligations if o.counterexample is not None]
@@ -162,26 +164,28 @@ class ProveResult:
             if self.targets:
                 claim += f" and implies {', '.join(self.targets)}"
         return {
-            "proved": f"proved: {claim}",
-            "not-inductive": f"not-inductive: could not prove that {claim}",
-            "violation": f"violation: {self._violated_text() or invs} is violated by a reachable state",
-            "unknown": f"unknown: could not decide whether {claim}",
-            "error": "error: spec code raised on a state the proof covers",
+            ProveVerdict.PROVED: f"proved: {claim}",
+            ProveVerdict.NOT_INDUCTIVE: f"not-inductive: could not prove that {claim}",
+            ProveVerdict.VIOLATION: f"violation: {self._violated_text() or invs} is violated by a reachable state",
+            ProveVerdict.UNKNOWN: f"unknown: could not decide whether {claim}",
+            ProveVerdict.ERROR: "error: spec code raised on a state the proof covers",
         }[self.verdict]
 
     def _violated_text(self) -> str:
         """What the first reachable violation breaks (``state_type`` when a step leaves the
         type: the invariants themselves may be innocent)."""
         for o, cex in self.counterexamples():
-            if o.verdict == "violation" and cex.violated:
+            if o.verdict is ProveVerdict.VIOLATION and cex.violated:
                 return " /\\ ".join(cex.violated)
         return ""
 
     def render_text(self) -> str:
+        """The report ``distcheck prove`` prints: the verdict, one line per obligation, and one
+        counterexample per action."""
         counts: dict[str, int] = {}
         for o in self.obligations:
             counts[o.verdict] = counts.get(o.verdict, 0) + 1
-        tally = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+        tally = ", ".join(f"{n} {v.value}" for v, n in sorted(counts.items()))
         parts = [f"{self.spec}: {self.headline()}",
                  *(o.line() for o in self.obligations),
                  f"{len(self.obligations)} obligations ({tally}), {self.seconds:.2f} s"]
@@ -194,10 +198,10 @@ class ProveResult:
                 continue
             shown.add(key)
             title = {
-                "not-inductive": f"Counterexample to induction: {o.name}",
-                "not-implied": f"Counterexample to {o.name}",
-                "violation": f"Violation: {o.name}",
-                "error": f"Spec code raised: {o.name}",
+                ProveVerdict.NOT_INDUCTIVE: f"Counterexample to induction: {o.name}",
+                ProveVerdict.NOT_IMPLIED: f"Counterexample to {o.name}",
+                ProveVerdict.VIOLATION: f"Violation: {o.name}",
+                ProveVerdict.ERROR: f"Spec code raised: {o.name}",
             }.get(o.verdict, o.name)
             parts.append(f"\n{title}\n{cex.render()}")
         if len(shown) < len(cexs):
@@ -206,8 +210,9 @@ class ProveResult:
         return "\n".join(parts)
 
     def to_json(self) -> dict[str, Any]:
+        """The object ``distcheck prove --json`` prints (schema in the README)."""
         return {
-            "verdict": self.verdict,
+            "verdict": self.verdict.value,
             "spec": self.spec,
             "params": {k: to_json(v) for k, v in self.params.items()},
             "mode": self.mode,
@@ -222,8 +227,5 @@ class ProveResult:
                       if self.counterexamples() else []),
         }
 
-    def render_json(self) -> str:
-        return json.dumps(self.to_json())
 
-
-__all__ = ["ProveResult", "Obligation", "Counterexample", "Step", "describe_step"]
+__all__ = ["ProveResult", "ProveVerdict", "Obligation", "Counterexample", "Step", "describe_step"]

@@ -73,7 +73,7 @@ def test_assert_holds_passes_and_fails_with_the_trace() -> None:
 def test_list_shows_each_protocols_own_plain_description() -> None:
     from spec.catalog import BUNDLED
 
-    from checker.explore._target import resolve_class
+    from checker._target import resolve_class
 
     text = CliRunner().invoke(main, ["list"])
     assert text.exit_code == 0 and "`" not in text.stdout

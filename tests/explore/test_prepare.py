@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from checker.cli import main
 from checker.explore import explore
-from checker.explore._target import load_target
+from checker._target import load_target
 from spec import Ids, Spec, SpecError, source_of
 
 from tests.explore import badspecs

@@ -1,5 +1,6 @@
 """Turning a command-line target (``twophase`` or ``module:Class``) and ``-p NAME=VALUE``
-parameters into a spec instance, with one-line errors for every way that can go wrong."""
+parameters into a spec instance, with one-line errors for every way that can go wrong.  Shared by
+the commands that take a spec (``explore``, ``prove``) and by ``distcheck list``."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
-from spec import Spec, SpecError, source_of
+from spec import Spec, source_of
 from spec.catalog import BUNDLED
 
-from checker._faults import spec_may_not_exit
+from checker._faults import describe_exception, spec_may_not_exit
 from checker._imports import import_module_or_file
-from checker._faults import describe_exception
-from checker._sources import exception_location as spec_location
+from checker._sources import exception_location
+from checker.errors import SpecError
 
 
 def resolve_class(target: str) -> type[Spec]:
@@ -250,7 +251,7 @@ def instantiate(cls: type[Spec], raw: Mapping[str, str]) -> Spec:
     except SpecError:
         raise
     except Exception as e:  # noqa: BLE001 -- the constructor is spec code: report, never a traceback
-        where = spec_location(e)
+        where = exception_location(e)
         if where == "<unknown>":
             where = source_of(cls.__init__)
         args = ", ".join(f"{k}={_short(v)}" for k, v in kwargs.items())

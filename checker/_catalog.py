@@ -1,0 +1,58 @@
+"""``distcheck list``: the bundled protocols, with what both ``explore`` and ``prove`` take
+(parameters, invariants, inductive invariants, seeded bugs)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from checker._cli_common import fail, json_option
+
+
+def catalog() -> list[dict[str, Any]]:
+    """``{name, target, description, params, invariants, inductive_invariants, bugs}`` for every
+    bundled protocol; the description is the spec's one line of plain text (``Spec.summary``)."""
+    from spec.catalog import BUNDLED
+
+    from checker._target import resolve_class
+
+    out = []
+    for name, target in sorted(BUNDLED.items()):
+        cls = resolve_class(target)
+        out.append({
+            "name": name,
+            "target": target,
+            "description": cls.summary(),
+            "params": {p.name: p.default for p in cls.parameters()},
+            "invariants": cls.invariant_names(),
+            "inductive_invariants": cls.invariant_names(inductive=True),
+            "bugs": dict(cls.bugs),
+        })
+    return out
+
+
+@click.command("list")
+@json_option("Print a JSON list of {name, target, description, params, invariants, inductive_invariants, bugs}.")
+def list_command(as_json: bool) -> None:
+    """List the bundled protocols, their parameters, invariants and seeded bugs."""
+    from checker.errors import SpecError
+
+    try:
+        entries = catalog()
+    except SpecError as e:  # a bundled protocol that does not import: one line, exit 2
+        fail(str(e), as_json=as_json)
+    if as_json:
+        click.echo(json.dumps(entries, indent=2))
+        return
+    for e in entries:
+        params = " ".join(f"{k}={v}" for k, v in e["params"].items())
+        click.echo(f"{e['name']:<12} {e['target']}")
+        click.echo(f"{'':<12} {e['description']}")
+        click.echo(f"{'':<12} params: {params}")
+        click.echo(f"{'':<12} invariants: {', '.join(e['invariants'])}")
+        if e["inductive_invariants"]:
+            click.echo(f"{'':<12} inductive invariants (for prove): {', '.join(e['inductive_invariants'])}")
+        bugs = ", ".join(e["bugs"]) or "none"
+        click.echo(f"{'':<12} bugs (-p bug=NAME): {bugs}")
