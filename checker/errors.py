@@ -18,8 +18,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from spec import SpecError
 
 __all__ = ["SpecError", "Unsupported", "HistoryError", "OperationError"]
@@ -29,28 +27,16 @@ class Unsupported(SpecError):
     """The spec uses a construct the prover cannot interpret faithfully (message: what, where)."""
 
 
-if TYPE_CHECKING:
-    from checker.linearizability._history import HistoryError
-    from checker.linearizability._models import OperationError
+class HistoryError(ValueError):
+    """Malformed input: names the source, the line (when known) and the problem."""
 
-# The linearizability checker's exceptions are still defined next to the code that raises them;
-# they are imported on first use, so that importing this module does not import that engine.
-_LAZY = {
-    "HistoryError": "checker.linearizability._history",
-    "OperationError": "checker.linearizability._models",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.problem = problem
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
 
 
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+class OperationError(ValueError):
+    """An operation the model cannot interpret (unknown ``f``, malformed value)."""

@@ -42,11 +42,6 @@ def tla_text(value: Any) -> str:
     return repr(value)
 
 
-#: the former name of :func:`tla_text` (still imported by ``checker.explore._typecheck`` and
-#: ``checker.prove._cti``)
-show = tla_text
-
-
 def to_json(value: Any) -> Any:
     """A JSON-compatible rendering: records become objects (nested ones carry ``"$type"``),
     tuples become lists, frozensets sorted lists, enums their names."""

@@ -29,7 +29,7 @@ from checker._resources import describe, rss_bytes
 from checker._faults import describe_exception
 from checker._sources import exception_location
 from checker.explore._model import PreparedSpec, SpecRuntimeError, spec_source
-from checker.explore.result import ExploreResult
+from checker.explore.result import ExploreResult, ExploreVerdict
 from checker.report import Step
 
 _CHECK_EVERY = 1024  # at most this many expansions between looks at the clock (limits, progress)
@@ -132,9 +132,9 @@ class _Search:
 
     # --- results ---------------------------------------------------------------------------------
 
-    def result(self, verdict: str, **kw: Any) -> ExploreResult:
+    def result(self, verdict: ExploreVerdict, **kw: Any) -> ExploreResult:
         spec = self.model.spec
-        if verdict == "ok":
+        if verdict is ExploreVerdict.OK:
             kw["collision_probability"] = collision_probability(len(self.seen), self.generated)
         return ExploreResult(
             verdict=verdict, spec=spec.describe(), mode=self.mode, distinct_states=len(self.seen),
@@ -148,13 +148,13 @@ class _Search:
         path twice, and its "ok" would be about states it cannot reach again -- an ``error``."""
         if self.seen:
             self.trace_to(next(reversed(self.seen)))
-        return self.result("ok")
+        return self.result(ExploreVerdict.OK)
 
-    def stop(self, verdict: str, **kw: Any) -> _Stop:
+    def stop(self, verdict: ExploreVerdict, **kw: Any) -> _Stop:
         return _Stop(self.result(verdict, **kw))
 
     def limit_hit(self, what: str) -> _Stop:
-        return self.stop("unknown", limit=what)
+        return self.stop(ExploreVerdict.UNKNOWN, limit=what)
 
     def tick(self, queue: int) -> int:
         """Look at the clock and the memory, and update the progress display.  Returns how many
@@ -186,7 +186,7 @@ class _Search:
             raise self.diverged(d) from None
 
     def diverged(self, d: _Diverged) -> _Stop:
-        return self.stop("error", error=f"re-executing the trace failed: {d.message}: is the spec a pure "
+        return self.stop(ExploreVerdict.ERROR, error=f"re-executing the trace failed: {d.message}: is the spec a pure "
                          "function of the state? (no counters, randomness or I/O in spec code)",
                          location=d.location, trace=d.steps, failing_action=d.action, failing_params=d.params)
 
@@ -194,7 +194,7 @@ class _Search:
         """An ``error`` result: the trace to the state where spec code failed."""
         if err.step is not None:
             trace += (err.step,)
-        return self.stop("error", error=err.message, location=err.location, trace=trace,
+        return self.stop(ExploreVerdict.ERROR, error=err.message, location=err.location, trace=trace,
                          failing_action=err.action, failing_params=err.params)
 
     def failed_check(self, fp: int, t: Any, parent: Any) -> None:
@@ -227,7 +227,7 @@ class _Search:
             return self.failure(err, trace)
         if names and set(again) == set(names):
             detail = model.type_problem(last) if again == ("state_type",) else None
-            return self.stop("violation", violated=again, trace=trace, detail=detail)
+            return self.stop(ExploreVerdict.VIOLATION, violated=again, trace=trace, detail=detail)
         changed = sorted(set(names) ^ set(again)) or list(model.invariants)
         where = source_of(model.invariants[changed[0]]) if changed[0] in model.invariants else spec_source(model.spec)
         what = "invariant " + ", ".join(changed) if changed != ["state_type"] else "state_type"
@@ -241,7 +241,7 @@ class _Search:
             hint = " (with --symmetry, the spec must be symmetric)" if self.model.symmetry else ""
             return self.diverged(_Diverged(trace, "the state had no successor in the search but has one "
                                            f"now{hint}", spec_source(self.model.spec)))
-        return self.stop("deadlock", trace=trace)
+        return self.stop(ExploreVerdict.DEADLOCK, trace=trace)
 
 
 def _state_limit(n: int | None) -> str:
@@ -390,9 +390,9 @@ def _run(search: _Search, body: Callable[[_Search], ExploreResult]) -> ExploreRe
     except _Stop as stop:
         return stop.result
     except KeyboardInterrupt:
-        return search.result("unknown", limit="interrupted before the state space was exhausted")
+        return search.result(ExploreVerdict.UNKNOWN, limit="interrupted before the state space was exhausted")
     except MemoryError:
-        return search.result("unknown", limit="out of memory before the state space was exhausted")
+        return search.result(ExploreVerdict.UNKNOWN, limit="out of memory before the state space was exhausted")
     finally:
         if collecting:
             gc.enable()
@@ -461,7 +461,7 @@ def _bfs(search: _Search) -> ExploreResult:
         level = next_level
         depth += 1
     if beyond:
-        return search.result("unknown", limit=_depth_limit(limits.max_depth))
+        return search.result(ExploreVerdict.UNKNOWN, limit=_depth_limit(limits.max_depth))
     return search.ok()
 
 
@@ -518,7 +518,7 @@ def _dfs(search: _Search) -> ExploreResult:
         if expanded >= next_look:
             next_look = expanded + search.tick(len(stack))
     if not cut.issubset(seen.keys()):
-        return search.result("unknown", limit=_depth_limit(max_depth))
+        return search.result(ExploreVerdict.UNKNOWN, limit=_depth_limit(max_depth))
     return search.ok()
 
 
@@ -567,5 +567,5 @@ def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) 
             length += 1
             search.depth = max(search.depth, length)  # the longest walk, new states or not
             s, sfp = t, fp
-    return search.result("unknown", limit=f"simulation: {walks:,} random walks of up to {walk_depth} "
+    return search.result(ExploreVerdict.UNKNOWN, limit=f"simulation: {walks:,} random walks of up to {walk_depth} "
                                           "states found no violation (random walks are not exhaustive)")

@@ -32,7 +32,7 @@ import attrs
 
 from spec import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
 
-from checker.report import show
+from checker.report import tla_text
 
 Typed = Callable[[Any, Any], bool]  # (state, parent or None) -> bool
 
@@ -127,10 +127,10 @@ def explain(state_type: Type, t: Any) -> str:
         for name, ft in state_type.fields.items():
             value = getattr(t, name)
             if value not in ft:
-                return f"{name} = {show(value)} is not in {ft!r}"
+                return f"{name} = {tla_text(value)} is not in {ft!r}"
     if isinstance(state_type, RecordOf) and type(t) is not state_type.cls:
         return f"the state is a {type(t).__qualname__}, not a {state_type.cls.__qualname__}"
-    return f"{show(t)} is not in {state_type!r}"
+    return f"{tla_text(t)} is not in {state_type!r}"
 
 
 class _Gen:

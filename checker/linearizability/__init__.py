@@ -13,11 +13,7 @@ from checker.errors import HistoryError, OperationError
 from ._check import LinResult, LinVerdict, PartitionResult, check, get_model
 from ._formats import FORMATS, history_from_events, load_history, parse_history
 from ._history import NEVER, FrozenDict, History, Operation, freeze
-from ._models import MODELS, Model, NondeterministicModel
-from ._models import show as edn_text
-
-#: the former name of :func:`edn_text`
-show = edn_text
+from ._models import MODELS, Model, NondeterministicModel, edn_text
 
 __all__ = [
     "FORMATS",

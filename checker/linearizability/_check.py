@@ -12,11 +12,12 @@ import attrs
 
 from checker import exitcodes
 from checker._faults import SPEC_FAULTS, describe_exception, what_it_did
+from checker.errors import HistoryError, OperationError
 from checker.results import Verdict
 
-from ._history import History, HistoryError, Operation
+from ._history import History, Operation
 from ._limits import Limits, OutOfLimits
-from ._models import MODELS, Model, NondeterministicModel, OperationError, show
+from ._models import MODELS, Model, NondeterministicModel, edn_text
 from ._search import ModelFailure, search
 from ._values import NotData
 
@@ -32,11 +33,6 @@ class LinVerdict(Verdict):
     #: the time or memory limit was reached before the search finished (never reported as ok)
     UNKNOWN = "unknown", exitcodes.UNKNOWN
 
-
-#: the members, by the names the checker's modules use
-OK = LinVerdict.OK
-ILLEGAL = LinVerdict.ILLEGAL
-UNKNOWN = LinVerdict.UNKNOWN
 
 
 @attrs.frozen
@@ -103,7 +99,7 @@ class LinResult:
     @property
     def failures(self) -> tuple[PartitionResult, ...]:
         """The illegal partitions."""
-        return tuple(p for p in self.partitions if p.verdict == ILLEGAL)
+        return tuple(p for p in self.partitions if p.verdict is LinVerdict.ILLEGAL)
 
     def describe_state(self, state: Any) -> str:
         """A model state as text (a set of states, for a nondeterministic model). A model whose
@@ -112,7 +108,7 @@ class LinResult:
         try:
             return str(_view(self.model).describe_state(state))
         except Exception as e:  # noqa: BLE001 -- user code, called while reporting
-            return f"{show(state)} (describe_state raised {describe_exception(e)})"
+            return f"{edn_text(state)} (describe_state raised {describe_exception(e)})"
 
     def describe_op(self, op: Operation) -> str:
         """An operation as text (``Model.describe_op``; the default rendering if that fails)."""
@@ -281,12 +277,13 @@ def check(
     for key, part in parts.items():
         out = outcomes.get(key)
         if out is None:
-            results.append(PartitionResult(key, UNKNOWN, tuple(part)))
+            results.append(PartitionResult(key, LinVerdict.UNKNOWN, tuple(part)))
         else:
             results.append(_partition_result(key, part, out))
     seconds = time.perf_counter() - start
     verdicts = {r.verdict for r in results}
-    verdict = ILLEGAL if ILLEGAL in verdicts else UNKNOWN if UNKNOWN in verdicts else OK
+    # one illegal partition makes the history illegal; otherwise one undecided makes it unknown
+    verdict = next((v for v in (LinVerdict.ILLEGAL, LinVerdict.UNKNOWN) if v in verdicts), LinVerdict.OK)
     return LinResult(verdict, history, model, tuple(results), seconds, reason)
 
 
@@ -357,6 +354,6 @@ def _run(
 def _partition_result(key: Any, part: Sequence[Operation], out: Any) -> PartitionResult:
     order = tuple(part[i] for i in out.order)
     if out.ok:
-        return PartitionResult(key, OK, tuple(part), order, out.states)
+        return PartitionResult(key, LinVerdict.OK, tuple(part), order, out.states)
     stuck = tuple((part[i], legal, after) for i, legal, after in out.stuck)
-    return PartitionResult(key, ILLEGAL, tuple(part), order, out.states, part[out.blocking], stuck)
+    return PartitionResult(key, LinVerdict.ILLEGAL, tuple(part), order, out.states, part[out.blocking], stuck)

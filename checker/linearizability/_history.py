@@ -24,7 +24,7 @@ import attrs
 
 from ._values import FrozenDict, freeze
 
-__all__ = ["NEVER", "FrozenDict", "History", "HistoryError", "Operation", "freeze"]
+__all__ = ["NEVER", "FrozenDict", "History", "Operation", "freeze"]
 
 #: ``ret`` of an indeterminate operation.
 NEVER = math.inf
@@ -86,12 +86,3 @@ class History:
         return len(self.operations)
 
 
-class HistoryError(ValueError):
-    """Malformed input: names the source, the line (when known) and the problem."""
-
-    def __init__(self, source: str, line: int | None, problem: str) -> None:
-        self.source = source
-        self.line = line
-        self.problem = problem
-        where = f"{source}:{line}" if line is not None else source
-        super().__init__(f"{where}: {problem}")

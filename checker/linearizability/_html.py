@@ -11,9 +11,9 @@ from typing import Any
 
 import jinja2
 
-from ._check import ILLEGAL, LinResult
+from ._check import LinResult, LinVerdict
 from ._history import NEVER
-from ._models import show
+from ._models import edn_text
 from ._render import failure_text, jsonable
 
 
@@ -66,15 +66,15 @@ def _data(result: LinResult, file: str) -> dict[str, Any]:
             )
         parts.append(
             {
-                "key": None if p.key is None else show(p.key),
+                "key": None if p.key is None else edn_text(p.key),
                 "verdict": p.verdict,
                 "order": order,
                 "points": points,
                 "ops": len(p.operations),
-                "explain": "\n".join(failure_text(result, p)) if p.verdict == ILLEGAL else "",
+                "explain": "\n".join(failure_text(result, p)) if p.verdict is LinVerdict.ILLEGAL else "",
             }
         )
-    first_bad = next((i for i, p in enumerate(result.partitions) if p.verdict == ILLEGAL), 0)
+    first_bad = next((i for i, p in enumerate(result.partitions) if p.verdict is LinVerdict.ILLEGAL), 0)
     return {
         "file": file,
         "model": result.model.name,

@@ -17,6 +17,8 @@ import numbers
 from collections.abc import Hashable, Iterable
 from typing import Any, ClassVar
 
+from checker.errors import OperationError
+
 from ._history import FrozenDict, Operation, freeze
 from ._values import Bool
 
@@ -25,11 +27,7 @@ State = Hashable
 _NOTHING = object()
 
 
-class OperationError(ValueError):
-    """An operation the model cannot interpret (unknown ``f``, malformed value)."""
-
-
-def show(value: Any) -> str:
+def edn_text(value: Any) -> str:
     """EDN-flavoured rendering of a history value: ``nil``, ``true``, ``1.0``, ``[1 2]``,
     ``{"x" 1}``, ``#{1}`` (decimals as ``1.5M``, ratios as ``1/2``)."""
     if value is None:
@@ -39,11 +37,11 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, tuple):
-        return "[" + " ".join(show(v) for v in value) + "]"
+        return "[" + " ".join(edn_text(v) for v in value) + "]"
     if isinstance(value, (frozenset, set)):
-        return "#{" + " ".join(sorted(show(v) for v in value)) + "}"
+        return "#{" + " ".join(sorted(edn_text(v) for v in value)) + "}"
     if isinstance(value, FrozenDict):
-        return "{" + ", ".join(f"{show(k)} {show(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{edn_text(k)} {edn_text(v)}" for k, v in value.items()) + "}"
     return repr(value)
 
 
@@ -97,17 +95,17 @@ class Model:
 
     def describe_op(self, op: Operation) -> str:
         """One line for reports, e.g. ``cas(1, 4) -> fail``."""
-        args = "" if op.input is None else show(op.input)
+        args = "" if op.input is None else edn_text(op.input)
         if op.type == "info":
             return f"{op.f}({args}) -> ?"
         if op.type == "fail":
             return f"{op.f}({args}) -> fail"
         if op.output is None or op.output == op.input:
             return f"{op.f}({args})"
-        return f"{op.f}({args}) -> {show(op.output)}"
+        return f"{op.f}({args}) -> {edn_text(op.output)}"
 
     def describe_state(self, state: State) -> str:
-        return show(state)
+        return edn_text(state)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(init={self.initial!r})"
@@ -131,7 +129,7 @@ class NondeterministicModel(Model):
 def _pair(op: Operation) -> tuple[Any, Any]:
     v = op.input
     if not (isinstance(v, tuple) and len(v) == 2):
-        raise OperationError(f"{op.f} takes [expected new], got {show(v)}")
+        raise OperationError(f"{op.f} takes [expected new], got {edn_text(v)}")
     return v[0], v[1]
 
 
@@ -219,12 +217,12 @@ class Etcd(Model):
 
     def describe_op(self, op: Operation) -> str:
         if op.f == "read":
-            return f"read() -> {'?' if op.type == 'info' else show(op.output)}"
+            return f"read() -> {'?' if op.type == 'info' else edn_text(op.output)}"
         if op.f == "write":
-            return f"write({show(op.input)})" + (" -> ?" if op.type == "info" else "")
+            return f"write({edn_text(op.input)})" + (" -> ?" if op.type == "info" else "")
         if op.f == "cas" and isinstance(op.input, tuple) and len(op.input) == 2:
             res = {"ok": "ok", "fail": "fail"}.get(op.type, "?")
-            return f"cas({show(op.input[0])}, {show(op.input[1])}) -> {res}"
+            return f"cas({edn_text(op.input[0])}, {edn_text(op.input[1])}) -> {res}"
         return super().describe_op(op)
 
 
@@ -246,7 +244,7 @@ class MultiRegister(Model):
     def __init__(self, init: Any = _NOTHING) -> None:
         super().__init__(init)
         if not isinstance(self.initial, FrozenDict):
-            raise OperationError(f"multi-register --init takes a map, got {show(self.initial)}")
+            raise OperationError(f"multi-register --init takes a map, got {edn_text(self.initial)}")
 
     def partition(self, op: Operation) -> Hashable:
         return None
@@ -263,11 +261,11 @@ class MultiRegister(Model):
         info = op.type == "info"
         txn = op.input if info or op.output is None else op.output
         if not isinstance(txn, tuple):
-            raise OperationError(f"txn takes a sequence of [f k v] micro-ops, got {show(txn)}")
+            raise OperationError(f"txn takes a sequence of [f k v] micro-ops, got {edn_text(txn)}")
         assert isinstance(state, FrozenDict)
         for mop in txn:
             if not (isinstance(mop, tuple) and len(mop) == 3):
-                raise OperationError(f"txn micro-op must be [f k v], got {show(mop)}")
+                raise OperationError(f"txn micro-op must be [f k v], got {edn_text(mop)}")
             mf, k, v = mop
             if mf in ("write", "w"):
                 state = state.set(k, v)
@@ -275,7 +273,7 @@ class MultiRegister(Model):
                 if not info and v is not None and state.get(k) != v:
                     return False, state
             else:
-                raise OperationError(f"txn micro-op {show(mf)} is neither read nor write")
+                raise OperationError(f"txn micro-op {edn_text(mf)} is neither read nor write")
         return True, state
 
 
@@ -304,7 +302,7 @@ class KV(Model):
             try:
                 return True, state + op.input
             except TypeError:
-                raise OperationError(f"append takes a string, got {show(op.input)}") from None
+                raise OperationError(f"append takes a string, got {edn_text(op.input)}") from None
         if f == "get":
             return op.type == "info" or op.output == state, state
         if f == "put":
@@ -312,11 +310,11 @@ class KV(Model):
         raise _unknown_f(self, op, "get, put, append")
 
     def describe_op(self, op: Operation) -> str:
-        k = show(op.key)
+        k = edn_text(op.key)
         if op.f == "get":
-            return f"get({k}) -> {'?' if op.type == 'info' else show(op.output)}"
+            return f"get({k}) -> {'?' if op.type == 'info' else edn_text(op.output)}"
         if op.f in ("put", "append"):
-            return f"{op.f}({k}, {show(op.input)})" + (" -> ?" if op.type == "info" else "")
+            return f"{op.f}({k}, {edn_text(op.input)})" + (" -> ?" if op.type == "info" else "")
         return super().describe_op(op)
 
 
@@ -333,7 +331,7 @@ class Queue(Model):
     def __init__(self, init: Any = _NOTHING) -> None:
         super().__init__(init)
         if not isinstance(self.initial, tuple):
-            raise OperationError(f"queue --init takes a sequence, got {show(self.initial)}")
+            raise OperationError(f"queue --init takes a sequence, got {edn_text(self.initial)}")
 
     def step(self, state: State, op: Operation) -> tuple[bool, State]:
         assert isinstance(state, tuple)
@@ -356,7 +354,7 @@ class Set(Model):
     def __init__(self, init: Any = _NOTHING) -> None:
         super().__init__(init)
         if not isinstance(self.initial, (tuple, frozenset)):
-            raise OperationError(f"set --init takes a collection, got {show(self.initial)}")
+            raise OperationError(f"set --init takes a collection, got {edn_text(self.initial)}")
         self.initial = frozenset(self.initial)
 
     def read_only(self, op: Operation) -> bool:
@@ -371,7 +369,7 @@ class Set(Model):
                 return True, state
             out = op.output
             if not isinstance(out, (tuple, frozenset)):
-                raise OperationError(f"set read returns a collection, got {show(out)}")
+                raise OperationError(f"set read returns a collection, got {edn_text(out)}")
             return frozenset(out) == state, state
         raise _unknown_f(self, op, "add, read")
 
@@ -394,11 +392,11 @@ class Counter(Model):
         if op.f == "add":
             n = op.input
             if isinstance(n, bool) or not isinstance(n, numbers.Number):
-                raise OperationError(f"add takes a number, got {show(n)}")
+                raise OperationError(f"add takes a number, got {edn_text(n)}")
             try:
                 return True, state + n  # type: ignore[operator]
             except TypeError:
-                raise OperationError(f"cannot add {show(n)} to the counter's {show(state)}") from None
+                raise OperationError(f"cannot add {edn_text(n)} to the counter's {edn_text(state)}") from None
         if op.f == "read":
             return op.type == "info" or op.output == state, state
         raise _unknown_f(self, op, "add, read")
@@ -415,7 +413,7 @@ class Mutex(Model):
     def __init__(self, init: Any = _NOTHING) -> None:
         super().__init__(init)
         if not isinstance(self.initial, (bool, Bool)):
-            raise OperationError(f"mutex --init takes true or false, got {show(self.initial)}")
+            raise OperationError(f"mutex --init takes true or false, got {edn_text(self.initial)}")
         self.initial = bool(self.initial)
 
     def step(self, state: State, op: Operation) -> tuple[bool, State]:

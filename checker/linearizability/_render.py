@@ -9,7 +9,7 @@ from typing import Any
 
 from ._check import LinResult, LinVerdict, PartitionResult
 from ._history import Operation
-from ._models import show as edn_text
+from ._models import edn_text
 from ._values import Bool
 
 #: operations of the partial linearization shown in text (the JSON has all of them)

@@ -1,9 +1,9 @@
 """The prover: the explorer's transition functions, run on Z3 symbolic values.
 
->>> from checker.prove import prove
+>>> from checker.prove import ProveVerdict, prove
 >>> from spec.twophase import TwoPhase
->>> prove(TwoPhase(n_rm=3)).verdict
-'proved'
+>>> prove(TwoPhase(n_rm=3)).verdict is ProveVerdict.PROVED
+True
 
 * :func:`prove` -- is an invariant inductive (``Init => Inv``, ``Inv /\\ Next => Inv'`` for every
   action and parameter value) and does it imply the spec's safety invariants?  A failure comes
@@ -32,7 +32,7 @@ from checker.prove._clock import Clock
 from checker.prove._engine import bmc as _bmc, induction, k_induction as _k_induction
 from checker.prove._model import SymbolicSpec
 from checker.prove._validate import validate
-from checker.prove.result import Counterexample, Obligation, ProveResult, ProveVerdict
+from checker.prove.result import Counterexample, Obligation, ProveResult, ProveVerdict, overall
 
 __all__ = ["prove", "bmc", "k_induction", "ProveResult", "ProveVerdict", "Obligation", "Counterexample",
            "Unsupported"]
@@ -70,12 +70,10 @@ def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth
         where = e.location if e.location != "<state_type>" else source_of(type(spec).__init__)
         raise Unsupported(f"{where}: unsupported by the prover: {e.message}") from None
     except _paths.LimitReached as e:
-        obligations = [Obligation(mode, "symbolic execution", "unknown", time.perf_counter() - clock.start,
+        obligations = [Obligation(mode, "symbolic execution", ProveVerdict.UNKNOWN, time.perf_counter() - clock.start,
                                   str(e))]
     finally:
         clock.close()
-    from checker.prove.result import overall
-
     return ProveResult(overall(obligations), spec.describe(), mode, tuple(invariants), tuple(targets),
                        tuple(obligations), time.perf_counter() - clock.start, depth, spec.param_values())
 

@@ -107,9 +107,9 @@ def _forall_witness(node: ast.expr, env: dict[str, Any], filename: str) -> str |
             except Exception:  # noqa: BLE001
                 ok = False
             if not ok:
-                from checker.report import show
+                from checker.report import tla_text
 
-                return f"{node.args[1].args.args[0].arg} = {show(x)}"
+                return f"{node.args[1].args.args[0].arg} = {tla_text(x)}"
     except Exception:  # noqa: BLE001 -- a best-effort refinement of the report
         return None
     return None

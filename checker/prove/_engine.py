@@ -34,7 +34,7 @@ from checker.prove._cti import broken_conjunct
 from checker.prove._layout import Layout
 from checker.prove._model import SymbolicSpec, Transition
 from checker.prove._terms import Formula
-from checker.prove.result import Counterexample, Obligation, Step
+from checker.prove.result import Counterexample, Obligation, ProveVerdict, Step
 
 
 def _solver() -> z3.Solver:
@@ -146,16 +146,16 @@ def _initiation(model: SymbolicSpec, invariants: Sequence[str], inv: Formula) ->
         bad, conjunct, location, witness = _violation_report(model, s, invariants)
         if bad:
             cex = Counterexample((Step(None, {}, s),), bad, conjunct, location, witness=witness)
-            return Obligation("init", name, "violation", time.perf_counter() - t0,
+            return Obligation("init", name, ProveVerdict.VIOLATION, time.perf_counter() - t0,
                               "an initial state violates it", cex)
         terms = model.layout.encode(s)
         sub = T.Substitution(model.layout.substitution(terms))
         holds = T.conj((T.substitute(model.typed, sub), T.substitute(inv, sub)))
         if holds is not True and solver.check(T.as_z3(T.neg(holds))) != z3.unsat:
-            return Obligation("init", name, "unknown", time.perf_counter() - t0,
+            return Obligation("init", name, ProveVerdict.UNKNOWN, time.perf_counter() - t0,
                               "internal error: the symbolic invariant disagrees with the concrete one "
                               "on an initial state; please report")
-    return Obligation("init", name, "proved", time.perf_counter() - t0,
+    return Obligation("init", name, ProveVerdict.PROVED, time.perf_counter() - t0,
                       f"{n} initial state{'s' if n != 1 else ''}")
 
 
@@ -168,7 +168,7 @@ def _consecution(model: SymbolicSpec, label: str, transitions: list[Transition],
             # A well-typed successor the encoders could not express exactly: not a verdict either way.
             status, m, reason = _check(solver, clock, t.pc, t.typed, T.neg(t.exact))
             if status == "sat":
-                return Obligation("consecution", label, "unknown", time.perf_counter() - t0,
+                return Obligation("consecution", label, ProveVerdict.UNKNOWN, time.perf_counter() - t0,
                                   f"the prover cannot encode the successor of {t.label} exactly on some "
                                   "states (a value its encoders do not understand); please report")
         if t.error is not None:
@@ -183,10 +183,10 @@ def _consecution(model: SymbolicSpec, label: str, transitions: list[Transition],
             continue
         return _cti(model, label, t, m, invariants, time.perf_counter() - t0)  # type: ignore[arg-type]
     if unknown is not None:
-        return Obligation("consecution", label, "unknown", time.perf_counter() - t0, unknown)
+        return Obligation("consecution", label, ProveVerdict.UNKNOWN, time.perf_counter() - t0, unknown)
     if not transitions:
-        return Obligation("consecution", label, "proved", time.perf_counter() - t0, "never enabled")
-    return Obligation("consecution", label, "proved", time.perf_counter() - t0)
+        return Obligation("consecution", label, ProveVerdict.PROVED, time.perf_counter() - t0, "never enabled")
+    return Obligation("consecution", label, ProveVerdict.PROVED, time.perf_counter() - t0)
 
 
 def _cti(model: SymbolicSpec, label: str, t: Transition, m: z3.ModelRef,
@@ -208,7 +208,7 @@ def _cti(model: SymbolicSpec, label: str, t: Transition, m: z3.ModelRef,
             return _mismatch(label, seconds, f"the action raised {type(e).__name__} on replay")
         cex = Counterexample(tuple(steps), (), None, exception_location(e), first,
                              error=f"{describe_exception(e)} (in {t.label})")
-        return Obligation("consecution", label, "error", seconds, "spec code raised", cex)
+        return Obligation("consecution", label, ProveVerdict.ERROR, seconds, "spec code raised", cex)
     if t.error is not None or post is None:
         return _mismatch(label, seconds, "the action did not behave on replay as it did symbolically")
     steps.append(_step(t.choice, post))
@@ -217,13 +217,13 @@ def _cti(model: SymbolicSpec, label: str, t: Transition, m: z3.ModelRef,
         return _mismatch(label, seconds, "the post-state satisfies the invariant on replay")
     cex = Counterexample(tuple(steps), bad, conjunct, location, first, witness=witness)
     reason = f"breaks {', '.join(bad)}" if t.label == label else f"{t.label} breaks {', '.join(bad)}"
-    return Obligation("consecution", label, "not-inductive", seconds, reason, cex)
+    return Obligation("consecution", label, ProveVerdict.NOT_INDUCTIVE, seconds, reason, cex)
 
 
 def _mismatch(label: str, seconds: float, what: str) -> Obligation:
     # A symbolic result the concrete interpretation does not confirm is a prover bug; it must
     # never become a verdict either way.
-    return Obligation("consecution", label, "unknown", seconds,
+    return Obligation("consecution", label, ProveVerdict.UNKNOWN, seconds,
                       f"internal error: Z3's counterexample did not replay ({what}); please report")
 
 
@@ -236,18 +236,18 @@ def _implication(model: SymbolicSpec, invariants: Sequence[str], inv: Formula, t
     status, m, reason = _check(solver, clock, T.neg(model.formula(target)))
     seconds = time.perf_counter() - t0
     if status == "unsat":
-        return Obligation("implies", name, "proved", seconds)
+        return Obligation("implies", name, ProveVerdict.PROVED, seconds)
     if status == "unknown":
-        return Obligation("implies", name, "unknown", seconds, reason)
+        return Obligation("implies", name, ProveVerdict.UNKNOWN, seconds, reason)
     state = model.layout.decode(m)  # type: ignore[arg-type]
     bad_inv = model.concrete_invariants(state, invariants)
     bad, conjunct, location, witness = _violation_report(model, state, [target])
     if bad_inv or not model.concrete_typed(state) or target not in bad:
-        return Obligation("implies", name, "unknown", seconds,
+        return Obligation("implies", name, ProveVerdict.UNKNOWN, seconds,
                           "internal error: Z3's counterexample did not replay; please report")
     first = "State satisfying " + " /\\ ".join(invariants) + " (not necessarily reachable)"
     cex = Counterexample((Step(None, {}, state),), (target,), conjunct, location, first, witness=witness)
-    return Obligation("implies", name, "not-implied", seconds, f"a state satisfying the invariant violates {target}", cex)
+    return Obligation("implies", name, ProveVerdict.NOT_IMPLIED, seconds, f"a state satisfying the invariant violates {target}", cex)
 
 
 # --- unrolling: BMC and k-induction -------------------------------------------------------------
@@ -353,9 +353,9 @@ def bmc(model: SymbolicSpec, props: Sequence[str], depth: int, clock: Clock,
         name = "depth 0: initial states are in state_type"
         if not model.concrete_typed(s):
             cex = Counterexample((Step(None, {}, s),), ("state_type",))
-            return [Obligation(kind, name, "violation", 0.0, "an initial state is outside state_type", cex)]
+            return [Obligation(kind, name, ProveVerdict.VIOLATION, 0.0, "an initial state is outside state_type", cex)]
         if model.layout.encode_checked(s)[1] is not True:
-            return [Obligation(kind, name, "unknown", 0.0,
+            return [Obligation(kind, name, ProveVerdict.UNKNOWN, 0.0,
                                "the prover cannot encode an initial state exactly; please report")]
     u = Unrolling(model)
     prop = T.conj(model.formula(n) for n in props)
@@ -372,7 +372,7 @@ def bmc(model: SymbolicSpec, props: Sequence[str], depth: int, clock: Clock,
             out.append(_bmc_violation(model, u, m, d + 1, props, name, kind, time.perf_counter() - t0))  # type: ignore[arg-type]
             return out
         if status == "unknown":
-            out.append(Obligation(kind, name, "unknown", time.perf_counter() - t0, reason))
+            out.append(Obligation(kind, name, ProveVerdict.UNKNOWN, time.perf_counter() - t0, reason))
             return out
         if d < depth:
             # a step out of the type, or spec code raising, from a state at depth d
@@ -384,10 +384,10 @@ def bmc(model: SymbolicSpec, props: Sequence[str], depth: int, clock: Clock,
                     out.append(_bmc_special(model, u, m, d, what, name, kind, time.perf_counter() - t0))  # type: ignore[arg-type]
                     return out
                 if status == "unknown":
-                    out.append(Obligation(kind, name, "unknown", time.perf_counter() - t0, reason))
+                    out.append(Obligation(kind, name, ProveVerdict.UNKNOWN, time.perf_counter() - t0, reason))
                     return out
             solver.add(T.as_z3(u.step(d)), T.as_z3(u.typed(d + 1)), T.as_z3(u.at(constraint, d + 1)))
-        out.append(Obligation(kind, name, "proved", time.perf_counter() - t0))
+        out.append(Obligation(kind, name, ProveVerdict.PROVED, time.perf_counter() - t0))
     return out
 
 
@@ -397,10 +397,10 @@ def _bmc_violation(model: SymbolicSpec, u: Unrolling, m: z3.ModelRef, n: int, pr
     steps = name_steps(model, states)
     bad, conjunct, location, witness = _violation_report(model, states[-1], props)
     if steps is None or not bad or steps[0].state not in model.inits:
-        return Obligation(kind, name, "unknown", seconds,
+        return Obligation(kind, name, ProveVerdict.UNKNOWN, seconds,
                           "internal error: Z3's trace did not replay; please report")
     cex = Counterexample(steps, bad, conjunct, location, witness=witness)
-    return Obligation(kind, name, "violation", seconds, f"a trace of {n} states reaches a violation of {', '.join(bad)}", cex)
+    return Obligation(kind, name, ProveVerdict.VIOLATION, seconds, f"a trace of {n} states reaches a violation of {', '.join(bad)}", cex)
 
 
 def _bmc_special(model: SymbolicSpec, u: Unrolling, m: z3.ModelRef, d: int, what: str, name: str,
@@ -408,7 +408,7 @@ def _bmc_special(model: SymbolicSpec, u: Unrolling, m: z3.ModelRef, d: int, what
     steps = name_steps(model, u.states(m, d + 1))
     found = None if steps is None else _step_out(model, steps, what, None)
     if found is None:
-        return Obligation(kind, name, "unknown", seconds, "internal error: Z3's trace did not replay; please report")
+        return Obligation(kind, name, ProveVerdict.UNKNOWN, seconds, "internal error: Z3's trace did not replay; please report")
     verdict, reason, cex = found
     return Obligation(kind, name, verdict, seconds, reason, cex)
 
@@ -420,12 +420,12 @@ def _step_out(model: SymbolicSpec, steps: tuple[Step, ...], what: str,
     last = steps[-1].state
     for c, outcome in _outcomes(model, last):
         if what == "raise" and isinstance(outcome, Exception):
-            return "error", "spec code raised", Counterexample(
+            return ProveVerdict.ERROR, "spec code raised", Counterexample(
                 steps, (), None, exception_location(outcome), first, error=describe_exception(outcome))
         if what == "escape" and outcome is not None and not isinstance(outcome, Exception) \
                 and not model.concrete_typed(outcome):
             full = (*steps, _step(c, outcome))
-            return ("violation" if first is None else "not-inductive",
+            return (ProveVerdict.VIOLATION if first is None else ProveVerdict.NOT_INDUCTIVE,
                     "a step leaves the declared state_type", Counterexample(full, ("state_type",), first_label=first))
     return None
 
@@ -434,7 +434,7 @@ def k_induction(model: SymbolicSpec, props: Sequence[str], k: int, clock: Clock)
     """Base case: BMC to depth k-1; step case: k consecutive distinct states satisfying the
     properties are followed only by states satisfying them."""
     out = bmc(model, props, k - 1, clock, kind="base")
-    if any(o.verdict != "proved" for o in out):
+    if any(o.verdict is not ProveVerdict.PROVED for o in out):
         return out
     t0 = time.perf_counter()
     conj_text = " /\\ ".join(props)
@@ -453,9 +453,9 @@ def k_induction(model: SymbolicSpec, props: Sequence[str], k: int, clock: Clock)
     status, m, reason = _check(solver, clock, T.disj((last, u.escape(k - 1), u.raising(k - 1))))
     seconds = time.perf_counter() - t0
     if status == "unsat":
-        out.append(Obligation("step", name, "proved", seconds))
+        out.append(Obligation("step", name, ProveVerdict.PROVED, seconds))
     elif status == "unknown":
-        out.append(Obligation("step", name, "unknown", seconds, reason))
+        out.append(Obligation("step", name, ProveVerdict.UNKNOWN, seconds, reason))
     else:
         out.append(_step_cti(model, u, m, k, props, name, seconds))  # type: ignore[arg-type]
     return out
@@ -472,7 +472,7 @@ def _step_cti(model: SymbolicSpec, u: Unrolling, m: z3.ModelRef, k: int, props: 
             bad, conjunct, location, witness = _violation_report(model, states[-1], props)
             if bad:
                 cex = Counterexample(steps, bad, conjunct, location, first, witness=witness)
-                return Obligation("step", name, "not-inductive", seconds,
+                return Obligation("step", name, ProveVerdict.NOT_INDUCTIVE, seconds,
                                   f"not {k}-inductive: a path of {k} states satisfying it leads out", cex)
         # the escape or raise disjunct: the first k states are the path, the last step is special
         steps = name_steps(model, states[:k])
@@ -482,5 +482,5 @@ def _step_cti(model: SymbolicSpec, u: Unrolling, m: z3.ModelRef, k: int, props: 
                 if found is not None:
                     verdict, reason, cex = found
                     return Obligation("step", name, verdict, seconds, reason, cex)
-    return Obligation("step", name, "unknown", seconds,
+    return Obligation("step", name, ProveVerdict.UNKNOWN, seconds,
                       "internal error: Z3's counterexample did not replay; please report")

@@ -43,7 +43,7 @@ from checker.prove._model import SymbolicSpec, Transition
 from checker.prove._paths import Path
 from checker.prove._sym import truth
 from checker.prove._terms import Formula
-from checker.prove.result import Counterexample, Obligation, Step
+from checker.prove.result import Counterexample, Obligation, ProveVerdict, Step
 
 #: random typed states on which every function is also compared
 RANDOM_STATES = 32
@@ -69,10 +69,10 @@ def validate(model: SymbolicSpec, predicates: Sequence[tuple[str, Any]], clock: 
     try:
         mismatch = checker.run(random_states, random.Random(seed), clock)
     except _TimeOut:
-        return Obligation("validate", _NAME, "unknown", time.perf_counter() - t0,
+        return Obligation("validate", _NAME, ProveVerdict.UNKNOWN, time.perf_counter() - t0,
                           f"time-out after {checker.count} witnesses")
     except _Undecided:
-        return Obligation("validate", _NAME, "unknown", time.perf_counter() - t0,
+        return Obligation("validate", _NAME, ProveVerdict.UNKNOWN, time.perf_counter() - t0,
                           f"Z3 could not find a witness for one of the paths after {checker.count} "
                           f"witnesses ({checker.unknown_reason})")
     seconds = time.perf_counter() - t0
@@ -81,8 +81,8 @@ def validate(model: SymbolicSpec, predicates: Sequence[tuple[str, Any]], clock: 
         reason = (f"the prover's symbolic run of {mismatch.what} disagrees with Python on this state: "
                   f"symbolically {mismatch.symbolic}, in Python {mismatch.concrete} -- a construct the "
                   "prover does not interpret faithfully; please report it")
-        return Obligation("validate", _NAME, "unknown", seconds, reason, cex)
-    return Obligation("validate", _NAME, "proved", seconds,
+        return Obligation("validate", _NAME, ProveVerdict.UNKNOWN, seconds, reason, cex)
+    return Obligation("validate", _NAME, ProveVerdict.PROVED, seconds,
                       f"{checker.count:,} checks agree with Python: {checker.path_witnesses:,} path witnesses, "
                       f"{checker.random_checks:,} on {random_states} random states, "
                       f"{checker.count - checker.path_witnesses - checker.random_checks} initial")

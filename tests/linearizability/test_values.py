@@ -169,7 +169,7 @@ def test_rendering_shows_values_as_before() -> None:
     assert [s["input"] for s in steps] == [True, 1.0, False]
     assert type(steps[1]["input"]) is float and [s["state_after"] for s in steps] == ["true", "1.0", "false"]
     assert j["failures"][0]["stuck"][0]["output"] == 1
-    from checker.linearizability import show
+    from checker.linearizability import edn_text as show
 
     assert show(freeze(Decimal("1.5"))) == "1.5M" and show(freeze(Fraction(1, 2))) == "1/2"
     assert show(freeze({"a": (True, None, 2.5)})) == '{"a" [true nil 2.5]}'

@@ -1,7 +1,7 @@
 """History formats, detected from the content (``--format`` overrides):
 
 * ``edn``: Jepsen EDN histories, a vector or a stream of op maps (also Porcupine's kv logs);
-* ``jsonl``: JSON Lines, events or operations (schema in :mod:`._jsonl` and the docs);
+* ``jsonl``: JSON Lines, events or operations (schema in :mod:`._jsonl` and the README);
 * ``jepsen-log``: Jepsen ``jepsen.util`` log lines, as in Porcupine's etcd test data.
 """
 
@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .._history import History, HistoryError
+from checker.errors import HistoryError
+
+from .._history import History
 from ._edn import read_edn
 from ._events import pair_events
 from ._jepsen_log import read_jepsen_log

@@ -27,7 +27,9 @@ from typing import Any
 
 import edn_format
 
-from .._history import History, HistoryError, freeze
+from checker.errors import HistoryError
+
+from .._history import History, freeze
 from .._values import FALSE, TRUE, BigDecimal, Float, NotData
 from ._events import pair_events
 
@@ -195,9 +197,9 @@ def read_edn(text: str, source: str) -> History:
 
 
 def _dumps(v: Any) -> str:
-    from .._models import show
+    from .._models import edn_text
 
     try:
-        return show(freeze(v))
+        return edn_text(freeze(v))
     except (TypeError, NotData):
         return repr(v)

@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .._history import NEVER, History, HistoryError, Operation
+from checker.errors import HistoryError
+
+from .._history import NEVER, History, Operation
 
 _TYPES = ("invoke", "ok", "fail", "info")
 

@@ -18,7 +18,9 @@ import functools
 import re
 from typing import Any
 
-from .._history import History, HistoryError, freeze
+from checker.errors import HistoryError
+
+from .._history import History, freeze
 from .._values import NotData
 from ._edn import loads
 from ._events import pair_events

@@ -18,7 +18,9 @@ import json
 import math
 from typing import Any
 
-from .._history import NEVER, History, HistoryError, Operation, freeze
+from checker.errors import HistoryError
+
+from .._history import NEVER, History, Operation, freeze
 from .._values import NotData
 from ._events import pair_events
 
