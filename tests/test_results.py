@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import json
+import pathlib
 from typing import Any
 
 import pytest
@@ -176,6 +177,9 @@ def prove_json_before(r: ProveResult) -> dict[str, Any]:
         } for o in r.obligations],
         "violated": list(cexs[0].violated) if cexs else [],
         "trace": [step_json(s) for s in cexs[0].trace] if cexs else [],
+        # added with issue 8 (one error shape in every command): the first erring obligation's
+        "error": next(({"message": o.counterexample.error, "location": o.counterexample.location}
+                       for o in r.obligations if str(o.verdict) == "error"), None),
     }
 
 
@@ -198,6 +202,20 @@ def lin_json_before(r: LinResult) -> dict[str, Any]:
 
 
 BEFORE = {"explore": explore_json_before, "prove": prove_json_before, "lin": lin_json_before}
+
+
+def test_an_error_has_one_json_shape_in_every_engine(runs: dict[str, dict[str, Any]]) -> None:
+    """A run that ends in verdict error says what raised and where as input errors do:
+    ``error: {message, location}`` (the explorer's has the failing action too)."""
+    for engine in ("explore", "prove"):
+        doc = runs[engine]["error"].to_json()
+        assert doc["verdict"] == "error"
+        assert {"message", "location"} <= set(doc["error"]), engine
+        assert "Error" in doc["error"]["message"] and doc["error"]["location"].startswith(
+            str(pathlib.Path(__file__).parent)), (engine, doc["error"])
+        for verdict, r in runs[engine].items():
+            if verdict != "error":
+                assert r.to_json()["error"] is None, (engine, verdict)
 
 
 def test_json_text_is_unchanged(runs: dict[str, dict[str, Any]]) -> None:

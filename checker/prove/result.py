@@ -225,7 +225,18 @@ class ProveResult:
             "violated": list(self.counterexamples()[0][1].violated) if self.counterexamples() else [],
             "trace": ([step_json(s) for s in self.counterexamples()[0][1].trace]
                       if self.counterexamples() else []),
+            # as in the explorer's JSON, and in the shape of every command's input errors
+            "error": self._error_json(),
         }
+
+    def _error_json(self) -> dict[str, Any] | None:
+        """``{"message", "location"}`` of the first obligation on which spec code raised."""
+        o = next((o for o in self.obligations if o.verdict is ProveVerdict.ERROR), None)
+        if o is None:
+            return None
+        cex = o.counterexample
+        return {"message": (cex.error if cex is not None and cex.error else o.reason),
+                "location": None if cex is None else cex.location}
 
 
 __all__ = ["ProveResult", "ProveVerdict", "Obligation", "Counterexample", "Step", "describe_step"]
