@@ -22,7 +22,20 @@ import attr
 import attrs
 import z3
 
+from spec import source_of as _source_of
 from spec.contract import LANGUAGE_FILES
+
+
+def spec_source(spec: Any) -> str:
+    """``file:line`` of a spec class's own constructor (where sizes, types and symmetry are
+    declared), or of its ``init`` when no class of the spec's own defines one: never a line of
+    ``spec.Spec``'s."""
+    for klass in type(spec).__mro__:
+        if klass.__module__ == "spec._lang":
+            break
+        if "__init__" in vars(klass):
+            return _source_of(vars(klass)["__init__"])
+    return _source_of(type(spec).init)
 
 
 def _dir(mod_file: str) -> str:
@@ -66,30 +79,41 @@ def is_user_code(filename: str) -> bool:
 
 
 def is_spec_file(filename: str) -> bool:
-    """User code a spec author wrote: outside installed packages, or one of the bundled protocols
-    (which are installed with distcheck)."""
+    """User code outside installed packages, or one of the bundled protocols (installed with
+    distcheck): the code a spec author is best pointed to.  (A spec installed as a package is
+    user code too: :func:`exception_location` falls back to it.)"""
     if not is_user_code(filename):
         return False
     return "site-packages" not in filename.split(os.sep) or os.path.abspath(filename).startswith(_PROTOCOL_DIR)
 
 
+def _innermost(files_and_lines: Any) -> str:
+    """``file:line`` of the innermost of ``(file, line)`` entries (outermost first) that is spec
+    code outside installed packages -- the spec rather than a library it called -- else of the
+    innermost that is user code at all (a spec installed as a package), else ``<unknown>``."""
+    best = fallback = None
+    for filename, line in files_and_lines:
+        if is_spec_file(filename):
+            best = (filename, line)
+        elif is_user_code(filename):
+            fallback = (filename, line)
+    found = best or fallback
+    return "<unknown>" if found is None else f"{found[0]}:{found[1]}"
+
+
 def frame_location(frame: Any = None) -> str:
     """``file:line`` of the innermost frame of spec code on the current stack."""
     f = frame or sys._getframe(1)
+    frames = []
     while f is not None:
-        if is_spec_file(f.f_code.co_filename):
-            return f"{f.f_code.co_filename}:{f.f_lineno}"
+        frames.append((f.f_code.co_filename, f.f_lineno))
         f = f.f_back
-    return "<unknown>"
+    return _innermost(reversed(frames))
 
 
 def exception_location(exc: BaseException) -> str:
     """``file:line`` of the innermost frame of spec code in an exception's traceback (or, for a
     syntax error, where the parser stopped); ``<unknown>`` when spec code has no frame there."""
-    if isinstance(exc, SyntaxError) and exc.filename and is_spec_file(exc.filename):
+    if isinstance(exc, SyntaxError) and exc.filename and is_user_code(exc.filename):
         return f"{exc.filename}:{exc.lineno}"
-    where = "<unknown>"
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if is_spec_file(frame.filename):
-            where = f"{frame.filename}:{frame.lineno}"
-    return where
+    return _innermost((frame.filename, frame.lineno) for frame in traceback.extract_tb(exc.__traceback__))

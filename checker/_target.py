@@ -149,7 +149,7 @@ def _read(raw: str, kind: Any) -> Any:
             value = float(raw)
         except ValueError:
             return _MISSING
-        return _MISSING if math.isnan(value) else value
+        return value if math.isfinite(value) else _MISSING  # JSON has no NaN or infinity
     if kind is str:
         return raw
     if isinstance(kind, tuple) and kind[0] == "container":

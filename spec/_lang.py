@@ -30,6 +30,7 @@ from typing import Any, ClassVar, NoReturn
 
 import attrs
 
+from spec._fingerprint import fingerprint
 from spec._types import Ids, Type
 
 __all__ = [
@@ -75,13 +76,14 @@ class members:  # noqa: N801 -- reads as a domain constructor in the decorator
 class _ActionDecl:
     fn: Callable[..., Any]
     domains: dict[str, Any]
-    name: str
+    #: the action's name; None until the class is read: then the attribute's (see Spec._declared)
+    name: str | None
 
 
 @attrs.frozen
 class _InvariantDecl:
     fn: Callable[..., Any]
-    name: str
+    name: str | None  # as _ActionDecl.name
     inductive: bool = False
 
 
@@ -100,7 +102,7 @@ def action(fn: Callable[..., Any] | None = None, /, *, name: str | None = None, 
         where, qual = _target(f, "@action", "taking (self, s, param, ...)")
         _check_name(name, "@action", where, qual)
         _check_domains(domains, _action_params(f, where, qual), where, qual)
-        f.__dc_action__ = _ActionDecl(f, dict(domains), name or f.__name__)  # type: ignore[attr-defined]
+        f.__dc_action__ = _ActionDecl(f, dict(domains), name)  # type: ignore[attr-defined]
         return f
 
     return wrap if fn is None else wrap(fn)
@@ -112,7 +114,7 @@ def invariant(fn: Callable[..., Any] | None = None, /, *, name: str | None = Non
 
     def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
         _predicate(f, "@invariant", name)
-        f.__dc_invariant__ = _InvariantDecl(f, name or f.__name__)  # type: ignore[attr-defined]
+        f.__dc_invariant__ = _InvariantDecl(f, name)  # type: ignore[attr-defined]
         return f
 
     return wrap if fn is None else wrap(fn)
@@ -126,7 +128,7 @@ def inductive_invariant(fn: Callable[..., Any] | None = None, /, *, name: str | 
 
     def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
         _predicate(f, "@inductive_invariant", name)
-        f.__dc_invariant__ = _InvariantDecl(f, name or f.__name__, inductive=True)  # type: ignore[attr-defined]
+        f.__dc_invariant__ = _InvariantDecl(f, name, inductive=True)  # type: ignore[attr-defined]
         return f
 
     return wrap if fn is None else wrap(fn)
@@ -435,10 +437,11 @@ class Spec:
         try:
             bound = inspect.signature(cls.__init__).bind(self, *args, **kwargs)
         except TypeError:  # the constructor will say what is wrong
-            self._dc_arguments = None
+            arguments = None
         else:
             bound.apply_defaults()
-            self._dc_arguments = {n: v for n, v in list(bound.arguments.items())[1:]}
+            arguments = {n: v for n, v in list(bound.arguments.items())[1:]}
+        object.__setattr__(self, "_dc_arguments", arguments)  # (a frozen dataclass spec too)
         return self
 
     def __init__(self, *, bug: str | None = None) -> None:
@@ -492,20 +495,24 @@ class Spec:
         """``(attribute, declaration)`` of each ``marker`` declaration, the class's own first.
         Refuses a declaration under a staticmethod, classmethod or property (it would be
         skipped), and two actions -- or two invariants -- of one name (see _refuse_same_names)."""
-        seen: set[str] = set()
+        seen: dict[str, Any] = {}  # attribute -> the value the class has (a subclass's first)
         found: list[tuple[int, str, Any]] = []
         for depth, klass in enumerate(cls.__mro__):
             for attr, value in vars(klass).items():
                 if attr in seen:
+                    _refuse_undeclared_override(seen[attr], value, attr, klass)
                     continue
-                seen.add(attr)
+                seen[attr] = value
                 descriptor = _descriptor(value)
                 if descriptor is not None and _declared_as(descriptor[1]) is not None:
                     decorator = _declared_as(descriptor[1])
                     raise _not_a_method(decorator, *descriptor, "taking (self, s, param, ...)"
                                         if decorator == "@action" else "taking (self, s)")
                 if hasattr(value, marker):
-                    found.append((depth, attr, getattr(value, marker)))
+                    decl = getattr(value, marker)
+                    if getattr(decl, "name", "") is None:  # named by the attribute that holds it:
+                        decl = attrs.evolve(decl, name=attr)  # `Up = action(lambda self, s: ...)` is Up
+                    found.append((depth, attr, decl))
         if marker != "__dc_constraint__":
             _refuse_same_names(found)
         for _, attr, decl in found:
@@ -557,29 +564,59 @@ class Spec:
                                 f"attribute of {type(self).__name__}")
             domain = getattr(self, named)
         what = f"domain {named!r} of {action_name}({param})" if named else f"domain of {action_name}({param})"
-        try:
-            if callable(domain) and not isinstance(domain, (Ids, range)):
+        called = callable(domain) and not _iterable(domain)  # (an Enum class is both: its members)
+        if called:  # a (spec) -> iterable
+            try:
                 domain = domain(self)
-            return tuple(domain)
-        except TypeError as e:
-            if not _iterable(domain):
-                raise SpecError(f"{where}: {what} is not iterable: {domain!r}") from None
-            raise SpecError(f"{where}: {what} cannot be enumerated: TypeError: {e}") from None
+            except Exception as e:  # noqa: BLE001 -- spec code: a one-line error naming the action
+                raise SpecError(f"{where}: {what} cannot be enumerated: {_describe(e)}") from None
+        if not _iterable(domain):
+            returned = " (what calling it with the spec returned)" if called else ""
+            raise SpecError(f"{where}: {what} is not iterable: {domain!r}{returned}")
+        try:
+            return _in_stable_order(domain)
         except Exception as e:  # noqa: BLE001 -- MemoryError, OverflowError (Ids("RM", 10**20)), ...
-            text = f": {e}" if str(e) else ""
-            raise SpecError(f"{where}: {what} cannot be enumerated: {type(e).__name__}{text}") from None
+            raise SpecError(f"{where}: {what} cannot be enumerated: {_describe(e)}") from None
 
     @classmethod
     def invariant_names(cls, *, inductive: bool = False) -> list[str]:
         """Names of the safety invariants (or, with ``inductive=True``, the inductive ones)."""
         return [d.name for _, d in cls._ordered("__dc_invariant__") if d.inductive == inductive]
 
-    def invariants(self) -> dict[str, Callable[[Any], Any]]:
-        """Every named invariant (safety and inductive), bound to this instance, in source order."""
-        return {decl.name: getattr(self, attr) for attr, decl in self._ordered("__dc_invariant__")}
+    def invariants(self, names: str | Iterable[str] | None = None) -> dict[str, Callable[[Any], Any]]:
+        """The invariants named ``names`` (one name, or several, in the order given, repeats
+        dropped), bound to this instance -- by default every one, safety and inductive, in source
+        order.  An unknown name is a :class:`SpecError` listing the known ones."""
+        known = {decl.name: getattr(self, attr) for attr, decl in self._ordered("__dc_invariant__")}
+        if names is None:
+            return known
+        wanted = list(dict.fromkeys([names] if isinstance(names, str) else names))
+        unknown = [n for n in wanted if n not in known]
+        if unknown:
+            raise SpecError(f"{type(self).__name__} has no invariant {', '.join(map(repr, unknown))} "
+                            f"(known: {', '.join(known) or 'none'})")
+        return {n: known[n] for n in wanted}
 
     def constraints(self) -> list[Callable[[Any], Any]]:
         return [getattr(self, attr) for attr, _ in self._ordered("__dc_constraint__")]
+
+
+def _refuse_undeclared_override(own: Any, inherited: Any, attr: str, base: type) -> None:
+    """A method overriding a declared one without a declaration of its own would silently stop
+    being an action (or an invariant): the spec would explore fewer behaviours, or check less,
+    and still say "ok".  Refused, unless the subclass removes it on purpose (``Inc = None``)."""
+    decorator = _declared_as(inherited)
+    if decorator is None or own is None or _declared_as(own) is not None:
+        return
+    descriptor = _descriptor(own)
+    fn = descriptor[1] if descriptor is not None else own
+    if _declared_as(fn) is not None:
+        return  # a staticmethod/classmethod around a declaration: refused in _declared
+    where = source_of(fn) if inspect.isfunction(fn) else source_of(inherited)
+    raise SpecError(f"{where}: {getattr(fn, '__qualname__', attr)} overrides {decorator} "
+                    f"{base.__qualname__}.{attr} without being declared itself, so it would silently "
+                    f"stop being one: decorate it {decorator}(...) again, or write {attr} = None to "
+                    "remove it")
 
 
 def _refuse_same_names(found: Sequence[tuple[int, str, Any]]) -> None:
@@ -634,6 +671,23 @@ def _show_param(value: Any) -> str:
     if isinstance(value, enum.Enum):
         return f"{type(value).__name__}.{value.name}"
     return repr(value)
+
+
+def _in_stable_order(values: Iterable[Any]) -> tuple[Any, ...]:
+    """A domain's values as a tuple -- a set's in an order that does not depend on the process
+    (its iteration order follows string hashes, which change with ``PYTHONHASHSEED``): sorted, or
+    by fingerprint where its values do not compare, so that traces are the same in every run."""
+    if not isinstance(values, (set, frozenset)):
+        return tuple(values)
+    try:
+        return tuple(sorted(values))
+    except TypeError:
+        return tuple(sorted(values, key=fingerprint))
+
+
+def _describe(e: BaseException) -> str:
+    text = f": {e}" if str(e) else ""
+    return f"{type(e).__name__}{text}"
 
 
 def _iterable(value: Any) -> bool:

@@ -14,11 +14,36 @@ from click.testing import CliRunner
 
 from checker import exitcodes
 from checker.cli import main
+from spec import Spec, action, invariant, record
 from tests.linearizability.conftest import DATA
 
 OK_LOG = str(DATA / "jepsen/etcd_002.log")
 BAD_LOG = str(DATA / "jepsen/etcd_000.log")
 PREFIX = "distcheck: error: "
+
+@record
+class _Level:
+    x: int
+
+
+class Rated(Spec):
+    """A spec with a float parameter (for ``-p rate=...``)."""
+
+    def __init__(self, rate: float = 0.5) -> None:
+        super().__init__()
+        self.rate = rate
+
+    def init(self):
+        yield _Level(0)
+
+    @action
+    def Stay(self, s):
+        return None
+
+    @invariant
+    def Ok(self, s):
+        return True
+
 
 #: (arguments, what the message says), per command; click's own usage errors included
 ERRORS = [
@@ -31,6 +56,9 @@ ERRORS = [
     (["explore"], "Missing argument 'TARGET'"),
     (["explore", "twophase", "--timeout", "nan"], "is not a finite, positive number of seconds"),
     (["explore", "twophase", "--mode", "sideways"], "'sideways' is not one of"),
+    # (found by the red team: an infinite float parameter printed `Infinity`, which is not JSON)
+    (["explore", "tests.test_cli_errors:Rated", "-p", "rate=inf"], "parameter rate: expected a number, not 'inf'"),
+    (["explore", "tests.test_cli_errors:Rated", "-p", "rate=1e400"], "parameter rate: expected a number"),
     # prove
     (["prove", "nosuch"], "unknown target 'nosuch'"),
     (["prove", "twophase", "--inv", "Nope"], "TwoPhase has no invariant 'Nope'"),
@@ -44,6 +72,8 @@ ERRORS = [
     (["lin", OK_LOG], "Missing option '--model'"),
     (["lin", "-m", "etcd"], "Missing argument 'FILE...'"),
     (["lin", "/no/such/history.edn", "-m", "etcd"], "/no/such/history.edn: cannot read"),
+    # (found by the red team: an OUT that cannot be written stopped the run after the first history)
+    (["lin", OK_LOG, BAD_LOG, "-m", "etcd", "--html", "/proc/distcheck-nope/x"], "cannot write the timeline there"),
     # list
     (["list", "--bogus"], "No such option"),
     # the group

@@ -440,7 +440,7 @@ class EveryForm(Base):
 
 def test_every_accepted_form_binds_and_explores() -> None:
     actions = EveryForm().actions()
-    assert [a.name for a in actions] == ["Many", "Wrapped", "Positional only", "Defaults", "<lambda>"]
+    assert [a.name for a in actions] == ["Many", "Wrapped", "Positional only", "Defaults", "Closure"]  # a lambda is named by its attribute
     assert actions[0].param_names == ("i", "j", "k", "m", "n", "o", "p")
     assert actions[0].domains == ((0, 1), (0, 1), (0,), (1,), (0, 1), members("xs"), (0,))
     assert actions[1].param_names == ("i",) and actions[1].static == ((0,), (1,))

@@ -34,7 +34,7 @@ def explore(
     spec: Spec,
     *,
     mode: str = "bfs",
-    invariants: Sequence[str] | None = None,
+    invariants: str | Sequence[str] | None = None,
     max_states: int | None = None,
     max_depth: int | None = None,
     timeout: float | None = None,
@@ -51,12 +51,12 @@ def explore(
 
     ``mode``: ``bfs`` (default; the counterexample is a shortest one), ``dfs``, or ``simulate``
     (``walks`` random walks of up to ``walk_depth`` states from ``seed``; never verdict ``ok``).
-    ``invariants`` selects invariants by name (default: all the spec declares).  ``timeout``
-    (seconds; ``time_limit`` is an alias) and ``memory_limit`` (bytes of resident memory) end
-    the run with verdict ``unknown``.  ``symmetry``
-    explores one state per orbit of the spec's declared symmetry; it is off by default because it
-    is only sound for invariants that are themselves symmetric.  ``check_deadlock`` defaults to
-    the spec's ``check_deadlock`` (TLC's ``CHECK_DEADLOCK``).
+    ``invariants`` selects invariants by name (one name or several; default: all the spec's
+    ``@invariant`` safety properties).  ``timeout`` (seconds; ``time_limit`` is an alias) and
+    ``memory_limit`` (bytes of resident memory) end the run with verdict ``unknown``.
+    ``symmetry`` explores one state per orbit of the spec's declared symmetry; it is off by
+    default because it is only sound for invariants that are themselves symmetric.
+    ``check_deadlock`` defaults to the spec's ``check_deadlock`` (TLC's ``CHECK_DEADLOCK``).
     """
     if mode not in MODES:
         raise SpecError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})")
@@ -68,7 +68,7 @@ def explore(
         timeout = time_limit
     if timeout is not None and not (0 < timeout < float("inf")):
         raise SpecError(f"timeout must be a finite, positive number of seconds, not {timeout}")
-    if memory_limit is not None and memory_limit <= 0:
+    if memory_limit is not None and not memory_limit > 0:  # (nan too)
         raise SpecError(f"memory_limit must be a positive number of bytes, not {memory_limit}")
     with spec_may_not_exit(f"the spec {type(spec).__name__}"):
         model = prepare(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)

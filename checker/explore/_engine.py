@@ -27,8 +27,8 @@ from spec.contract import collision_probability, fingerprint as value_fingerprin
 
 from checker._resources import describe, rss_bytes
 from checker._faults import describe_exception
-from checker._sources import exception_location
-from checker.explore._model import PreparedSpec, SpecRuntimeError, spec_source
+from checker._sources import exception_location, spec_source
+from checker.explore._model import PreparedSpec, SpecRuntimeError
 from checker.explore.result import ExploreResult, ExploreVerdict
 from checker.report import Step
 
@@ -320,9 +320,10 @@ def _initial(search: _Search) -> list[tuple[Any, int]]:
             fp = model.fingerprint(s)
             if fp not in search.seen and search.admit(s, fp, None, None, 1):  # type: ignore[arg-type]
                 frontier.append((s, fp))
-        except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
+        except (_Stop, KeyboardInterrupt, MemoryError):
             raise
         except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
+            _raise_if_own(e)
             raise _initial_failure(search, s, e) from e
     if not search.seen:
         # Checking nothing would vacuously say "ok": that is a mistake in the spec, not a verdict.
@@ -355,7 +356,7 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
             if found is None:
                 continue
             if found.message.endswith("(evaluating the fingerprint)"):
-                if _outside_type(model, t):  # (a canonical fingerprint cannot rename an id 5 of 0..2)
+                if _outside_type(model, t):
                     search.depth = max(search.depth, len(trace) + 1)
                     return search.confirmed((*trace, Step(c.name, c.arguments, t)), t, ("state_type",))
                 # the action built a value no state can hold: the action is at fault
@@ -369,11 +370,21 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
     return search.failure(SpecRuntimeError(describe_exception(exc), exception_location(exc), s), trace)
 
 
+def _raise_if_own(e: Exception) -> None:
+    """Re-raise a :class:`SpecError` of distcheck's own -- a malformed declaration met during
+    the search (an ambiguous ``Union`` under symmetry, say), an input error.  One that spec code
+    raised (an action calling ``raise SpecError(...)``) is a fault of spec code like any other:
+    it has a frame of spec code, and the search reports it with its trace and line."""
+    if isinstance(e, SpecError) and exception_location(e) == "<unknown>":
+        raise e
+
+
 def _outside_type(model: PreparedSpec, t: Any) -> bool:
-    """Is ``t`` outside ``state_type``?  Asked where fingerprinting ``t`` raised: a canonical
-    fingerprint renames ids where the type says they are, and cannot rename a value outside it."""
+    """Is ``t`` a state of the search (within the constraint) outside ``state_type``?  Asked
+    where fingerprinting ``t`` raised (a value no fingerprint can encode, a list, say): a type
+    violation if the state counts, else the action's fault (see ``_expand_failure``)."""
     try:
-        return model.untyped(t)
+        return model.in_model(t) and model.untyped(t)
     except SpecRuntimeError:
         return False
 
@@ -449,9 +460,10 @@ def _bfs(search: _Search) -> ExploreResult:
                     # accident: admit() checks the class of new states only)
                     if fp not in seen and admit(t, fp, s, sfp, depth + 1):
                         add((t, fp))
-            except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
+            except (_Stop, KeyboardInterrupt, MemoryError):
                 raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
+                _raise_if_own(e)
                 raise _expand_failure(search, s, sfp, e) from e
             expanded += 1
             if expanded >= next_look:
@@ -466,8 +478,9 @@ def _bfs(search: _Search) -> ExploreResult:
 
 
 def _dfs(search: _Search) -> ExploreResult:
-    """Depth-first search.  With a depth limit, a state first met deep and later met shallower
-    is expanded again from the shallower depth, so the limit never hides a state within it; and
+    """Depth-first search; each state is expanded once.  With a depth limit, a state first met
+    deep and later met shallower is expanded again from the shallower depth, so the limit never
+    hides a state within it; and
     a state met beyond the limit ends nothing: the search goes on, and the verdict is
     ``unknown`` only if, at the end, such a state was never met within the limit."""
     model, limits, seen = search.model, search.limits, search.seen
@@ -485,8 +498,10 @@ def _dfs(search: _Search) -> ExploreResult:
     next_look = 1  # expansions before the next look at the clock (see _Search.tick)
     while stack:
         s, sfp, d = stack.pop()
-        if depth_of[sfp] < d:
-            continue  # met again at a shallower depth since it was pushed
+        if depth_of[sfp] < d:  # met again at a shallower depth since it was pushed
+            if max_depth is not None:
+                continue  # and pushed again from there
+            d = depth_of[sfp]
         try:
             succ = successor_states(s)
             if not succ and model.check_deadlock:
@@ -502,17 +517,19 @@ def _dfs(search: _Search) -> ExploreResult:
                 fp = fingerprint(t)
                 known = depth_of.get(fp)
                 if known is not None:
-                    if known > d + 1:  # a shorter way in: explore it again from here
+                    if known > d + 1:  # a shorter way in: its trace goes this way now
                         depth_of[fp] = d + 1
                         seen[fp] = sfp
-                        stack.append((t, fp, d + 1))
+                        if max_depth is not None:  # and what lay beyond the limit may be within it
+                            stack.append((t, fp, d + 1))
                     continue
                 if admit(t, fp, s, sfp, d + 1):
                     depth_of[fp] = d + 1
                     stack.append((t, fp, d + 1))
-        except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
+        except (_Stop, KeyboardInterrupt, MemoryError):
             raise
         except Exception as e:  # noqa: BLE001
+            _raise_if_own(e)
             raise _expand_failure(search, s, sfp, e) from e
         expanded += 1
         if expanded >= next_look:
@@ -560,9 +577,10 @@ def _simulate(search: _Search, walks: int, walk_depth: int, rng: random.Random) 
                 fp = fingerprint(t)
                 if fp not in seen:
                     search.admit(t, fp, s, sfp, length + 1)
-            except (_Stop, SpecError, KeyboardInterrupt, MemoryError):
+            except (_Stop, KeyboardInterrupt, MemoryError):
                 raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
+                _raise_if_own(e)
                 raise _expand_failure(search, s, sfp, e) from e
             length += 1
             search.depth = max(search.depth, length)  # the longest walk, new states or not

@@ -13,7 +13,7 @@ from spec import Action, Actions, Choice, Ids, Spec, SpecError, Type, source_of
 from spec.contract import fingerprint as value_fingerprint
 
 from checker._faults import describe_exception
-from checker._sources import exception_location
+from checker._sources import exception_location, spec_source
 from checker.explore._symmetry import Canonicalizer
 from checker.explore._typecheck import Typed, compile_checks, compile_typed, explain, typed_slow
 
@@ -139,8 +139,9 @@ class PreparedSpec:
             try:
                 choices = list(act.choices(s))
             except Exception as e:  # noqa: BLE001 -- the domain itself raised
+                where = exception_location(e)  # <unknown> for members("typo"): the language's frame
                 return SpecRuntimeError(f"{describe_exception(e)} (computing the parameters of {act.name})",
-                                        exception_location(e), s, act.name)
+                                        act.source if where == "<unknown>" else where, s, act.name)
             for c in choices:
                 try:
                     t = c.run(s)
@@ -151,17 +152,6 @@ class PreparedSpec:
                         f"action {c.describe()} returned {t!r} ({type(t).__name__}), not a "
                         f"{self.state_cls.__name__} or None", act.source, s, c.name, c.arguments)
         return None
-
-
-def spec_source(spec: Spec) -> str:
-    """``file:line`` of the spec class's constructor (where sizes, types and symmetry are
-    declared), or of its ``init`` when it has no constructor of its own."""
-    for klass in type(spec).__mro__:
-        if klass is Spec:
-            break
-        if "__init__" in vars(klass):
-            return source_of(vars(klass)["__init__"])
-    return source_of(type(spec).init)
 
 
 def _successor_function(actions: Sequence[Action]) -> Callable[[Any], list[Any]]:
@@ -200,8 +190,8 @@ def _successor_function(actions: Sequence[Action]) -> Callable[[Any], list[Any]]
     return env["successor_states"]
 
 
-def prepare(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bool | None = None,
-         check_deadlock: bool | None = None) -> PreparedSpec:
+def prepare(spec: Spec, *, invariants: str | Sequence[str] | None = None, symmetry: bool | None = None,
+            check_deadlock: bool | None = None) -> PreparedSpec:
     """Prepare ``spec`` for exploration.  Raises :class:`SpecError` for anything that goes wrong
     here: a bad declaration, or spec code raising -- in ``init``, in a parameter domain, in a
     ``state_type`` or symmetry declaration (an absurd size's ``MemoryError`` or
@@ -220,17 +210,10 @@ def prepare(spec: Spec, *, invariants: Sequence[str] | None = None, symmetry: bo
                         f"{describe_exception(e)}") from None
 
 
-def _prepare(spec: Spec, invariants: Sequence[str] | None, symmetry: bool | None,
-          check_deadlock: bool | None) -> PreparedSpec:
+def _prepare(spec: Spec, invariants: str | Sequence[str] | None, symmetry: bool | None,
+             check_deadlock: bool | None) -> PreparedSpec:
     actions = spec.actions()
-    all_invs = spec.invariants()
-    if invariants is None:
-        invariants = spec.invariant_names()
-    unknown = [n for n in invariants if n not in all_invs]
-    if unknown:
-        raise SpecError(f"{type(spec).__name__} has no invariant {', '.join(map(repr, unknown))} "
-                        f"(known: {', '.join(all_invs) or 'none'})")
-    all_invs = {n: all_invs[n] for n in invariants}
+    all_invs = spec.invariants(spec.invariant_names() if invariants is None else invariants)
     where = source_of(type(spec).init)
     try:
         inits = list(spec.init())
@@ -276,7 +259,12 @@ def _prepare(spec: Spec, invariants: Sequence[str] | None, symmetry: bool | None
             fingerprint = Canonicalizer(state_type, spec.symmetry, fingerprint, spec_source(spec)).fingerprint
         except SpecError as e:
             raise SpecError(f"{spec_source(spec)}: {e}") from None
-    constraints = {getattr(c, "__name__", repr(c)): c for c in spec.constraints()}
+    # Named for messages; two constraints may share a function name (two lambdas, one factory's
+    # functions), and keying by it would silently drop one: a repeated name gets its position.
+    constraints: dict[str, Callable[[Any], Any]] = {}
+    for i, c in enumerate(spec.constraints()):
+        name = getattr(c, "__name__", repr(c))
+        constraints[name if name not in constraints else f"{name} (constraint {i + 1})"] = c
     return PreparedSpec(
         spec=spec,
         init_states=inits,

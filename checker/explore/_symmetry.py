@@ -28,11 +28,13 @@ class Canonicalizer:
     """``fingerprint(s)``: the least fingerprint over the candidate renamings of ``s``.
 
     ``where`` (the spec's ``file:line``) prefixes a :class:`spec.SpecError` raised while
-    renaming: a value of a ``Union`` that two members with different renamings both hold."""
+    renaming: a value of a ``Union`` that two members with different renamings both hold.  A
+    state outside ``state_type``, which cannot be renamed, keeps its plain fingerprint."""
 
     def __init__(self, state_type: Type, domains: Sequence[Ids], base: Callable[[Any], int],
                  where: str = "<unknown>") -> None:
         self.base = base
+        self.state_type = state_type
         self.where = where
         self.domains: list[tuple[Ids, Callable[[Any, Sequence[int]], Any], list[Callable[[Any], Sequence[Any]]]]] = []
         for d in domains:
@@ -47,6 +49,20 @@ class Canonicalizer:
             return self._fingerprint(s)
         except SpecError as e:
             raise SpecError(f"{self.where}: {e}") from None
+        except Exception:
+            # A state outside state_type (an id 5 of 0..2) has no renaming, and neither has any
+            # state of its orbit: it gets its plain fingerprint, so that the search can discard it
+            # (a constraint cuts it) or report it (the type check) like any other state.  A state
+            # inside the type must rename: then the failure is the spec's, and is reported.
+            if self._in_type(s):
+                raise
+            return self.base(s)
+
+    def _in_type(self, s: Any) -> bool:
+        try:
+            return s in self.state_type
+        except Exception:  # noqa: BLE001 -- a type that cannot answer: not shown to be in it
+            return False
 
     def _fingerprint(self, s: Any) -> int:
         choices = [self._candidates(s, d, permute, parts) for d, permute, parts in self.domains]

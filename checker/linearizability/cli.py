@@ -89,6 +89,11 @@ def lin_command(
         fail(str(e), as_json=as_json)
     memory = memory_limit or default_memory_limit()
     outs = html_paths(files, html_out) if html_out else []
+    for out in {o.parent for o in outs}:  # before any history is checked: a bad OUT is a usage error
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            fail(f"{out}: cannot write the timeline there: {e.strerror or e}", as_json=as_json)
     verdicts: list[LinVerdict] = []
     errors = 0
     total = 0.0
@@ -103,8 +108,8 @@ def lin_command(
         verdicts.append(result.verdict)
         total += result.seconds
         click.echo(json.dumps(result.to_json()) if as_json else result.render_text())
-        if outs:
-            _write_html(result, outs[i], as_json)
+        if outs and not _write_html(result, outs[i], file, as_json):
+            errors += 1
     if not as_json and len(files) > 1:
         counts = ", ".join(f"{verdicts.count(v)} {v.value}" for v in LinVerdict)
         click.echo(
@@ -123,11 +128,14 @@ def _worst(verdicts: list[LinVerdict]) -> LinVerdict:
     return LinVerdict.OK
 
 
-def _write_html(result: LinResult, out: Path, as_json: bool) -> None:
+def _write_html(result: LinResult, out: Path, file: str, as_json: bool) -> bool:
+    """Write ``file``'s timeline to ``out``; a failure is that history's input error (the others
+    are still checked and reported)."""
     from ._html import render_html
 
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render_html(result), encoding="utf-8")
     except OSError as e:
-        fail(f"{out}: cannot write: {e.strerror or e}", as_json=as_json)
+        report_error(f"{out}: cannot write: {e.strerror or e}", as_json=as_json, file=file)
+        return False
+    return True

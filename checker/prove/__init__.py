@@ -23,9 +23,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from spec import Spec, source_of
+from spec import Spec
 
 from checker._faults import spec_may_not_exit
+from checker._sources import spec_source
 from checker.errors import SpecError, Unsupported
 from checker.prove import _paths
 from checker.prove._clock import Clock
@@ -38,18 +39,13 @@ __all__ = ["prove", "bmc", "k_induction", "ProveResult", "ProveVerdict", "Obliga
            "Unsupported"]
 
 
-def _names(spec: Spec, names: Sequence[str] | None, default: list[str], what: str) -> list[str]:
-    known = spec.invariants()
+def _names(spec: Spec, names: str | Sequence[str] | None, default: list[str], what: str) -> list[str]:
     if names is None or len(names) == 0:
         if not default:
             raise SpecError(f"{type(spec).__name__} declares no {what}: name the invariant(s) to "
                             "prove (--inv NAME)")
         return default
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise SpecError(f"{type(spec).__name__} has no invariant {', '.join(map(repr, unknown))} "
-                        f"(known: {', '.join(known) or 'none'})")
-    return list(dict.fromkeys(names))
+    return list(spec.invariants(names))
 
 
 def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth: int | None,
@@ -67,7 +63,7 @@ def _run(spec: Spec, mode: str, invariants: list[str], targets: list[str], depth
             clock.step("translation validation")
             obligations = [validate(model, list(model.function_paths), clock), *obligations]
     except _paths.Refusal as e:
-        where = e.location if e.location != "<state_type>" else source_of(type(spec).__init__)
+        where = e.location if e.location != "<state_type>" else spec_source(spec)
         raise Unsupported(f"{where}: unsupported by the prover: {e.message}") from None
     except _paths.LimitReached as e:
         obligations = [Obligation(mode, "symbolic execution", ProveVerdict.UNKNOWN, time.perf_counter() - clock.start,

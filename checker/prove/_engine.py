@@ -374,18 +374,21 @@ def bmc(model: SymbolicSpec, props: Sequence[str], depth: int, clock: Clock,
         if status == "unknown":
             out.append(Obligation(kind, name, ProveVerdict.UNKNOWN, time.perf_counter() - t0, reason))
             return out
+        # From a state at depth d: a step out of the type (within the bound only), and spec code
+        # raising -- at the bound too, as the explorer at its depth limit computes the successors
+        # of the states there and reports an action that raises.
+        special = [("escape", u.escape(d))] if d < depth else []
+        for what, f in [*special, ("raise", u.raising(d))]:
+            status, m, reason = _check(solver, clock, f)
+            if status == "sat":
+                name = (f"depth {d + 1}: states reached in {d + 1} steps are in state_type" if what == "escape"
+                        else f"depth {d}: spec code does not raise on states reached in {d} steps")
+                out.append(_bmc_special(model, u, m, d, what, name, kind, time.perf_counter() - t0))  # type: ignore[arg-type]
+                return out
+            if status == "unknown":
+                out.append(Obligation(kind, name, ProveVerdict.UNKNOWN, time.perf_counter() - t0, reason))
+                return out
         if d < depth:
-            # a step out of the type, or spec code raising, from a state at depth d
-            for what, f in (("escape", u.escape(d)), ("raise", u.raising(d))):
-                status, m, reason = _check(solver, clock, f)
-                if status == "sat":
-                    name = (f"depth {d + 1}: states reached in {d + 1} steps are in state_type" if what == "escape"
-                            else f"depth {d}: spec code does not raise on states reached in {d} steps")
-                    out.append(_bmc_special(model, u, m, d, what, name, kind, time.perf_counter() - t0))  # type: ignore[arg-type]
-                    return out
-                if status == "unknown":
-                    out.append(Obligation(kind, name, ProveVerdict.UNKNOWN, time.perf_counter() - t0, reason))
-                    return out
             solver.add(T.as_z3(u.step(d)), T.as_z3(u.typed(d + 1)), T.as_z3(u.at(constraint, d + 1)))
         out.append(Obligation(kind, name, ProveVerdict.PROVED, time.perf_counter() - t0))
     return out

@@ -21,7 +21,7 @@ from spec import Action, Choice, RecordOf, Spec, SpecError, Type, members, sourc
 from spec.contract import concretely, exact_key, interpreted
 
 from checker._faults import describe_exception
-from checker._sources import exception_location
+from checker._sources import exception_location, spec_source
 from checker.prove import _paths
 from checker.prove import _terms as T
 from checker.prove._guard import Guard, class_problem
@@ -104,7 +104,14 @@ class SymbolicSpec:
             if problem is not None:
                 raise _paths.Refusal(f"{problem}: Python calls it without a call the prover can check "
                                      "(a stand-in could reach it); write it as a def",
-                                     location=source_of(type(spec).__init__))
+                                     location=spec_source(spec))
+        for act in self.actions:
+            for name, d in zip(act.param_names, act.domains):
+                bad = None if isinstance(d, members) else next((v for v in d if not _hashable(v)), None)
+                if bad is not None:  # the obligations group and compare parameter values
+                    raise _paths.Refusal(f"the domain of {act.name}({name}) holds {bad!r}, which is not "
+                                         "hashable: the prover needs parameter values that are (a tuple, "
+                                         "not a list)", location=act.source)
         self.layout = Layout(spec.state_type)
         self.typed = self.layout.typed
         try:
@@ -242,6 +249,14 @@ class SymbolicSpec:
     def concrete_typed(self, state: Any) -> bool:
         with concretely():
             return state in self.spec.state_type  # type: ignore[operator]
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _boolean(result: Any, fn: Callable[..., Any]) -> Any:

@@ -1,0 +1,136 @@
+"""Prover cases found by the red team that attacked issue 8's refactor, kept as tests: each failed
+before its fix (none was a wrong "proved"; the first was a "proved" short of its bound)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from checker.explore import explore
+from checker.prove import Unsupported, bmc, prove
+from spec import Bool, Ints, RecordOf, SetOf, Spec, Union, action, inductive_invariant, invariant, record, size
+
+
+@record
+class X:
+    x: int
+
+
+class RaisesAtDepthOne(Spec):
+    check_deadlock = False
+    state_type = RecordOf(X, x=Ints(0, 3))
+
+    def init(self):
+        yield X(0)
+
+    @action
+    def Inc(self, s):
+        if s.x == 1:
+            raise RuntimeError("boom")  # on the state reached in one step
+        return s.evolve(x=s.x + 1) if s.x < 3 else None
+
+    @invariant
+    def Ok(self, s):
+        return s.x <= 3
+
+
+def test_bmc_reports_spec_code_raising_on_a_state_at_its_bound() -> None:
+    """bmc K said proved though an action raises on a state reached in K steps; the explorer
+    with the same bound (K + 1 states) reports the error."""
+    assert explore(RaisesAtDepthOne(), max_depth=2).verdict == "error"
+    r = bmc(RaisesAtDepthOne(), 1)
+    assert r.verdict == "error"
+    assert r.obligations[-1].name == "depth 1: spec code does not raise on states reached in 1 steps"
+    assert r.obligations[-1].counterexample.error.startswith("RuntimeError: boom")
+    assert bmc(RaisesAtDepthOne(), 0).verdict == "proved"  # the initial state's actions do not raise
+
+
+class ListDomain(Spec):
+    check_deadlock = False
+    state_type = RecordOf(X, x=Ints(0, 3))
+
+    def init(self):
+        yield X(0)
+
+    @action(step=lambda self: [[1], [2]])  # parameter values are lists
+    def Add(self, s, step):
+        return s.evolve(x=s.x + step[0]) if s.x + step[0] <= 3 else None
+
+    @inductive_invariant
+    def Small(self, s):
+        return s.x <= 2
+
+
+@pytest.mark.parametrize("run", [lambda spec: prove(spec), lambda spec: bmc(spec, 2)])
+def test_unhashable_parameter_values_are_a_one_line_refusal(run) -> None:
+    with pytest.raises(Unsupported, match=r"test_red_team_issue8\.py:\d+: unsupported by the prover: the domain "
+                                          r"of Add\(step\) holds \[1\], which is not hashable"):
+        run(ListDomain())
+
+
+@record
+class Bag:
+    b: frozenset
+
+
+class NoInit(Spec):
+    """No constructor of its own: a refusal of its state_type points at the class's init."""
+
+    check_deadlock = False
+    state_type = RecordOf(Bag, b=SetOf(Union(Bool, Ints(0, 1))))  # False and 0: refused
+
+    def init(self):
+        yield Bag(frozenset())
+
+    @action
+    def Add(self, s):
+        return s.evolve(b=s.b | {1})
+
+    @inductive_invariant
+    def Inv(self, s):
+        return size(s.b) <= 1
+
+
+def test_a_state_type_refusal_points_at_the_spec_not_at_spec_lang() -> None:
+    with pytest.raises(Unsupported) as e:
+        prove(NoInit())
+    assert str(e.value).startswith(f"{__file__}:")
+    assert "_lang.py" not in str(e.value)
+
+
+def test_a_spec_installed_as_a_package_is_located_at_its_line(tmp_path: Path) -> None:
+    """Errors inside site-packages were located nowhere (<unknown>): a spec installed as a
+    package is spec code too."""
+    pkg = tmp_path / "lib" / "site-packages" / "myspecs"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "counter.py").write_text(textwrap.dedent("""\
+        from spec import Spec, action, invariant, record, RecordOf, Ints
+
+        @record
+        class C:
+            x: int
+
+        class Counter(Spec):
+            state_type = RecordOf(C, x=Ints(0, 3))
+            def init(self):
+                yield C(0)
+            @action
+            def Inc(self, s):
+                if s.x == 2:
+                    raise ValueError("two")
+                return s.evolve(x=s.x + 1)
+            @invariant
+            def Ok(self, s):
+                return True
+        """))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(pkg.parent), os.environ.get("PYTHONPATH", "")])}
+    p = subprocess.run([sys.executable, "-m", "checker", "explore", "myspecs.counter:Counter"],
+                       capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert p.returncode == 2, p.stderr
+    assert f"failed at {pkg / 'counter.py'}:14:" in p.stdout
