@@ -37,33 +37,44 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="history format (default: detected from the content)")
 
 
+_HISTORIES = pytest.StashKey[Path]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("distcheck_histories") and not config.getoption("distcheck_model"):
+    root = config.getoption("distcheck_histories")
+    if root and not config.getoption("distcheck_model"):
         raise pytest.UsageError("--distcheck-histories needs --distcheck-model")
     timeout = config.getoption("distcheck_timeout")
     if timeout is not None and not 0 < timeout < math.inf:
         raise pytest.UsageError(f"--distcheck-timeout: {timeout:g} is not a finite, positive number of seconds")
-
-
-@pytest.hookimpl(tryfirst=True)  # before -k/-m deselection sees the items
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[Any]) -> None:
-    root = config.getoption("distcheck_histories")
     if not root:
         return
     base = Path(root)
     if not base.is_dir():
         raise pytest.UsageError(f"--distcheck-histories: {root} is not a directory")
-    files = sorted(
-        p for p in base.rglob("*")
-        if p.is_file() and p.suffix in HISTORY_SUFFIXES and not p.name.startswith(".")
-    )
-    for p in files:
-        try:
-            shown = p.resolve().relative_to(config.rootpath).as_posix()
-        except ValueError:
-            shown = p.as_posix()
-        items.append(HistoryItem.from_parent(session, name=p.relative_to(base).as_posix(), path=p,
-                                             nodeid=f"{shown}::linearizable"))
+    config.stash[_HISTORIES] = base.resolve()
+    # The histories are collected as pytest collects anything (pytest_collect_file below), so
+    # that their node ids (hist/run1.edn::linearizable) can be given back to pytest to rerun one,
+    # and -k, --collect-only and the counts treat them as the other tests.  Their directory is
+    # added to what pytest collects unless an argument already names something inside it.
+    named = [Path(a.split("::")[0]).resolve() for a in config.args]
+    if not any(p == config.stash[_HISTORIES] or config.stash[_HISTORIES] in p.parents for p in named):
+        config.args.append(str(base))
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    base = parent.config.stash.get(_HISTORIES, None)
+    if (base is None or file_path.suffix not in HISTORY_SUFFIXES or file_path.name.startswith(".")
+            or base not in file_path.resolve().parents):
+        return None
+    return HistoryFile.from_parent(parent, path=file_path)
+
+
+class HistoryFile(pytest.File):
+    """A history file under ``--distcheck-histories``: one item, ``linearizable``."""
+
+    def collect(self) -> list[pytest.Item]:
+        return [HistoryItem.from_parent(self, name="linearizable")]
 
 
 class HistoryFailure(Exception):
@@ -99,5 +110,5 @@ class HistoryItem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Any, int | None, str]:
-        return self.path, None, self.name
+        return self.path, None, f"{self.path.name}::{self.name}"
 

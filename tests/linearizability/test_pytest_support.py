@@ -103,3 +103,30 @@ def test_history_option_needs_model(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
     )
     assert p.returncode == 4 and "--distcheck-histories needs --distcheck-model" in p.stderr
+
+
+def test_history_items_are_collected_like_any_test(tmp_path: Path) -> None:
+    """(Found by the red team: the items were appended after collection, so pytest said
+    "collected 0 items", -k counted -1 selected, and a printed node id could not be rerun.)"""
+    d = tmp_path / "hist"
+    d.mkdir()
+    shutil.copy(DATA / "jepsen/etcd_000.log", d / "illegal.log")
+    shutil.copy(DATA / "jepsen/etcd_002.log", d / "ok.log")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--rootdir={tmp_path}",
+             "--distcheck-histories", "hist", "--distcheck-model", "etcd", *args],
+            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+
+    every = run()
+    assert every.returncode == 1 and "collected 2 items" in every.stdout, every.stdout
+    assert "PASSED hist/ok.log::linearizable" in every.stdout
+    assert "FAILED hist/illegal.log::linearizable" in every.stdout
+    again = run("hist/ok.log::linearizable")  # the node id pytest printed, given back
+    assert again.returncode == 0 and "1 passed" in again.stdout, again.stdout
+    picked = run("-k", "ok")
+    assert picked.returncode == 0 and "collected 2 items / 1 deselected / 1 selected" in picked.stdout
+    listed = run("--collect-only", "-q")
+    assert listed.returncode == 0 and listed.stdout.splitlines()[:2] == [
+        "hist/illegal.log::linearizable", "hist/ok.log::linearizable"], listed.stdout
