@@ -89,15 +89,19 @@ def is_spec_file(filename: str) -> bool:
 
 def _innermost(files_and_lines: Any) -> str:
     """``file:line`` of the innermost of ``(file, line)`` entries (outermost first) that is spec
-    code outside installed packages -- the spec rather than a library it called -- else of the
-    innermost that is user code at all (a spec installed as a package), else ``<unknown>``."""
-    best = fallback = None
+    code outside installed packages -- the spec rather than a library it called -- else, for a
+    spec installed as a package, the user code distcheck called last (not an installed library
+    that it called in turn), else ``<unknown>``."""
+    best = entered = None
+    previous_was_user = False
     for filename, line in files_and_lines:
+        user = is_user_code(filename)
         if is_spec_file(filename):
             best = (filename, line)
-        elif is_user_code(filename):
-            fallback = (filename, line)
-    found = best or fallback
+        elif user and not previous_was_user:
+            entered = (filename, line)
+        previous_was_user = user
+    found = best or entered
     return "<unknown>" if found is None else f"{found[0]}:{found[1]}"
 
 

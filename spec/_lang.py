@@ -606,17 +606,18 @@ def _refuse_undeclared_override(own: Any, inherited: Any, attr: str, base: type)
     being an action (or an invariant): the spec would explore fewer behaviours, or check less,
     and still say "ok".  Refused, unless the subclass removes it on purpose (``Inc = None``)."""
     decorator = _declared_as(inherited)
-    if decorator is None or own is None or _declared_as(own) is not None:
+    if decorator is None or own is None or _declared_as(own) == decorator:
         return
     descriptor = _descriptor(own)
     fn = descriptor[1] if descriptor is not None else own
-    if _declared_as(fn) is not None:
+    if descriptor is not None and _declared_as(fn) is not None:
         return  # a staticmethod/classmethod around a declaration: refused in _declared
     where = source_of(fn) if inspect.isfunction(fn) else source_of(inherited)
+    other = _declared_as(fn)
+    how = f"as {other}" if other is not None else "without being declared itself"
     raise SpecError(f"{where}: {getattr(fn, '__qualname__', attr)} overrides {decorator} "
-                    f"{base.__qualname__}.{attr} without being declared itself, so it would silently "
-                    f"stop being one: decorate it {decorator}(...) again, or write {attr} = None to "
-                    "remove it")
+                    f"{base.__qualname__}.{attr} {how}, so it would silently stop being one: "
+                    f"declare it {decorator}(...) again, or write {attr} = None to remove it")
 
 
 def _refuse_same_names(found: Sequence[tuple[int, str, Any]]) -> None:
@@ -675,14 +676,14 @@ def _show_param(value: Any) -> str:
 
 def _in_stable_order(values: Iterable[Any]) -> tuple[Any, ...]:
     """A domain's values as a tuple -- a set's in an order that does not depend on the process
-    (its iteration order follows string hashes, which change with ``PYTHONHASHSEED``): sorted, or
-    by fingerprint where its values do not compare, so that traces are the same in every run."""
+    (its iteration order follows string hashes, which change with ``PYTHONHASHSEED``): ints and
+    strings sorted, anything else by fingerprint, so that traces are the same in every run."""
     if not isinstance(values, (set, frozenset)):
         return tuple(values)
-    try:
+    kinds = {type(v) for v in values}
+    if kinds <= {int, bool} or kinds == {str}:  # < is a total order on these (on sets it is not)
         return tuple(sorted(values))
-    except TypeError:
-        return tuple(sorted(values, key=fingerprint))
+    return tuple(sorted(values, key=fingerprint))
 
 
 def _describe(e: BaseException) -> str:

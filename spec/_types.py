@@ -171,7 +171,16 @@ class Ids(Type):
     def permuter(self, domain: Ids) -> Permuter | None:
         if domain is not self:
             return None
-        return lambda v, perm: perm[v]
+        n, name = self.n, self.name
+
+        def rename(v: Any, perm: Sequence[int]) -> int:
+            # perm[-1] and perm[True] are Python indexes too: a value that is not an id must
+            # not be renamed into one (it would share the orbit, and the type check, of a state
+            # it is not); the canonical fingerprint keeps the plain fingerprint for it
+            if v.__class__ is not int or not 0 <= v < n:
+                raise ValueError(f"{v!r} is not an id of {name}")
+            return perm[v]
+        return rename
 
     def ids(self) -> frozenset[Ids]:
         return frozenset({self})

@@ -8,7 +8,9 @@ one on the parent chain.
 Counting follows TLC: ``generated`` counts every initial state and every successor computed
 (duplicates included, successors outside the state constraint included); ``distinct`` counts
 states kept (new and within the constraint); ``depth`` is the number of states on the longest
-shortest path from an initial state, so an initial state alone is depth 1.
+shortest path from an initial state, so an initial state alone is depth 1 -- in BFS; DFS and
+simulation report the longest path on which they met a state first (DFS: as shortened by the
+shorter paths it found later), which can be longer.
 """
 
 from __future__ import annotations
@@ -534,6 +536,8 @@ def _dfs(search: _Search) -> ExploreResult:
         expanded += 1
         if expanded >= next_look:
             next_look = expanded + search.tick(len(stack))
+    if depth_of:
+        search.depth = max(depth_of.values())  # with the shorter ways in found since
     if not cut.issubset(seen.keys()):
         return search.result(ExploreVerdict.UNKNOWN, limit=_depth_limit(max_depth))
     return search.ok()

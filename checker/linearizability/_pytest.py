@@ -13,9 +13,11 @@ assertion for tests written by hand.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 #: the file endings collected under --distcheck-histories
@@ -37,7 +39,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="history format (default: detected from the content)")
 
 
-_HISTORIES = pytest.StashKey[Path]()
+@attrs.define
+class _Histories:
+    """What ``--distcheck-histories`` asks for, kept on the pytest config."""
+
+    base: Path  # the directory, absolute (symlinks in it are not resolved: a link in it counts)
+    expected: list[Path]  # every history file under it
+    whole: bool  # collect all of them (no argument names something inside the directory)
+    collected: set[Path] = attrs.Factory(set)
+
+
+_HISTORIES = pytest.StashKey[_Histories]()
+
+
+def _absolute(path: str | Path) -> Path:
+    return Path(os.path.abspath(path))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,25 +65,66 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--distcheck-timeout: {timeout:g} is not a finite, positive number of seconds")
     if not root:
         return
-    base = Path(root)
+    base = _absolute(root)
     if not base.is_dir():
         raise pytest.UsageError(f"--distcheck-histories: {root} is not a directory")
-    config.stash[_HISTORIES] = base.resolve()
+    expected = sorted(p for p in base.rglob("*") if _is_history(p, base) and p.is_file())
     # The histories are collected as pytest collects anything (pytest_collect_file below), so
     # that their node ids (hist/run1.edn::linearizable) can be given back to pytest to rerun one,
     # and -k, --collect-only and the counts treat them as the other tests.  Their directory is
     # added to what pytest collects unless an argument already names something inside it.
-    named = [Path(a.split("::")[0]).resolve() for a in config.args]
-    if not any(p == config.stash[_HISTORIES] or config.stash[_HISTORIES] in p.parents for p in named):
+    named = [_absolute(a.split("::")[0]) for a in config.args]
+    whole = not any(p == base or base in p.parents for p in named)
+    if whole:
         config.args.append(str(base))
+    config.stash[_HISTORIES] = _Histories(base, expected, whole)
+
+
+def _is_history(path: Path, base: Path) -> bool:
+    """A history file's name under ``base``: a known ending, and no hidden part (pytest does not
+    look into hidden directories)."""
+    parts = path.relative_to(base).parts
+    return path.suffix in HISTORY_SUFFIXES and not any(part.startswith(".") for part in parts)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    base = parent.config.stash.get(_HISTORIES, None)
-    if (base is None or file_path.suffix not in HISTORY_SUFFIXES or file_path.name.startswith(".")
-            or base not in file_path.resolve().parents):
+    histories = parent.config.stash.get(_HISTORIES, None)
+    if histories is None:
         return None
+    path = _absolute(file_path)
+    if histories.base not in path.parents or not _is_history(path, histories.base):
+        return None
+    histories.collected.add(path)
     return HistoryFile.from_parent(parent, path=file_path)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselection
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[Any]) -> None:
+    """A gate must not pass a history it never checked: when the whole directory was asked for,
+    every history file in it must have been collected (pytest skips directories its
+    ``norecursedirs`` names, ``build`` say)."""
+    histories = config.stash.get(_HISTORIES, None)
+    if histories is None:
+        return
+    # Each history once, even where pytest collects a path twice (--keep-duplicates with the
+    # directory inside an argument): a history is one test, counted once.
+    kept, seen = [], set()
+    for item in items:
+        if isinstance(item, HistoryItem):
+            path = _absolute(item.path)
+            if path in seen:
+                continue
+            seen.add(path)
+        kept.append(item)
+    items[:] = kept
+    if not histories.whole:
+        return
+    missing = [p for p in histories.expected if p not in histories.collected]
+    if missing:
+        shown = ", ".join(str(p.relative_to(histories.base)) for p in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise pytest.UsageError(f"--distcheck-histories: pytest did not collect {shown}{more} under "
+                                f"{histories.base} (a directory its norecursedirs skips?)")
 
 
 class HistoryFile(pytest.File):

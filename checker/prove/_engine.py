@@ -340,6 +340,12 @@ def _outcomes(model: SymbolicSpec, state: Any) -> list[tuple[Choice, Any]]:
 def bmc(model: SymbolicSpec, props: Sequence[str], depth: int, clock: Clock,
         kind: str = "bmc") -> list[Obligation]:
     """No state violating ``props`` within ``depth`` steps of an initial state (depth by depth)."""
+    for s in model.inits:  # a constraint raising on an initial state: as the explorer, an error
+        found = _constraint_error(model, (Step(None, {}, s),), None)
+        if found is not None:
+            verdict, reason, cex = found
+            return [Obligation(kind, "depth 0: the constraint does not raise on initial states", verdict, 0.0,
+                               reason, cex)]
     if model.constraint_fns and not any(model.concrete_in_model(s) for s in model.inits):
         # As the explorer: checking nothing would vacuously say "proved".
         raise SpecError(f"no initial state of {model.spec.describe()} satisfies the state constraint")
@@ -360,6 +366,7 @@ def bmc(model: SymbolicSpec, props: Sequence[str], depth: int, clock: Clock,
     u = Unrolling(model)
     prop = T.conj(model.formula(n) for n in props)
     constraint = model.constraint()
+    constraint_raises = model.constraint_raises()
     solver = _solver()
     solver.add(T.as_z3(u.init()), T.as_z3(u.typed(0)), T.as_z3(u.at(constraint, 0)))
     out: list[Obligation] = []
@@ -389,6 +396,15 @@ def bmc(model: SymbolicSpec, props: Sequence[str], depth: int, clock: Clock,
                 out.append(Obligation(kind, name, ProveVerdict.UNKNOWN, time.perf_counter() - t0, reason))
                 return out
         if d < depth:
+            # a step to a state on which a constraint raises (it would count as outside it)
+            status, m, reason = _check(solver, clock, u.step(d), u.typed(d + 1), u.at(constraint_raises, d + 1))
+            if status != "unsat":
+                name = f"depth {d + 1}: the constraint does not raise on states reached in {d + 1} steps"
+                found = None if m is None else _named_constraint_error(model, u.states(m, d + 2), None)
+                verdict, why, cex = found or (ProveVerdict.UNKNOWN, reason or (
+                    "internal error: Z3's trace did not replay; please report"), None)
+                out.append(Obligation(kind, name, verdict, time.perf_counter() - t0, why, cex))
+                return out
             solver.add(T.as_z3(u.step(d)), T.as_z3(u.typed(d + 1)), T.as_z3(u.at(constraint, d + 1)))
         out.append(Obligation(kind, name, ProveVerdict.PROVED, time.perf_counter() - t0))
     return out
@@ -433,6 +449,25 @@ def _step_out(model: SymbolicSpec, steps: tuple[Step, ...], what: str,
     return None
 
 
+def _constraint_error(model: SymbolicSpec, steps: tuple[Step, ...],
+                      first: str | None) -> tuple[ProveVerdict, str, Counterexample] | None:
+    """A ``@constraint`` raising on the last state of ``steps``, replayed concretely: the
+    (verdict, reason, counterexample) of an obligation, or None."""
+    found = model.concrete_constraint_error(steps[-1].state)
+    if found is None:
+        return None
+    c, e = found
+    name = getattr(c, "__name__", "constraint")
+    return ProveVerdict.ERROR, "spec code raised", Counterexample(
+        steps, (), None, exception_location(e), first, error=f"{describe_exception(e)} (in the constraint {name})")
+
+
+def _named_constraint_error(model: SymbolicSpec, states: list[Any],
+                            first: str | None) -> tuple[ProveVerdict, str, Counterexample] | None:
+    steps = name_steps(model, states)
+    return None if steps is None else _constraint_error(model, steps, first)
+
+
 def k_induction(model: SymbolicSpec, props: Sequence[str], k: int, clock: Clock) -> list[Obligation]:
     """Base case: BMC to depth k-1; step case: k consecutive distinct states satisfying the
     properties are followed only by states satisfying them."""
@@ -453,7 +488,10 @@ def k_induction(model: SymbolicSpec, props: Sequence[str], k: int, clock: Clock)
             solver.add(T.as_z3(u.step(i)))
     last = T.conj((u.step(k - 1), u.typed(k), T.neg(u.at(prop, k)),
                    *(u.distinct(j, k) for j in range(k))))
-    status, m, reason = _check(solver, clock, T.disj((last, u.escape(k - 1), u.raising(k - 1))))
+    # (the step case ignores the constraint, but not a constraint that raises on the next state:
+    # beyond the base case, a reachable state it raises on ends such a path)
+    raises = T.conj((u.step(k - 1), u.typed(k), u.at(model.constraint_raises(), k)))
+    status, m, reason = _check(solver, clock, T.disj((last, u.escape(k - 1), u.raising(k - 1), raises)))
     seconds = time.perf_counter() - t0
     if status == "unsat":
         out.append(Obligation("step", name, ProveVerdict.PROVED, seconds))
@@ -477,6 +515,9 @@ def _step_cti(model: SymbolicSpec, u: Unrolling, m: z3.ModelRef, k: int, props: 
                 cex = Counterexample(steps, bad, conjunct, location, first, witness=witness)
                 return Obligation("step", name, ProveVerdict.NOT_INDUCTIVE, seconds,
                                   f"not {k}-inductive: a path of {k} states satisfying it leads out", cex)
+            found = _constraint_error(model, steps, first)
+            if found is not None:
+                return Obligation("step", name, found[0], seconds, *found[1:])
         # the escape or raise disjunct: the first k states are the path, the last step is special
         steps = name_steps(model, states[:k])
         if steps is not None:

@@ -153,6 +153,23 @@ class SymbolicSpec:
     def constraint(self) -> Formula:
         return T.conj(self._predicate(("constraint", i), c) for i, c in enumerate(self.constraint_fns))
 
+    def constraint_raises(self) -> Formula:
+        """Where some ``@constraint`` raises.  :meth:`constraint` counts such a state as outside;
+        the explorer's verdict there is ``error``, so BMC and k-induction look for it too."""
+        self.constraint()  # (computes the constraints' paths)
+        return T.disj(p.pc for i in range(len(self.constraint_fns))
+                      for p in self.function_paths[("constraint", i)] if p.error is not None)
+
+    def concrete_constraint_error(self, state: Any) -> tuple[Callable[[Any], Any], Exception] | None:
+        """The first ``@constraint`` that raises on ``state`` (concretely), and what it raised."""
+        with concretely():
+            for c in self.constraint_fns:
+                try:
+                    c(state)
+                except Exception as e:  # noqa: BLE001 -- reported by the caller
+                    return c, e
+        return None
+
     def _predicate(self, key: tuple[str, Any], fn: Callable[[Any], Any]) -> Formula:
         f = self._formulas.get(key)
         if f is None:
@@ -242,7 +259,11 @@ class SymbolicSpec:
         return bad
 
     def concrete_in_model(self, state: Any) -> bool:
-        """``state`` satisfies every ``@constraint`` (concretely)."""
+        """``state`` satisfies every ``@constraint`` (concretely; one that raises: it does not --
+        see :meth:`concrete_constraint_error`)."""
+        return self.concrete_constraint_error(state) is None and self._all_constraints_hold(state)
+
+    def _all_constraints_hold(self, state: Any) -> bool:
         with concretely():
             return all(c(state) is True for c in self.constraint_fns)
 

@@ -283,3 +283,49 @@ def test_one_invariant_name_is_a_name_not_its_letters() -> None:
 def test_memory_limit_nan_is_refused() -> None:
     with pytest.raises(SpecError, match="memory_limit must be a positive number of bytes"):
         explore(TwoConstraints(), memory_limit=float("nan"))
+
+
+# --- round 2 (attacking round 1's fixes) ------------------------------------------------------
+
+@record
+class Placed:
+    x: int
+    step: int
+
+
+class OutOfRangeId(Spec):
+    """Moves to id 2, or to a value that is no id but that Python can index with."""
+
+    check_deadlock = False
+
+    def __init__(self, bad: object = -1) -> None:
+        super().__init__()
+        self.N = Ids("N", 3)
+        self.bad = bad
+        self.symmetry = (self.N,)
+        self.state_type = RecordOf(Placed, x=self.N, step=Ints(0, 1))
+
+    def init(self):
+        yield Placed(x=0, step=0)
+
+    @action
+    def Move(self, s):
+        return Placed(x=2, step=1) if s.step == 0 else None  # the same orbit as x=0, 1, 2 at step 1
+
+    @action
+    def Go(self, s):
+        return Placed(x=self.bad, step=1) if s.step == 0 else None
+
+    @invariant
+    def Ok(self, s):
+        return True
+
+
+@pytest.mark.parametrize("bad", [-1, True, 3])
+def test_symmetry_never_renames_a_value_that_is_not_an_id(bad: object) -> None:
+    """perm[-1] and perm[True] are Python indexes: the value was renamed into an in-type
+    state's orbit, taken as seen, and its type violation never checked (a wrong ok)."""
+    for symmetry in (False, True):
+        r = explore(OutOfRangeId(bad=bad), symmetry=symmetry)
+        assert r.verdict == "violation" and r.violated == ("state_type",), (bad, symmetry)
+        assert r.trace[-1].state.x is bad or r.trace[-1].state.x == bad

@@ -130,3 +130,34 @@ def test_history_items_are_collected_like_any_test(tmp_path: Path) -> None:
     listed = run("--collect-only", "-q")
     assert listed.returncode == 0 and listed.stdout.splitlines()[:2] == [
         "hist/illegal.log::linearizable", "hist/ok.log::linearizable"], listed.stdout
+
+
+def test_history_gate_counts_each_history_once_and_never_skips_one(tmp_path: Path) -> None:
+    """(Found by the red team: a symlinked history was not collected -- an illegal history
+    passed the gate; with --keep-duplicates every history ran twice; a directory pytest does not
+    recurse into, ``build``, was skipped silently.)"""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(DATA / "jepsen/etcd_000.log", elsewhere / "illegal.log")
+    d = tmp_path / "hist"
+    d.mkdir()
+    (d / "linked.log").symlink_to(elsewhere / "illegal.log")
+    shutil.copy(DATA / "jepsen/etcd_002.log", d / "ok.log")
+    (tmp_path / "test_plain.py").write_text("def test_plain():\n    pass\n")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--rootdir={tmp_path}",
+             "--distcheck-histories", "hist", "--distcheck-model", "etcd", *args],
+            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+
+    plain = run()
+    assert plain.returncode == 1 and "FAILED hist/linked.log::linearizable" in plain.stdout, plain.stdout
+    assert "1 failed, 2 passed" in plain.stdout
+    twice = run("--keep-duplicates", ".")
+    assert twice.returncode == 1 and "1 failed, 2 passed" in twice.stdout, twice.stdout
+    (d / "build").mkdir()
+    shutil.copy(DATA / "jepsen/etcd_000.log", d / "build" / "hidden-by-norecursedirs.log")
+    skipped = run()
+    assert skipped.returncode == 4, skipped.stdout + skipped.stderr
+    assert "pytest did not collect build/hidden-by-norecursedirs.log" in skipped.stderr

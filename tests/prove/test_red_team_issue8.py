@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from checker.explore import explore
-from checker.prove import Unsupported, bmc, prove
-from spec import Bool, Ints, RecordOf, SetOf, Spec, Union, action, inductive_invariant, invariant, record, size
+from checker.prove import Unsupported, bmc, k_induction, prove
+from spec import (
+    Bool, Ints, RecordOf, SetOf, Spec, Union, action, constraint, inductive_invariant, invariant, record, size,
+)
 
 
 @record
@@ -134,3 +136,84 @@ def test_a_spec_installed_as_a_package_is_located_at_its_line(tmp_path: Path) ->
                        capture_output=True, text=True, env=env, cwd=tmp_path)
     assert p.returncode == 2, p.stderr
     assert f"failed at {pkg / 'counter.py'}:14:" in p.stdout
+
+
+# --- round 2 (attacking round 1's fixes) ------------------------------------------------------
+
+class ConstraintRaises(Spec):
+    check_deadlock = False
+    state_type = RecordOf(X, x=Ints(0, 10))
+
+    def __init__(self, at: int = 4) -> None:
+        super().__init__()
+        self.at = at
+
+    def init(self):
+        yield X(0)
+
+    @action
+    def Inc(self, s):
+        return X(s.x + 1) if s.x < 10 else None
+
+    @constraint
+    def Cons(self, s):
+        if s.x == self.at:
+            raise ValueError("constraint boom")
+        return True
+
+    @invariant
+    def Small(self, s):
+        return s.x < 100
+
+
+@pytest.mark.parametrize("at, depth", [(0, 0), (4, 4)])
+def test_bmc_and_k_induction_report_a_constraint_that_raises(at: int, depth: int) -> None:
+    """A raising constraint counted as "outside the constraint": the state was cut, and bmc and
+    k-induction said proved where the explorer says error."""
+    assert explore(ConstraintRaises(at)).verdict == "error"
+    for r in (bmc(ConstraintRaises(at), 8, ["Small"]), k_induction(ConstraintRaises(at), 3, ["Small"])):
+        assert r.verdict == "error", r.render_text()
+        cex = r.obligations[-1].counterexample
+        assert cex.error == "ValueError: constraint boom (in the constraint Cons)"
+        assert cex.location == f"{__file__}:{ConstraintRaises.Cons.__code__.co_firstlineno + 3}"
+    trace = bmc(ConstraintRaises(at), 8, ["Small"]).obligations[-1].counterexample.trace
+    assert [st.state.x for st in trace] == list(range(depth + 1))
+
+
+def test_a_constraint_that_never_raises_on_a_reachable_state_still_proves() -> None:
+    assert bmc(ConstraintRaises(at=20), 8, ["Small"]).verdict == "proved"
+    assert k_induction(ConstraintRaises(at=20), 3, ["Small"]).verdict == "proved"
+
+
+def test_an_installed_spec_calling_an_installed_library_is_located_at_its_own_line(tmp_path: Path) -> None:
+    """(Round 2: with no frame outside site-packages, the location fell to the innermost user
+    frame -- the library's, not the spec's line that called it.)"""
+    site = tmp_path / "lib" / "site-packages"
+    (site / "helperlib").mkdir(parents=True)
+    (site / "helperlib" / "__init__.py").write_text("def check(x):\n    raise ValueError(f'bad {x}')\n")
+    (site / "myspecs2").mkdir()
+    (site / "myspecs2" / "__init__.py").write_text(textwrap.dedent("""\
+        import helperlib
+        from spec import Spec, action, invariant, record
+
+        @record
+        class C:
+            x: int
+
+        class Counter(Spec):
+            def init(self):
+                yield C(0)
+            @action
+            def Inc(self, s):
+                if s.x == 1:
+                    helperlib.check(s.x)
+                return s.evolve(x=s.x + 1)
+            @invariant
+            def Ok(self, s):
+                return True
+        """))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    p = subprocess.run([sys.executable, "-m", "checker", "explore", "myspecs2:Counter"],
+                       capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert p.returncode == 2, p.stderr
+    assert f"failed at {site / 'myspecs2' / '__init__.py'}:14:" in p.stdout, p.stdout
