@@ -37,6 +37,7 @@ the caller decides whether the path is feasible in its context before reporting 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -275,6 +276,11 @@ class PathExplorer:
                 self.pruner.reset()
             stack = current.stack
             stack.append(run)
+            # No cyclic garbage collection while spec code runs symbolically: a collection runs
+            # the finalizers of whatever garbage there is -- a test's browser driver, say --
+            # inside this run, where the guard would take their code for the spec's and refuse it.
+            collecting = gc.isenabled()
+            gc.disable()
             try:
                 result = thunk()
             except Exception as e:  # noqa: BLE001 -- spec code raised on this path
@@ -282,6 +288,8 @@ class PathExplorer:
             else:
                 error = None
             finally:
+                if collecting:
+                    gc.enable()
                 stack.pop()
                 if self.pruner is not None:
                     self.pruner.reset()

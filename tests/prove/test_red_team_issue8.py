@@ -3,6 +3,7 @@ before its fix (none was a wrong "proved"; the first was a "proved" short of its
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -217,3 +218,34 @@ def test_an_installed_spec_calling_an_installed_library_is_located_at_its_own_li
                        capture_output=True, text=True, env=env, cwd=tmp_path)
     assert p.returncode == 2, p.stderr
     assert f"failed at {site / 'myspecs2' / '__init__.py'}:14:" in p.stdout, p.stdout
+
+
+class _Litter:
+    """Cyclic garbage with a finalizer that the guard would refuse as spec code."""
+
+    def __init__(self) -> None:
+        self.me = self  # only the cycle collector frees it
+
+    def poll(self) -> None:
+        return None
+
+    def __del__(self) -> None:
+        if self.poll() is None:  # an identity test on a call: refused in spec code
+            pass
+
+
+def test_garbage_collected_during_a_proof_is_not_spec_code() -> None:
+    """(Found when the suite first ran on two workers: a browser driver from another test was
+    collected in the middle of a symbolic run, and the guard refused its finalizer's code.)"""
+    from spec.twophase import TwoPhase
+
+    old = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)
+    try:
+        for _ in range(500):
+            _Litter()
+        result = prove(TwoPhase(n_rm=2))
+    finally:
+        gc.set_threshold(*old)
+        gc.collect()
+    assert result.verdict == "proved"
