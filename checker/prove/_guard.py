@@ -50,13 +50,14 @@ import re
 import sys
 import types
 from collections.abc import Callable, Iterator
+from _thread import get_ident as _get_ident
 from typing import Any
 
 import attr
 import attrs
 
-from checker.prove import _paths
 from checker._sources import code_kind, is_user_code
+from checker.prove import _paths
 from checker.prove._paths import refuse
 from checker.prove._sym import _REFUSED, SymBool, SymEnum, SymInt, SymSet, Symbolic, holds_sym
 
@@ -103,7 +104,8 @@ _SIMPLE = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Tuple, ast.
 
 def _active() -> bool:
     """Only symbolic executions are watched: run concretely (a replay, a validation), spec code
-    may test identity as it likes."""
+    may test identity as it likes.  (And only in the thread running them: ``_Monitoring``'s
+    callbacks check the thread; ``sys.settrace`` is per thread already.)"""
     return bool(_paths.current.stack)
 
 
@@ -175,7 +177,14 @@ class _Monitoring:
         mon.free_tool_id(self.tool)
         self.tool = None
 
+    # Every callback returns at once in a thread other than the run's: sys.monitoring reports
+    # every thread's code -- a test runner's messaging thread is not the spec's, and refusing it
+    # killed that thread -- the guard's own state (self.tool, self.watched) belongs to the run's
+    # thread, and DISABLE would switch an event off for the run's thread too.
+
     def _on_start(self, code: Any, offset: int) -> Any:
+        if _get_ident() != _paths.current.thread:
+            return None
         kind = _kind(code)
         if kind == "library":  # not switched off: each call may be handed a stand-in
             if _active():
@@ -196,6 +205,8 @@ class _Monitoring:
         return None
 
     def _on_instruction(self, code: Any, offset: int) -> Any:
+        if _get_ident() != _paths.current.thread:
+            return None
         checks = _SCANNED.get(code)
         check = checks.get(offset) if checks else None
         if check is None:
@@ -205,13 +216,13 @@ class _Monitoring:
         return None
 
     def _on_call(self, code: Any, offset: int, fn: Any, arg0: Any) -> Any:
-        if _active():
+        if _get_ident() == _paths.current.thread and _active():
             first = _MISSING if arg0 is sys.monitoring.MISSING else arg0  # type: ignore[attr-defined]
             _check_callable(fn, lambda: first, sys._getframe(1), code, offset)
         return None
 
     def _on_raise(self, code: Any, offset: int, exc: BaseException) -> Any:
-        if _active() and _user(code):
+        if _get_ident() == _paths.current.thread and _active() and _user(code):
             _on_exception(exc, code, offset)
         return None
 

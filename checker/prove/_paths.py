@@ -38,6 +38,7 @@ the caller decides whether the path is feasible in its context before reporting 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -91,16 +92,18 @@ class Context:
     * ``probes``: the guard's :class:`probing` blocks in progress: while there is one, a
       decision raises :class:`Probe` instead of being taken;
     * ``clock``: the run's :class:`~checker.prove._clock.Clock`, whose deadline also stops
-      symbolic execution (None: no deadline).
+      symbolic execution (None: no deadline);
+    * ``thread``: the thread running it (the guard watches that thread's code only).
     """
 
-    __slots__ = ("stack", "pending", "probes", "clock")
+    __slots__ = ("stack", "pending", "probes", "clock", "thread")
 
     def __init__(self, clock: Clock | None = None) -> None:
         self.stack: list[_Run] = []
         self.pending: list[BaseException] = []
         self.probes: list[probing] = []
         self.clock = clock
+        self.thread = threading.get_ident()
 
 
 #: the context of the run in progress (see :func:`running`)

@@ -249,3 +249,39 @@ def test_garbage_collected_during_a_proof_is_not_spec_code() -> None:
         gc.set_threshold(*old)
         gc.collect()
     assert result.verdict == "proved"
+
+
+class _Poller:
+    def poll(self) -> None:
+        return None
+
+    def busy(self) -> bool:
+        return self.poll() is None  # refused in spec code (an identity test on a call)
+
+
+def test_another_threads_code_is_not_spec_code() -> None:
+    """(Found when the suite first ran on pytest-xdist workers: sys.monitoring reports every
+    thread's code, and the guard refused the worker's messaging thread -- which died, and the
+    worker with it.)"""
+    import threading
+
+    from spec.twophase import TwoPhase
+
+    stop, raised = threading.Event(), []
+
+    def loop() -> None:
+        poller = _Poller()
+        try:
+            while not stop.wait(0.001):  # now and then, all through the proof
+                poller.busy()
+        except BaseException as e:  # noqa: BLE001 -- what the guard would have thrown at this thread
+            raised.append(e)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        result = prove(TwoPhase(n_rm=3))
+    finally:
+        stop.set()
+        thread.join()
+    assert raised == [] and result.verdict == "proved"
