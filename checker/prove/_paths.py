@@ -354,6 +354,9 @@ def _current() -> _Run:
     if not current.stack:
         raise Refusal("a symbolic value was used outside a symbolic run "
                       "(stored in a global or on the spec instance?)")
+    if threading.get_ident() != current.thread:  # the guard watches the run's thread only
+        refuse("a symbolic value was used in another thread than the proof's (spec code may not "
+               "start threads)")
     return current.stack[-1]
 
 

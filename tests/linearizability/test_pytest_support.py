@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
@@ -113,11 +114,7 @@ def test_history_items_are_collected_like_any_test(tmp_path: Path) -> None:
     shutil.copy(DATA / "jepsen/etcd_000.log", d / "illegal.log")
     shutil.copy(DATA / "jepsen/etcd_002.log", d / "ok.log")
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--rootdir={tmp_path}",
-             "--distcheck-histories", "hist", "--distcheck-model", "etcd", *args],
-            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    run = functools.partial(_gate, tmp_path)
 
     every = run()
     assert every.returncode == 1 and "collected 2 items" in every.stdout, every.stdout
@@ -145,11 +142,7 @@ def test_history_gate_counts_each_history_once_and_never_skips_one(tmp_path: Pat
     shutil.copy(DATA / "jepsen/etcd_002.log", d / "ok.log")
     (tmp_path / "test_plain.py").write_text("def test_plain():\n    pass\n")
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--rootdir={tmp_path}",
-             "--distcheck-histories", "hist", "--distcheck-model", "etcd", *args],
-            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    run = functools.partial(_gate, tmp_path)
 
     plain = run()
     assert plain.returncode == 1 and "FAILED hist/linked.log::linearizable" in plain.stdout, plain.stdout
@@ -161,3 +154,11 @@ def test_history_gate_counts_each_history_once_and_never_skips_one(tmp_path: Pat
     skipped = run()
     assert skipped.returncode == 4, skipped.stdout + skipped.stderr
     assert "pytest did not collect build/hidden-by-norecursedirs.log" in skipped.stderr
+
+
+def _gate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest in ``root`` with the history gate on ``root/hist`` (etcd model)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--rootdir={root}",
+         "--distcheck-histories", "hist", "--distcheck-model", "etcd", *args],
+        capture_output=True, text=True, cwd=root, timeout=120)

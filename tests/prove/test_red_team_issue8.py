@@ -285,3 +285,40 @@ def test_another_threads_code_is_not_spec_code() -> None:
         stop.set()
         thread.join()
     assert raised == [] and result.verdict == "proved"
+
+
+class _SpawnsAThread(Spec):
+    """Evaluates its invariant in another thread, out of the guard's sight."""
+
+    check_deadlock = False
+    state_type = RecordOf(X, x=Ints(0, 3))
+
+    def init(self):
+        yield X(0)
+
+    @action
+    def Inc(self, s):
+        return s.evolve(x=s.x + 1) if s.x < 3 else None
+
+    @inductive_invariant
+    def Small(self, s):
+        import threading
+
+        out = []
+
+        def evaluate() -> None:
+            try:
+                out.append(bool(s.x < 3))  # a decision, in this thread
+            except BaseException:  # noqa: BLE001 -- swallowed: the refusal must stick anyway
+                pass
+        worker = threading.Thread(target=evaluate)
+        worker.start()
+        worker.join()
+        return out[0] if out else True
+
+
+def test_a_symbolic_value_used_in_another_thread_is_refused() -> None:
+    """(Found rereading the thread fix: the guard watches the proof's thread only, so a stand-in
+    taken to another thread must not be answered there.)"""
+    with pytest.raises(Unsupported, match="used in another thread than the proof's"):
+        prove(_SpawnsAThread())

@@ -138,12 +138,7 @@ def test_a_set_domain_is_enumerated_in_the_same_order_in_every_process(tmp_path:
             def Unset(self, s):
                 return s.v is None
         """))
-    traces = set()
-    for seed in ("1", "2", "3", "4"):
-        p = subprocess.run([sys.executable, "-m", "checker", "explore", "pick.py:Pick"], capture_output=True,
-                           text=True, cwd=tmp_path, env={**os.environ, "PYTHONHASHSEED": seed})
-        assert p.returncode == 1, p.stderr
-        traces.add(p.stdout.split("\n2: ")[1].split("\n")[0])
+    traces = _second_steps_across_hash_seeds(tmp_path, "pick.py:Pick")
     assert traces == {'Set(v="alpha")'}  # sorted: the first in the natural order
 
 
@@ -183,10 +178,17 @@ def test_a_set_of_sets_domain_is_enumerated_in_one_order_in_every_process(tmp_pa
             def Unset(self, s):
                 return s.v is None
         """))
-    traces = set()
-    for seed in ("1", "2", "3", "4"):
-        p = subprocess.run([sys.executable, "-m", "checker", "explore", "sets.py:Sets"], capture_output=True,
-                           text=True, cwd=tmp_path, env={**os.environ, "PYTHONHASHSEED": seed})
-        assert p.returncode == 1, p.stderr
-        traces.add(p.stdout.split("\n2: ")[1].split("\n")[0])
+    traces = _second_steps_across_hash_seeds(tmp_path, "sets.py:Sets")
     assert len(traces) == 1, traces
+
+
+def _second_steps_across_hash_seeds(cwd: Path, target: str) -> set[str]:
+    """The counterexample's second step that ``distcheck explore TARGET`` prints, over several
+    ``PYTHONHASHSEED`` values (each run must find the violation)."""
+    steps = set()
+    for seed in ("1", "2", "3", "4"):
+        p = subprocess.run([sys.executable, "-m", "checker", "explore", target], capture_output=True,
+                           text=True, cwd=cwd, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert p.returncode == 1, p.stderr
+        steps.add(p.stdout.split("\n2: ")[1].split("\n")[0])
+    return steps
