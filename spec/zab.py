@@ -40,7 +40,7 @@ predicate is ``DetermineInitialHistory`` when two ACKEPOCH senders have the same
 (``currentEpoch`` and last zxid): TLC then takes the first in its order of records, which
 compares ``currentEpoch`` first and then ``sid`` -- the least server id -- and so does this
 port.  The histories such ties pick between are the same in every reachable state of the
-default instances (a test checks this), so the choice does not break the symmetry among
+instances the tests explore (they check it), so the choice does not break the symmetry among
 servers, which the authors declare (``Server`` a "symmetrical model value"); ``symmetry``
 declares it here (``--symmetry``).  A ``\\E j \\in Server \\ {i}`` inside an action
 (``FilterNonexistentMessage(i)``) is an action parameter, as ``\\E m \\in msgs`` is in
@@ -70,9 +70,9 @@ not a violation.
 Seeded bugs, each refuted with a shortest trace as long as TLC's on the module with the same
 change: ``double-propose`` is the wrong design of the README's "Issue 4"
 (``pic_double_propose.png``): a follower appends every PROPOSE, so a transaction it already got in
-NEWLEADER is appended twice; its second ACK of it then breaks the leader's ``monotonicallyInc``
-(``ShouldNotBeTriggered``: 20 states with 3 servers, 21 with 2), and, checking only the
-invariants of the paper, the COMMITLD that commits it finds its zxid twice in the history
+NEWLEADER is appended twice; its ACK of the copy fails the leader's ``monotonicallyInc`` (its
+ACKLD already counted it: ``ShouldNotBeTriggered``: 20 states with 3 servers, 21 with 2), and, checking every
+invariant but that one, the COMMITLD that commits it finds its zxid twice in the history
 (``ZxidToIndex`` is -1, so ``lastCommitted`` is -1: ``PrefixConsistency``, 23 states).
 ``epoch-ignores-followers``: a leader's new epoch is its own ``acceptedEpoch + 1`` instead of one
 more than every epoch in its quorum's CEPOCHs (the paper's ``e' > e`` for every ``e`` received),
