@@ -208,6 +208,7 @@ TLC = {
     (2, 1, 1): (1_425, 16, 9_961),
     (1, 3, 1): (1_461, 15, 9_936),
     (1, 1, 2): (245, 13, 1_265),
+    (2, 3, 0): (545, 12, 4_413),  # PaxosCommit.cfg with Ballot = {0}: no ballot but the RMs' own
 }
 CFG = (2, 3, 1)  # PaxosCommit.cfg; its figures, published and TLC's here:
 TLC_CFG = (1_321_761, 28, 16_959_159)
