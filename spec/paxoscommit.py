@@ -161,7 +161,8 @@ class PaxosCommit(Spec):
     ones) and ballots ``0..max_ballot``."""
 
     description = ("Paxos Commit (Gray and Lamport's PaxosCommit.tla): each RM's prepared/aborted "
-                   "decision is chosen by an instance of Paxos, so commit survives a failed leader")
+                   "decision is chosen by an instance of Paxos, so no single coordinator can "
+                   "block the outcome")
 
     bugs = {
         "decide-commit-one": "Decide sends Commit once some RM's instance has chosen prepared, "
