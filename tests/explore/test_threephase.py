@@ -282,7 +282,8 @@ def test_prover_answers_agreement_is_not_inductive_with_unreachable_counterexamp
         assert as_oracle(cex.trace[0].state) not in reachable
 
 
-@pytest.mark.parametrize("params", [dict(bug="no-precommit"), dict(partitions=True)], ids=["no-precommit", "partitions"])
+@pytest.mark.parametrize("params", [dict(bug="no-precommit"), dict(partitions=True)],
+                         ids=["no-precommit", "partitions"])
 def test_bmc_finds_the_violation_exactly_at_the_oracles_depth(params: dict[str, Any]) -> None:
     spec = ThreePhase(n_participants=1, **params)
     steps = shortest(1, **params) - 1  # a trace of k states takes k - 1 steps
