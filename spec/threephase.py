@@ -3,10 +3,13 @@
 Sources: Dale Skeen, "Nonblocking commit protocols", SIGMOD 1981 (the protocol, its local states
 q, w, p, c, a and the nonblocking theorem), and the textbook presentation of Philip Bernstein,
 Vassos Hadzilacos and Nathan Goodman, *Concurrency Control and Recovery in Database Systems*
-(Addison-Wesley 1987), chapter 7 ("3PC" with its timeout actions, the election of a new
-coordinator and the termination rules TR1-TR4).  There is no TLA+ source: this module is written
-in the style of ``spec/twophase.py``, one method per step of the textbook's algorithms, with the
-textbook's names.
+(Addison-Wesley 1987), chapter 7 (3PC with its timeout actions, the election of a new
+coordinator and the termination protocol's rules, numbered TR1-TR4 below); message names as in
+the presentation of Coulouris, Dollimore and Kindberg (canCommit?, preCommit, doCommit).  There
+is no TLA+ source: this module is written in the style of ``spec/twophase.py``, one method per
+step of the textbook's algorithms, with the textbook's names.  It was written from those
+presentations, not checked against TLC: its state counts are checked against an independent
+model of the same rules in the tests (``tests/explore/threephase_oracle.py``).
 
 **Processes.**  The coordinator, named by the constant ``COORDINATOR`` (the string
 ``"coordinator"``), and the participants ``0..n_participants-1`` (``Participant``).  The
@@ -16,7 +19,7 @@ voted Yes and is *uncertain*), ``prepared`` (p: the coordinator has sent PreComm
 has received and acknowledged it, BHG's *committable*), ``committed`` (c) and ``aborted`` (a).
 A crashed process keeps its local state, so a decision made before a crash still counts.
 
-**The protocol** (BHG's Figure 7-7, message names after Coulouris et al.): the coordinator sends
+**The protocol**: the coordinator sends
 ``CanCommit`` (the vote request); a participant votes ``VoteYes`` (to w) or ``VoteNo`` (to a,
 unilaterally); with every vote Yes the coordinator sends ``PreCommit`` (to p), else it aborts
 (``CoordAbort``); a participant receiving PreCommit goes to p and acknowledges (``RcvPreCommit``);
