@@ -12,6 +12,10 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import os
+import pathlib
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -254,6 +258,22 @@ def test_partitions_break_agreement_reproducibly() -> None:
     del again["seconds"]
     assert json.loads(json.dumps(again)) == doc
     assert_trace_is_a_path_of_the_oracle(spec, r.trace)
+
+
+def test_partition_trace_is_the_same_in_every_process() -> None:
+    # str ids and sets of mixed ids hash differently under each PYTHONHASHSEED: the trace and
+    # the JSON must not depend on it
+    root = pathlib.Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    outs = set()
+    for seed in ("1", "2"):
+        command = [sys.executable, "-m", "checker", "explore", "threephase", "-p", "partitions=true", "--json"]
+        run = subprocess.run(command, capture_output=True, text=True, cwd=root, env={**env, "PYTHONHASHSEED": seed})
+        assert run.returncode == 1, run.stderr
+        doc = json.loads(run.stdout)
+        del doc["seconds"]
+        outs.add(json.dumps(doc, sort_keys=True))
+    assert len(outs) == 1 and json.loads(outs.pop()) == run_json("-p", "partitions=true")
 
 
 @pytest.mark.parametrize("params", [dict(n_participants=1), dict(n_participants=1, symmetry=True),
