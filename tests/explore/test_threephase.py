@@ -267,8 +267,10 @@ def test_partition_trace_is_the_same_in_every_process() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
     outs = set()
     for seed in ("1", "2"):
-        command = [sys.executable, "-m", "checker", "explore", "threephase", "-p", "partitions=true", "--json"]
-        run = subprocess.run(command, capture_output=True, text=True, cwd=root, env={**env, "PYTHONHASHSEED": seed})
+        command = [sys.executable, "-m", "checker", "explore", "threephase", "-p", "partitions=true",
+                   "--json"]
+        run = subprocess.run(command, capture_output=True, text=True, cwd=root,
+                             env={**env, "PYTHONHASHSEED": seed})
         assert run.returncode == 1, run.stderr
         doc = json.loads(run.stdout)
         del doc["seconds"]
