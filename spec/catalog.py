@@ -7,5 +7,6 @@ BUNDLED: dict[str, str] = {
     "twophase": "spec.twophase:TwoPhase",
     "tcommit": "spec.tcommit:TCommit",
     "paxos": "spec.paxos:Paxos",
+    "threephase": "spec.threephase:ThreePhase",
     "paxoscommit": "spec.paxoscommit:PaxosCommit",
 }
