@@ -19,6 +19,7 @@ from spec._types import (
     Bool, Ids, Ints, OneOf, Optional, RecordOf, SeqOf, SetOf, TupleOf, Type, Union, as_type,
 )
 from spec._fingerprint import fingerprint
+from spec._linearizable import Event, EventOf, Linearizable, linearizable
 from spec._values import evolve, is_record, record
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     # types (TypeOK, symmetry, the prover's domains)
     "Type", "Bool", "Ints", "Ids", "OneOf", "Optional", "TupleOf", "SetOf", "SeqOf", "RecordOf",
     "Union", "as_type",
+    # clients' histories, checked for linearizability by the explorer
+    "Event", "EventOf", "linearizable", "Linearizable",
     # for the checkers
     "Action", "Actions", "Choice", "Param", "source_of", "fingerprint", "is_record",
 ]
