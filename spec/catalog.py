@@ -7,4 +7,7 @@ BUNDLED: dict[str, str] = {
     "twophase": "spec.twophase:TwoPhase",
     "tcommit": "spec.tcommit:TCommit",
     "paxos": "spec.paxos:Paxos",
+    "threephase": "spec.threephase:ThreePhase",
+    "paxoscommit": "spec.paxoscommit:PaxosCommit",
+    "zab": "spec.zab:Zab",
 }

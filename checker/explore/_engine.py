@@ -353,6 +353,9 @@ def _initial_failure(search: _Search, s: Any, exc: BaseException) -> _Stop:
     err = model.examine(s)
     if err is not None and err.message.endswith("(evaluating the fingerprint)") and _outside_type(model, s):
         return search.confirmed(trace, s, ("state_type",))  # (prepare() checked the plain fingerprint)
+    if err is None and model.in_model(s) and model.violated(s):
+        # an invariant raised after an earlier one was violated: the violation stands
+        return search.confirmed(trace, s, model.violated(s))
     return search.failure(err or SpecRuntimeError(describe_exception(exc), exception_location(exc), s), trace)
 
 
@@ -369,6 +372,10 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
         for c, t in model.successors(base):
             found = model.examine(t)
             if found is None:
+                if model.in_model(t) and model.violated(t):
+                    # an invariant raised after an earlier one was violated: the violation stands
+                    search.depth = max(search.depth, len(trace) + 1)
+                    return search.confirmed((*trace, Step(c.name, c.arguments, t)), t, model.violated(t))
                 continue
             if found.message.endswith("(evaluating the fingerprint)"):
                 if _outside_type(model, t):

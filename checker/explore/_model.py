@@ -118,8 +118,20 @@ class PreparedSpec:
         violates (raises :class:`SpecRuntimeError` where one raises or is not a bool)."""
         if self.untyped(t):
             return ("state_type",)
-        return tuple(name for name, inv in self.invariants.items()
-                     if not self.predicate("invariant", name, inv, t))
+        # In declaration order, as TLC checks a model's INVARIANTs: one that raises after an
+        # earlier one was violated does not turn the violation into an error (TLC stops at the
+        # first violated invariant and never evaluates the rest).
+        violated: list[str] = []
+        for name, inv in self.invariants.items():
+            try:
+                holds = self.predicate("invariant", name, inv, t)
+            except SpecRuntimeError:
+                if violated:
+                    break
+                raise
+            if not holds:
+                violated.append(name)
+        return tuple(violated)
 
     def examine(self, t: Any) -> SpecRuntimeError | None:
         """Which of fingerprinting, a constraint, the state type or an invariant fails on ``t``."""

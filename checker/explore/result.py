@@ -123,7 +123,8 @@ class ExploreResult:
             ExploreVerdict.OK: "ok: every reachable state satisfies every invariant",
             ExploreVerdict.VIOLATION: (f"violation: the state is outside state_type: {self.detail}"
                                        if self.violated == ("state_type",) and self.detail
-                                       else f"violation: invariant {', '.join(self.violated)} is violated"),
+                                       else f"violation: invariant {self.violated[0]} is violated" if len(self.violated) == 1
+                                       else f"violation: invariants {', '.join(self.violated)} are violated"),
             ExploreVerdict.DEADLOCK: "deadlock: a reachable state has no enabled action",
             ExploreVerdict.ERROR: f"error: {self.error}",
             ExploreVerdict.UNKNOWN: f"unknown: {self.limit}",
