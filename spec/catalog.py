@@ -10,4 +10,5 @@ BUNDLED: dict[str, str] = {
     "threephase": "spec.threephase:ThreePhase",
     "paxoscommit": "spec.paxoscommit:PaxosCommit",
     "zab": "spec.zab:Zab",
+    "abd": "spec.abd:ABD",
 }
