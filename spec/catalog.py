@@ -7,4 +7,6 @@ BUNDLED: dict[str, str] = {
     "twophase": "spec.twophase:TwoPhase",
     "tcommit": "spec.tcommit:TCommit",
     "paxos": "spec.paxos:Paxos",
+    "lww": "spec.lww:LWW",
+    "vclock": "spec.lww:VClock",
 }
