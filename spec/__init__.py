@@ -10,14 +10,16 @@ Protocol modules import only from here, never from ``checker``.
 """
 
 from spec._helpers import (
-    count, exists, forall, image, implies, ite, maximum, replace_at, select, size, union_all,
+    choose, count, exists, forall, image, implies, ite, maximum, replace_at, select, size, union_all,
 )
 from spec._lang import (
     Action, Actions, Choice, Param, Spec, SpecError, action, constraint, inductive_invariant, invariant, members, source_of,
 )
 from spec._types import (
-    Bool, Ids, Ints, OneOf, Optional, RecordOf, SeqOf, SetOf, TupleOf, Type, Union, as_type,
+    Bool, Ids, Ints, MapOf, OneOf, Optional, Product, RecordOf, SeqOf, SetOf, TupleOf, Type, Union,
+    as_type,
 )
+from spec._map import Map
 from spec._fingerprint import fingerprint
 from spec._values import evolve, is_record, record
 
@@ -26,10 +28,12 @@ __all__ = [
     "Spec", "SpecError", "action", "invariant", "inductive_invariant", "constraint", "members", "record", "evolve",
     # helpers usable in both interpretations
     "size", "exists", "forall", "count", "select", "image", "union_all", "maximum", "replace_at",
-    "ite", "implies",
+    "ite", "implies", "choose",
+    # values beyond Python's own
+    "Map",
     # types (TypeOK, symmetry, the prover's domains)
     "Type", "Bool", "Ints", "Ids", "OneOf", "Optional", "TupleOf", "SetOf", "SeqOf", "RecordOf",
-    "Union", "as_type",
+    "Union", "Product", "MapOf", "as_type",
     # for the checkers
     "Action", "Actions", "Choice", "Param", "source_of", "fingerprint", "is_record",
 ]

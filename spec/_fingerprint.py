@@ -37,11 +37,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
+from collections.abc import Iterable
 from typing import Any, Callable
 
 import attrs
 
-__all__ = ["fingerprint", "exact_key", "same_value", "collision_probability", "IMPLEMENTATION"]
+__all__ = ["fingerprint", "exact_key", "same_value", "collision_probability", "stable_order", "IMPLEMENTATION"]
 
 _M = (1 << 64) - 1
 _P1 = 11400714785074694791
@@ -108,6 +109,9 @@ def _classify(tp: type) -> tuple[int, int, Any]:
     the builtin value), or unsupported (extra: the message)."""
     if isinstance(tp, enum.EnumMeta):
         return KIND_ENUM, class_seed(tp), None
+    fields = tp.__dict__.get("__dc_value_fields__")
+    if fields is not None:  # a value class of the spec language's own (spec.Map): its fields
+        return KIND_RECORD, class_seed(tp), tuple(fields)
     if attrs.has(tp):
         if not _frozen(tp):
             return (KIND_UNSUPPORTED, 0, f"a state cannot hold a mutable attrs instance ({tp.__qualname__}): "
@@ -224,6 +228,19 @@ def same_value(a: Any, b: Any) -> bool:
     down (``1 == True`` and ``{1} == {True}``, but they are different values): equal
     fingerprints."""
     return a is b or fingerprint(a) == fingerprint(b)
+
+
+def stable_order(values: Iterable[Any]) -> tuple[Any, ...]:
+    """A collection's values as a tuple -- a set's (or a dict's keys) in an order that does not
+    depend on the process (a set's iteration order follows string hashes, which change with
+    ``PYTHONHASHSEED``): ints and strings sorted, anything else by fingerprint, so that domains,
+    ``choose`` and traces are the same in every run."""
+    if not isinstance(values, (set, frozenset, dict)):
+        return tuple(values)
+    kinds = {type(v) for v in values}
+    if kinds <= {int, bool} or kinds == {str}:  # < is a total order on these (on sets it is not)
+        return tuple(sorted(values))
+    return tuple(sorted(values, key=fingerprint))
 
 
 def collision_probability(distinct: int, generated: int) -> float:

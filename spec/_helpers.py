@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from spec import contract as _contract
-from spec._fingerprint import same_value
+from spec._fingerprint import same_value, stable_order
+from spec._lang import SpecError
+from spec._map import Map
 
 __all__ = [
     "size", "exists", "forall", "count", "select", "image", "replace_at", "ite", "union_all",
-    "maximum", "implies",
+    "maximum", "implies", "choose",
 ]
 
 T = TypeVar("T")
@@ -80,18 +82,47 @@ def maximum(coll: Iterable[T], key: Callable[[T], Any] | None = None, default: A
     return max(coll, key=key, default=default) if key is not None else max(coll, default=default)
 
 
-def replace_at(tup: tuple[T, ...], index: int, value: T) -> tuple[T, ...]:
-    """``[tup EXCEPT ![index] = value]`` for a tuple indexed by node id."""
+def replace_at(f: Any, *path_and_value: Any) -> Any:
+    """``[f EXCEPT ![i] = value]``: ``replace_at(f, i, value)``; nested, ``[f EXCEPT ![i][j] =
+    value]`` is ``replace_at(f, i, j, value)``, to any depth.  ``f`` and each level inside it is a
+    tuple indexed by node id or a :class:`spec.Map` (where a new key extends the domain, as
+    ``@@`` does)."""
+    if len(path_and_value) < 2:
+        raise TypeError("replace_at(f, i, [j, ...,] value): give at least one index and the value")
+    *path, value = path_and_value
+    if len(path) > 1:
+        head = path[0]
+        return replace_at(f, head, replace_at(f[head], *path[1:], value))
+    index = path[0]
+    if isinstance(f, Map):
+        return f.set(index, value)
     if _contract.active is not None:
-        return _contract.active.replace_at(tup, index, value)
-    old = tup[index]
+        return _contract.active.replace_at(f, index, value)
+    old = f[index]
     if old is value or (old == value and same_value(old, value)):
         # unchanged: keep the tuple, so that evolve can tell nothing changed (``==`` alone is not
         # enough: 1 == True, but a spec can tell them apart)
-        return tup
-    copy = list(tup)  # two allocations; slicing and concatenating would make four
+        return f
+    copy = list(f)  # two allocations; slicing and concatenating would make four
     copy[index] = value
     return tuple(copy)
+
+
+def choose(coll: Iterable[T], pred: Callable[[T], Any]) -> T:
+    """``CHOOSE x \\in coll : pred(x)``: the first ``x`` of ``coll`` for which ``pred(x)`` holds
+    -- a set's elements taken in a stable order (ints and strings sorted, anything else by
+    fingerprint), so the choice is the same in every run.  TLA+ leaves the choice unspecified but
+    fixed, and TLC fails when no element qualifies: so does this, with a :class:`SpecError`.
+
+    The prover computes the same first element symbolically, and refuses when it cannot rule out
+    that no element qualifies."""
+    if _contract.active is not None:
+        return _contract.active.choose(coll, pred)
+    items = stable_order(coll)
+    for x in items:
+        if pred(x):
+            return x
+    raise SpecError(f"choose(): no element of {coll!r} satisfies the predicate (TLC fails on such a CHOOSE too)")
 
 
 def ite(cond: Any, then: T, otherwise: T) -> T:

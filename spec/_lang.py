@@ -30,7 +30,7 @@ from typing import Any, ClassVar, NoReturn
 
 import attrs
 
-from spec._fingerprint import fingerprint
+from spec._fingerprint import stable_order
 from spec._types import Ids, Type
 
 __all__ = [
@@ -57,19 +57,48 @@ def source_of(fn: Callable[..., Any]) -> str:
 
 @attrs.frozen
 class members:  # noqa: N801 -- reads as a domain constructor in the decorator
-    """A state-dependent parameter domain: the elements of a collection field of the state.
-    ``field`` must be the field's name, a ``str`` identifier: anything else is a
-    :class:`SpecError` naming the line that wrote ``members(...)``."""
+    """A state-dependent parameter domain -- TLA+'s ``\\E m \\in expr`` inside ``Next``, where
+    ``expr`` depends on the state: ``members("msgs")`` is the elements of the state's ``msgs``
+    field, ``members(lambda s: s.readers | s.writers)`` the elements of any expression of the
+    state (a set, a tuple, a ``Map``'s domain).  Sets are listed in a stable order (ints and
+    strings sorted, anything else by fingerprint), so a trace is the same in every process.
 
-    field: str
+    ``of`` must be a field's name (a ``str`` identifier) or a function of the state: anything
+    else is a :class:`SpecError` naming the line that wrote ``members(...)``."""
+
+    of: str | Callable[[Any], Iterable[Any]]
+    #: where members(...) was written, for messages about its domain
+    where: str = attrs.field(factory=lambda: _caller(), eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        if not (isinstance(self.field, str) and self.field.isidentifier()):
-            raise SpecError(f"{_caller()}: members({self.field!r}): the field must be the name of a field of "
-                            f"the state (a str identifier, such as 'msgs'), not {_a(self.field)}")
+        of = self.of
+        if isinstance(of, str):
+            if of.isidentifier():
+                return
+        elif callable(of) and not isinstance(of, type):
+            return
+        raise SpecError(f"{self.where}: members({of!r}): give the name of a field of the state (a str "
+                        f"identifier, such as 'msgs') or a function of the state (lambda s: ...), "
+                        f"not {_a(of)}")
+
+    @property
+    def field(self) -> str | None:
+        """The field's name, for ``members("field")``; None for an expression."""
+        return self.of if isinstance(self.of, str) else None
+
+    def describe(self) -> str:
+        """How the domain reads in a message: the field's name, or the expression's source."""
+        if isinstance(self.of, str):
+            return self.of
+        return f"members(<expression at {source_of(self.of)}>)"
+
+    def collection(self, s: Any) -> Any:
+        """The collection itself, as the spec's code computes it."""
+        return getattr(s, self.of) if isinstance(self.of, str) else self.of(s)
 
     def __call__(self, s: Any) -> Iterable[Any]:
-        return getattr(s, self.field)
+        coll = self.collection(s)
+        return stable_order(coll) if isinstance(coll, (set, frozenset)) else coll
 
 
 @attrs.frozen
@@ -574,7 +603,7 @@ class Spec:
             returned = " (what calling it with the spec returned)" if called else ""
             raise SpecError(f"{where}: {what} is not iterable: {domain!r}{returned}")
         try:
-            return _in_stable_order(domain)
+            return stable_order(domain)
         except Exception as e:  # noqa: BLE001 -- MemoryError, OverflowError (Ids("RM", 10**20)), ...
             raise SpecError(f"{where}: {what} cannot be enumerated: {_describe(e)}") from None
 
@@ -672,18 +701,6 @@ def _show_param(value: Any) -> str:
     if isinstance(value, enum.Enum):
         return f"{type(value).__name__}.{value.name}"
     return repr(value)
-
-
-def _in_stable_order(values: Iterable[Any]) -> tuple[Any, ...]:
-    """A domain's values as a tuple -- a set's in an order that does not depend on the process
-    (its iteration order follows string hashes, which change with ``PYTHONHASHSEED``): ints and
-    strings sorted, anything else by fingerprint, so that traces are the same in every run."""
-    if not isinstance(values, (set, frozenset)):
-        return tuple(values)
-    kinds = {type(v) for v in values}
-    if kinds <= {int, bool} or kinds == {str}:  # < is a total order on these (on sets it is not)
-        return tuple(sorted(values))
-    return tuple(sorted(values, key=fingerprint))
 
 
 def _describe(e: BaseException) -> str:

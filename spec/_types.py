@@ -24,11 +24,12 @@ import attrs
 
 from spec import contract as _contract
 from spec._fingerprint import exact_key, fingerprint
+from spec._map import Map
 from spec._values import evolve
 
 __all__ = [
     "Type", "Bool", "Ints", "Ids", "OneOf", "TupleOf", "SetOf", "RecordOf", "Union", "SeqOf",
-    "Optional", "as_type",
+    "Product", "MapOf", "Optional", "as_type",
 ]
 
 #: ``permuter(domain)`` returns a function ``(value, perm) -> value`` or None when the type holds
@@ -97,25 +98,45 @@ Bool = _Bool()
 
 @attrs.frozen(repr=False)
 class Ints(Type):
-    """The integers ``lo..hi`` (both included, as in TLA+)."""
+    """The integers ``lo..hi`` (both included, as in TLA+).  A bound left out is unbounded:
+    ``Ints(0)`` is ``Nat``, ``Ints()`` is ``Int``.  An unbounded type can be a state's type
+    (membership is all the explorer asks of it) but not enumerated: neither a parameter domain
+    nor, in the prover, a state variable's universe."""
 
-    lo: int
-    hi: int
+    lo: int | None = None
+    hi: int | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.lo is not None and self.hi is not None
 
     def __contains__(self, value: Any) -> bool:
-        return (type(value) is int and self.lo <= value <= self.hi) or _symbolic_member(self, value)
+        return (type(value) is int and (self.lo is None or self.lo <= value)
+                and (self.hi is None or value <= self.hi)) or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
+        if self.lo is None or self.hi is None:
+            raise _Unbounded(f"{self!r} is unbounded: its values cannot be enumerated (give both bounds)")
         return iter(range(self.lo, self.hi + 1))
 
     def size(self) -> int:
+        if self.lo is None or self.hi is None:
+            raise _Unbounded(f"{self!r} is unbounded: it has no size (give both bounds)")
         return max(0, self.hi - self.lo + 1)
 
     def __iter__(self) -> Iterator[int]:
         return self.values()
 
     def __repr__(self) -> str:
-        return f"{self.lo}..{self.hi}"
+        if self.lo is None and self.hi is None:
+            return "Int"
+        if self.hi is None:
+            return "Nat" if self.lo == 0 else f"{self.lo}.."
+        return f"..{self.hi}" if self.lo is None else f"{self.lo}..{self.hi}"
+
+
+class _Unbounded(ValueError):
+    """Enumerating a type that has no bound (``Ints(0)``, ``SeqOf(t)``)."""
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -343,16 +364,20 @@ def _renamed_set(v: frozenset[Any], inner: Permuter, perm: Sequence[int]) -> fro
 
 @attrs.frozen(repr=False)
 class SeqOf(Type):
-    """Tuples of at most ``max_len`` elements of ``elem`` (a bounded ``Seq(elem)``)."""
+    """Tuples of at most ``max_len`` elements of ``elem`` (a bounded ``Seq(elem)``); without
+    ``max_len``, of any length (``Seq(elem)`` itself: membership only, it cannot be
+    enumerated)."""
 
     elem: Type = attrs.field(converter=as_type)
-    max_len: int = 0
+    max_len: int | None = None
 
     def __contains__(self, value: Any) -> bool:
-        return (type(value) is tuple and len(value) <= self.max_len
+        return (type(value) is tuple and (self.max_len is None or len(value) <= self.max_len)
                 and all(v in self.elem for v in value)) or _symbolic_member(self, value)
 
     def values(self) -> Iterator[Any]:
+        if self.max_len is None:
+            raise _Unbounded(f"{self!r} is unbounded: its values cannot be enumerated (give max_len)")
         universe = list(self.elem.values())
         return (t for n in range(self.max_len + 1) for t in itertools.product(universe, repeat=n))
 
@@ -366,7 +391,93 @@ class SeqOf(Type):
         return self.elem.ids()
 
     def __repr__(self) -> str:
+        if self.max_len is None:
+            return f"Seq({self.elem!r})"
         return f"Seq({self.elem!r}, <= {self.max_len})"
+
+
+class Product(Type):
+    """``A \\X B \\X ...``: tuples ``(a, b, ...)`` with ``a`` in ``A``, ``b`` in ``B``."""
+
+    def __init__(self, *elems: Any) -> None:
+        if not elems:
+            raise TypeError("Product(A, B, ...): give at least one type")
+        self.elems: tuple[Type, ...] = tuple(as_type(e) for e in elems)
+
+    def __contains__(self, value: Any) -> bool:
+        return (type(value) is tuple and len(value) == len(self.elems)
+                and all(v in t for v, t in zip(value, self.elems))) or _symbolic_member(self, value)
+
+    def values(self) -> Iterator[Any]:
+        return itertools.product(*(list(t.values()) for t in self.elems))
+
+    def size(self) -> int:
+        n = 1
+        for t in self.elems:
+            n *= t.size()
+        return n
+
+    def permuter(self, domain: Ids) -> Permuter | None:
+        inner = [t.permuter(domain) for t in self.elems]
+        if all(p is None for p in inner):
+            return None
+        return lambda v, perm: tuple(x if p is None else p(x, perm) for x, p in zip(v, inner))
+
+    def ids(self) -> frozenset[Ids]:
+        return frozenset().union(*(t.ids() for t in self.elems))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Product and other.elems == self.elems
+
+    def __hash__(self) -> int:
+        return hash((Product, self.elems))
+
+    def __repr__(self) -> str:
+        return " \\X ".join(map(repr, self.elems))
+
+
+class MapOf(Type):
+    """Functions (:class:`spec.Map`) from a subset of ``key`` to ``value`` -- the type of a
+    function whose domain is part of the state, such as raft.tla's bag of messages
+    (``MapOf(Message, Ints(0))``).  Enumerable when both are: every partial function."""
+
+    def __init__(self, key: Any, value: Any) -> None:
+        self.key: Type = as_type(key)
+        self.value: Type = as_type(value)
+
+    def __contains__(self, value: Any) -> bool:
+        return (type(value) is Map and all(k in self.key and v in self.value for k, v in value.pairs)
+                ) or _symbolic_member(self, value)
+
+    def values(self) -> Iterator[Any]:
+        keys = list(self.key.values())
+        vals = list(self.value.values())
+        absent = object()
+        for choice in itertools.product([absent, *vals], repeat=len(keys)):
+            yield Map({k: v for k, v in zip(keys, choice) if v is not absent})
+
+    def size(self) -> int:
+        return (self.value.size() + 1) ** self.key.size()
+
+    def permuter(self, domain: Ids) -> Permuter | None:
+        pk, pv = self.key.permuter(domain), self.value.permuter(domain)
+        if pk is None and pv is None:
+            return None
+        same = lambda x, perm: x  # noqa: E731
+        rk, rv = pk or same, pv or same
+        return lambda m, perm: Map({rk(k, perm): rv(v, perm) for k, v in m.pairs})
+
+    def ids(self) -> frozenset[Ids]:
+        return self.key.ids() | self.value.ids()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is MapOf and (other.key, other.value) == (self.key, self.value)
+
+    def __hash__(self) -> int:
+        return hash((MapOf, self.key, self.value))
+
+    def __repr__(self) -> str:
+        return f"MapOf({self.key!r}, {self.value!r})"
 
 
 class RecordOf(Type):

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
-from spec._fingerprint import collision_probability, exact_key, fingerprint, same_value
+from spec._fingerprint import collision_probability, exact_key, fingerprint, same_value, stable_order
 
 if TYPE_CHECKING:
     from spec._types import Type
@@ -33,6 +33,7 @@ __all__ = [
     "SymbolicInterpretation", "active", "interpreted", "concretely",
     "fingerprint", "exact_key", "same_value", "collision_probability", "RESERVED_PREFIX",
     "LANGUAGE_FILES",
+    "stable_order",
 ]
 
 
@@ -74,6 +75,13 @@ class SymbolicInterpretation(Protocol):
 
     def union_all(self, sets: Iterable[Any]) -> Any:
         """The union of the sets in ``sets``."""
+
+    def choose(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
+        """``CHOOSE x \\in coll : pred(x)``: the first element satisfying ``pred`` in the order
+        ``spec.contract.stable_order`` gives a concrete collection (a tuple's own order; a set's
+        ints and strings sorted, anything else by fingerprint) -- the explorer's choice exactly.
+        When no element may qualify, the explorer fails (as TLC does): an interpretation that
+        cannot rule that out must refuse rather than pick a value."""
 
     def maximum(self, coll: Iterable[Any], key: Callable[[Any], Any] | None, default: Any) -> Any:
         """The first element of ``coll`` with the largest ``key`` (``max``), ``default`` if empty."""
@@ -122,4 +130,4 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 #: these files are the language's, never the place to point a spec author to.
 LANGUAGE_FILES: frozenset[str] = frozenset(
     os.path.join(_HERE, f) for f in ("__init__.py", "contract.py", "_values.py", "_lang.py",
-                                     "_helpers.py", "_types.py", "_fingerprint.py"))
+                                     "_helpers.py", "_types.py", "_fingerprint.py", "_map.py"))

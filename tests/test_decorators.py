@@ -378,11 +378,11 @@ def test_obviously_not_a_domain(domain, problem) -> None:
 
 
 @pytest.mark.parametrize("field, shown", [(3, "3 (an int)"), ("a.b", "'a.b' (a str)"), ("", "'' (a str)"),
-                                          (None, "None")])
-def test_members_takes_a_field_name(field, shown) -> None:
+                                          (None, "None"), (frozenset, "<class 'frozenset'> (a type)")])
+def test_members_takes_a_field_name_or_a_function_of_the_state(field, shown) -> None:
     with pytest.raises(SpecError, match=exactly(
-            f"{at('MEMBERS')}: members({field!r}): the field must be the name of a field of the state (a str "
-            f"identifier, such as 'msgs'), not {shown}")):
+            f"{at('MEMBERS')}: members({field!r}): give the name of a field of the state (a str "
+            f"identifier, such as 'msgs') or a function of the state (lambda s: ...), not {shown}")):
         members(field)  # MEMBERS
 
 

@@ -20,7 +20,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from spec import Ids, RecordOf, SeqOf, SetOf, SpecError, TupleOf, Type, Union
+from spec import Ids, MapOf, Product, RecordOf, SeqOf, SetOf, SpecError, TupleOf, Type, Union
 from spec.contract import fingerprint
 
 
@@ -153,7 +153,8 @@ def _signature_parts(state_type: Type, d: Ids, others: frozenset[Ids] = frozense
 
 
 def _indexed_by(t: Type, d: Ids) -> bool:
-    """Does ``t`` contain a tuple indexed by ``d`` (which a non-bijective renaming cannot map)?"""
+    """Does ``t`` contain a tuple indexed by ``d``, or a map keyed by ``d`` (which a non-bijective
+    renaming cannot map)?"""
     if isinstance(t, TupleOf):
         return t.index is d or _indexed_by(t.elem, d)
     if isinstance(t, (SetOf, SeqOf)):
@@ -162,4 +163,9 @@ def _indexed_by(t: Type, d: Ids) -> bool:
         return any(_indexed_by(f, d) for f in t.fields.values())
     if isinstance(t, Union):
         return any(_indexed_by(m, d) for m in t.members)
+    if isinstance(t, Product):
+        return any(_indexed_by(e, d) for e in t.elems)
+    if isinstance(t, MapOf):
+        # a renaming that sends several ids to one would merge keys (and keep one value of them)
+        return d in t.key.ids() or _indexed_by(t.value, d)
     return False

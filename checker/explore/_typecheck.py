@@ -229,7 +229,7 @@ def _inline(gen: _Gen, t: Type, var: str) -> str | None:
     if type(t) is Ids:
         return f"(_type({var}) is _int and 0 <= {var} < {t.n!r})"
     if type(t) is Ints:
-        return f"(_type({var}) is _int and {t.lo!r} <= {var} <= {t.hi!r})"
+        return f"(_type({var}) is _int{_bounds(t.lo, var, t.hi)})"
     if type(t) is OneOf and _scalars(t.options):
         cls = _enum_class(t)
         if cls is not None:
@@ -238,11 +238,23 @@ def _inline(gen: _Gen, t: Type, var: str) -> str | None:
     if type(t) is TupleOf:
         return f"(_type({var}) is _tuple and _len({var}) == {t.length!r} and {_all_of(gen, t.elem, var)})"
     if type(t) is SeqOf:
-        return f"(_type({var}) is _tuple and _len({var}) <= {t.max_len!r} and {_all_of(gen, t.elem, var)})"
+        length = "" if t.max_len is None else f" and _len({var}) <= {t.max_len!r}"
+        return f"(_type({var}) is _tuple{length} and {_all_of(gen, t.elem, var)})"
     if type(t) is Union and not any(type(m) is RecordOf for m in t.members):
         # Not a record in sight: the union's test is "in some member", in order.
         return "(" + " or ".join(gen.expr(m, var) for m in t.members) + ")"
     return None
+
+
+def _bounds(lo: int | None, var: str, hi: int | None) -> str:
+    """`` and lo <= var <= hi``, leaving out a bound that is None (an unbounded ``Ints``)."""
+    if lo is None and hi is None:
+        return ""
+    if lo is None:
+        return f" and {var} <= {hi!r}"
+    if hi is None:
+        return f" and {lo!r} <= {var}"
+    return f" and {lo!r} <= {var} <= {hi!r}"
 
 
 def _all_of(gen: _Gen, elem: Type, var: str) -> str:
@@ -251,8 +263,10 @@ def _all_of(gen: _Gen, elem: Type, var: str) -> str:
         return f"{gen.bind(frozenset({bool}))}.issuperset(_map(_type, {var}))"
     if type(elem) in (Ids, Ints):
         lo, hi = (0, elem.n - 1) if type(elem) is Ids else (elem.lo, elem.hi)
+        within = " and ".join(([] if lo is None else [f"{lo!r} <= _min({var})"])
+                              + ([] if hi is None else [f"_max({var}) <= {hi!r}"])) or "True"
         return (f"({gen.bind(frozenset({int}))}.issuperset(_map(_type, {var})) and "
-                f"(not {var} or ({lo!r} <= _min({var}) and _max({var}) <= {hi!r})))")
+                f"(not {var} or ({within})))")
     if type(elem) is OneOf and _scalars(elem.options):
         cls = _enum_class(elem)
         if cls is not None:

@@ -129,7 +129,7 @@ def _static_groups(act: Any) -> list[tuple[Any, ...]]:
 def _group_label(act: Any, params: tuple[Any, ...]) -> str:
     parts = []
     for name, dom, val in zip(act.param_names, act.domains, params):
-        parts.append(f"{name} \u2208 {dom.field}" if isinstance(dom, members) else f"{name}={val!r}")
+        parts.append(f"{name} \u2208 {dom.describe()}" if isinstance(dom, members) else f"{name}={val!r}")
     return act.name + (f"({', '.join(parts)})" if parts else "")
 
 

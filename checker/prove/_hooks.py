@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from spec import Type
-from spec.contract import SymbolicInterpretation
+from spec.contract import SymbolicInterpretation, exact_key, stable_order
 
 from checker.prove import _paths
 from checker.prove import _terms as T
@@ -160,6 +160,26 @@ class Hooks:
         return _paths.memoized("union_all", compute)
 
     # Choice ------------------------------------------------------------------------------------
+
+    def choose(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
+        items = [(g, x) for g, x in elements(coll) if g is not False]
+        if type(coll) is not tuple:
+            # a set: in the explorer's order (stable_order), which needs concrete elements
+            if any(holds_sym(x) for _, x in items):
+                refuse("choose() over a set with symbolic elements")
+            keys = stable_order(frozenset(x for _, x in items))
+            rank = {exact_key(x): i for i, x in enumerate(keys)}
+            items.sort(key=lambda gx: rank[exact_key(gx[1])])
+        cases: list[tuple[Formula, Any]] = []
+        none_before: Formula = True  # "no earlier element qualifies"
+        for g, x in items:
+            holds = T.conj((g, _truth_of(pred, x, g)))
+            cases.append((T.conj((none_before, holds)), x))
+            none_before = T.conj((none_before, T.neg(holds)))
+        if none_before is not False:
+            refuse("choose() where possibly no element satisfies the predicate (the explorer fails "
+                   "there, as TLC does; the prover cannot rule it out)")
+        return select_case(cases)
 
     def maximum(self, coll: Iterable[Any], key: Callable[[Any], Any] | None, default: Any) -> Any:
         ordered = isinstance(coll, (tuple, list))

@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 import z3
 
-from spec import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
+from spec import Bool, Ids, Ints, MapOf, OneOf, Product, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
 from spec.contract import RESERVED_PREFIX, concretely, exact_key
 
 from checker._faults import describe_exception
@@ -44,7 +44,7 @@ MAX_UNIVERSE = 50_000
 #: The type classes the layout understands structurally.  A subclass (a narrower
 #: ``__contains__``, another ``values()``) is treated like any Type of the spec's own:
 #: enumerated, and asked about each value -- never read as its base class.
-_STRUCTURAL = (Ints, Ids, TupleOf, SetOf, RecordOf, OneOf, Union, SeqOf)
+_STRUCTURAL = (Ints, Ids, TupleOf, SetOf, RecordOf, OneOf, Union, SeqOf, Product)
 
 
 def _structural(t: Type) -> bool:
@@ -54,16 +54,20 @@ def _structural(t: Type) -> bool:
 def _values(t: Type, what: str) -> list[Any]:
     """The values of ``t``: as it enumerates them, and, for a type of the spec's own, only
     those it says are members (its ``values()`` might list others)."""
-    out = []
+    out: list[Any] = []
     check = not _structural(t)
     with concretely():
-        for v in t.values():
-            if check and v not in t:
-                continue
-            out.append(v)
-            if len(out) > MAX_UNIVERSE:
-                raise Refusal(f"the type of {what} has more than {MAX_UNIVERSE:,} values: too large "
-                              "for the prover (narrow the type)", location="<state_type>")
+        try:
+            for v in t.values():
+                if check and v not in t:
+                    continue
+                out.append(v)
+                if len(out) > MAX_UNIVERSE:
+                    raise Refusal(f"the type of {what} has more than {MAX_UNIVERSE:,} values: too large "
+                                  "for the prover (narrow the type)", location="<state_type>")
+        except Exception as e:  # noqa: BLE001 -- an unbounded type, or a Type of the spec's own failing
+            raise Refusal(f"the type of {what} ({t!r}) cannot be enumerated: {describe_exception(e)}",
+                          location="<state_type>") from None
     return out
 
 
@@ -369,6 +373,10 @@ class Layout:
             return _Shared(_BoolLeaf(z3.Bool(name, T.CTX)))
         if type(t) is Ints or type(t) is Ids:
             lo, hi = (t.lo, t.hi) if isinstance(t, Ints) else (0, t.n - 1)
+            if lo is None or hi is None:
+                raise Refusal(f"the type of {name} is {t!r}, which has no bound: the prover needs a "
+                              "finite universe for every state variable (give Ints both bounds)",
+                              location="<state_type>")
             if lo > hi:
                 raise Refusal(f"the type of {name} is empty ({t!r})", location="<state_type>")
             if lo == hi:
@@ -378,6 +386,16 @@ class Layout:
             return _Shared(_IntLeaf(var, lo, hi))
         if type(t) is TupleOf:
             return _TupleNode([self._node(t.elem, f"{name}[{i}]") for i in range(t.length)])
+        if type(t) is Product:
+            return _TupleNode([self._node(e, f"{name}[{i}]") for i, e in enumerate(t.elems)])
+        if isinstance(t, MapOf):
+            raise Refusal(f"the type of {name} is {t!r}: the prover has no symbolic maps (spec.Map); "
+                          "explore the spec instead, or model the function as a tuple indexed by ids",
+                          location="<state_type>")
+        if type(t) is SeqOf and t.max_len is None:
+            raise Refusal(f"the type of {name} is {t!r}, which has no bound: the prover needs a "
+                          "finite universe for every state variable (give SeqOf a max_len)",
+                          location="<state_type>")
         if type(t) is SetOf:
             universe = _values(t.elem, name)
             return _Shared(_SetLeaf(universe, [z3.Bool(f"{name}∋{e!r}", T.CTX) for e in universe]))
@@ -512,8 +530,8 @@ def typed_in(value: Any, t: Type) -> Formula:
     if kind is Ints:
         if type(value) is not SymInt:
             return False
-        return T.conj((T.le(t.lo, value._dc_t) if value._dc_lo < t.lo else True,
-                       T.le(value._dc_t, t.hi) if value._dc_hi > t.hi else True))
+        return T.conj((T.le(t.lo, value._dc_t) if t.lo is not None and value._dc_lo < t.lo else True,
+                       T.le(value._dc_t, t.hi) if t.hi is not None and value._dc_hi > t.hi else True))
     if kind is Ids:
         return typed_in(value, Ints(0, t.n - 1)) if type(value) is SymInt else False
     if kind is OneOf:
@@ -524,9 +542,13 @@ def typed_in(value: Any, t: Type) -> Formula:
             return False
         return T.conj(typed_in(v, t.elem) for v in value)
     if kind is SeqOf:
-        if type(value) is not tuple or len(value) > t.max_len:
+        if type(value) is not tuple or (t.max_len is not None and len(value) > t.max_len):
             return False
         return T.conj(typed_in(v, t.elem) for v in value)
+    if kind is Product:
+        if type(value) is not tuple or len(value) != len(t.elems):
+            return False
+        return T.conj(typed_in(v, e) for v, e in zip(value, t.elems))
     if kind is SetOf:
         if type(value) is SymSet:  # its keys are concrete
             return T.conj(T.implies(g, _concrete_in(k, t.elem)) for k, g in value._dc_members.values())

@@ -197,11 +197,12 @@ class SymbolicSpec:
         per_param: list[list[tuple[Formula, Any]]] = []
         for d in act.domains:
             if isinstance(d, members):
-                coll = getattr(state, d.field, None)
-                if coll is None:
+                if d.field is not None and not hasattr(state, d.field):
                     raise SpecError(f"{act.source}: members({d.field!r}) of {act.name}: the state "
                                     f"has no field {d.field!r}")
                 with interpreted(HOOKS):
+                    # an expression of the state runs on the symbolic state like any spec code
+                    coll = d.collection(state)
                     # elements of a tuple may be symbolic: enumerate their concrete values, so
                     # that every parameter is concrete (as the explorer's are)
                     per_param.append([(T.conj((g, h)), c) for g, x in elements(coll) for h, c in expand(x)])

@@ -56,6 +56,7 @@ class _Recorder:
     ("size", ((1, 2),)), ("exists", ((1,), bool)), ("forall", ((1,), bool)), ("count", ((1,), bool)),
     ("select", ((1,), bool)), ("image", ((1,), str)), ("union_all", ((frozenset(),),)),
     ("maximum", ((1, 2),)), ("replace_at", ((1, 2), 0, 5)), ("ite", (True, 1, 2)), ("implies", (True, False)),
+    ("choose", ((1, 2), bool)),
 ])
 def test_each_helper_asks_the_active_interpretation(helper: str, args: tuple[Any, ...]) -> None:
     rec = _Recorder()
