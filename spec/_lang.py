@@ -98,7 +98,22 @@ class members:  # noqa: N801 -- reads as a domain constructor in the decorator
 
     def __call__(self, s: Any) -> Iterable[Any]:
         coll = self.collection(s)
-        return stable_order(coll) if isinstance(coll, (set, frozenset)) else coll
+        if type(coll) is not frozenset:
+            return stable_order(coll) if isinstance(coll, (set, frozenset)) else coll
+        # A successor shares the fields it does not change with its parent: the same frozenset
+        # is met again and again, and ordering it once is enough (by identity: the entry holds
+        # the set, so its address cannot be reused while the entry lives).
+        hit = _ORDERED.get(id(coll))
+        if hit is not None and hit[0] is coll:
+            return hit[1]
+        ordered = stable_order(coll)
+        if len(_ORDERED) >= 4096:
+            _ORDERED.clear()
+        _ORDERED[id(coll)] = (coll, ordered)
+        return ordered
+
+
+_ORDERED: dict[int, tuple[frozenset[Any], tuple[Any, ...]]] = {}
 
 
 @attrs.frozen
