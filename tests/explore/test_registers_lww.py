@@ -285,6 +285,16 @@ def test_lww_stale_read_is_the_shortest_counterexample() -> None:
     assert not linearizable(tuple((e.process, e.type, e.f, e.value) for e in history))
 
 
+@pytest.mark.parametrize("nc,k", [(3, 1), (2, 2)])
+def test_lww_with_one_replica_is_linearizable(nc, k) -> None:
+    # the control: with a single copy there is nothing to be stale, and every history the
+    # explorer checks is linearizable -- as the oracle's brute force finds of each of them
+    dist = reachable("lww", nc, 1, k)
+    assert all(linearizable(s[3]) and lww_no_lost_write(s) for s in dist)
+    r = explore(LWW(n_clients=nc, n_replicas=1, ops_per_client=k))
+    assert (r.verdict, r.distinct_states, r.depth) == ("ok", len(dist), depth(dist))
+
+
 def test_lww_cli_exits_1_and_shows_the_offending_history() -> None:
     result = CliRunner().invoke(main, ["explore", "lww", "-q"])
     assert result.exit_code == 1, result.stdout
