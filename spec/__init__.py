@@ -21,6 +21,7 @@ from spec._types import (
 )
 from spec._map import Map
 from spec._fingerprint import fingerprint
+from spec._linearizable import Event, EventOf, Linearizable, linearizable
 from spec._values import evolve, is_record, record
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     # types (TypeOK, symmetry, the prover's domains)
     "Type", "Bool", "Ints", "Ids", "OneOf", "Optional", "TupleOf", "SetOf", "SeqOf", "RecordOf",
     "Union", "Product", "MapOf", "as_type",
+    # clients' histories, checked for linearizability by the explorer
+    "Event", "EventOf", "linearizable", "Linearizable",
     # for the checkers
     "Action", "Actions", "Choice", "Param", "source_of", "fingerprint", "is_record",
 ]

@@ -728,6 +728,8 @@ def _iterable(value: Any) -> bool:
         iter(value)
     except TypeError:
         return False
+    except Exception:  # noqa: BLE001 -- iterable, but not enumerable (Ints(0)): enumerating says why
+        return True
     return True
 
 

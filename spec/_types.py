@@ -116,12 +116,12 @@ class Ints(Type):
 
     def values(self) -> Iterator[Any]:
         if self.lo is None or self.hi is None:
-            raise _Unbounded(f"{self!r} is unbounded: its values cannot be enumerated (give both bounds)")
+            raise ValueError(f"{self!r} is unbounded: its values cannot be enumerated (give both bounds)")
         return iter(range(self.lo, self.hi + 1))
 
     def size(self) -> int:
         if self.lo is None or self.hi is None:
-            raise _Unbounded(f"{self!r} is unbounded: it has no size (give both bounds)")
+            raise ValueError(f"{self!r} is unbounded: it has no size (give both bounds)")
         return max(0, self.hi - self.lo + 1)
 
     def __iter__(self) -> Iterator[int]:
@@ -133,10 +133,6 @@ class Ints(Type):
         if self.hi is None:
             return "Nat" if self.lo == 0 else f"{self.lo}.."
         return f"..{self.hi}" if self.lo is None else f"{self.lo}..{self.hi}"
-
-
-class _Unbounded(ValueError):
-    """Enumerating a type that has no bound (``Ints(0)``, ``SeqOf(t)``)."""
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -377,7 +373,7 @@ class SeqOf(Type):
 
     def values(self) -> Iterator[Any]:
         if self.max_len is None:
-            raise _Unbounded(f"{self!r} is unbounded: its values cannot be enumerated (give max_len)")
+            raise ValueError(f"{self!r} is unbounded: its values cannot be enumerated (give max_len)")
         universe = list(self.elem.values())
         return (t for n in range(self.max_len + 1) for t in itertools.product(universe, repeat=n))
 

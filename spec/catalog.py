@@ -7,6 +7,9 @@ BUNDLED: dict[str, str] = {
     "twophase": "spec.twophase:TwoPhase",
     "tcommit": "spec.tcommit:TCommit",
     "paxos": "spec.paxos:Paxos",
+    "threephase": "spec.threephase:ThreePhase",
+    "paxoscommit": "spec.paxoscommit:PaxosCommit",
+    "zab": "spec.zab:Zab",
     "lww": "spec.lww:LWW",
     "vclock": "spec.lww:VClock",
 }

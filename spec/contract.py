@@ -130,4 +130,5 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 #: these files are the language's, never the place to point a spec author to.
 LANGUAGE_FILES: frozenset[str] = frozenset(
     os.path.join(_HERE, f) for f in ("__init__.py", "contract.py", "_values.py", "_lang.py",
-                                     "_helpers.py", "_types.py", "_fingerprint.py", "_map.py"))
+                                     "_helpers.py", "_types.py", "_fingerprint.py", "_map.py",
+                                     "_linearizable.py"))

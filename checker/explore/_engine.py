@@ -24,13 +24,14 @@ from typing import Any
 
 import attrs
 
-from spec import SpecError, source_of
+from spec import SpecError
 from spec.contract import collision_probability, fingerprint as value_fingerprint
 
 from checker._resources import describe, rss_bytes
 from checker._faults import describe_exception
 from checker._sources import exception_location, spec_source
-from checker.explore._model import PreparedSpec, SpecRuntimeError
+from checker.explore._linearizable import NAME as LINEARIZABLE, Undecided
+from checker.explore._model import PreparedSpec, SpecRuntimeError, predicate_source
 from checker.explore.result import ExploreResult, ExploreVerdict
 from checker.report import Step
 
@@ -100,6 +101,8 @@ class _Search:
         self._in_model = model.admits if model.constraints else None
         self._checks = model.checks
         self._max_states = -1 if limits.max_states is None else limits.max_states
+        if model.linearizable is not None:  # the checker may not run past the run's own time limit
+            model.linearizable.deadline = None if limits.time_limit is None else self.start + limits.time_limit
 
     # --- the one admission step, shared by every mode -----------------------------------------------
 
@@ -193,9 +196,14 @@ class _Search:
                          location=d.location, trace=d.steps, failing_action=d.action, failing_params=d.params)
 
     def failure(self, err: SpecRuntimeError, trace: tuple[Step, ...]) -> _Stop:
-        """An ``error`` result: the trace to the state where spec code failed."""
+        """An ``error`` result: the trace to the state where spec code failed -- or, where it
+        was ``Linearizable`` that could not decide a history (a time limit), ``unknown``."""
         if err.step is not None:
             trace += (err.step,)
+        if isinstance(err.__cause__, Undecided):
+            undecided = err.__cause__
+            return self.stop(ExploreVerdict.UNKNOWN, limit=undecided.reason, trace=trace,
+                             linearizability=undecided.report)
         return self.stop(ExploreVerdict.ERROR, error=err.message, location=err.location, trace=trace,
                          failing_action=err.action, failing_params=err.params)
 
@@ -229,9 +237,14 @@ class _Search:
             return self.failure(err, trace)
         if names and set(again) == set(names):
             detail = model.type_problem(last) if again == ("state_type",) else None
-            return self.stop(ExploreVerdict.VIOLATION, violated=again, trace=trace, detail=detail)
+            history = None
+            if LINEARIZABLE in again and model.linearizable is not None:  # show the history, explained
+                history = model.linearizable.report(getattr(last, model.linearizable.field))
+            return self.stop(ExploreVerdict.VIOLATION, violated=again, trace=trace, detail=detail,
+                             linearizability=history)
         changed = sorted(set(names) ^ set(again)) or list(model.invariants)
-        where = source_of(model.invariants[changed[0]]) if changed[0] in model.invariants else spec_source(model.spec)
+        where = (predicate_source(model.invariants[changed[0]]) if changed[0] in model.invariants
+                 else spec_source(model.spec))
         what = "invariant " + ", ".join(changed) if changed != ["state_type"] else "state_type"
         hint = " (with --symmetry, every invariant must be symmetric)" if model.symmetry and last is not t else ""
         return self.diverged(_Diverged(trace, f"{what} gave a different answer when asked again on the same "
@@ -340,6 +353,9 @@ def _initial_failure(search: _Search, s: Any, exc: BaseException) -> _Stop:
     err = model.examine(s)
     if err is not None and err.message.endswith("(evaluating the fingerprint)") and _outside_type(model, s):
         return search.confirmed(trace, s, ("state_type",))  # (prepare() checked the plain fingerprint)
+    if err is None and model.in_model(s) and model.violated(s):
+        # an invariant raised after an earlier one was violated: the violation stands
+        return search.confirmed(trace, s, model.violated(s))
     return search.failure(err or SpecRuntimeError(describe_exception(exc), exception_location(exc), s), trace)
 
 
@@ -356,6 +372,10 @@ def _expand_failure(search: _Search, s: Any, sfp: int, exc: BaseException | None
         for c, t in model.successors(base):
             found = model.examine(t)
             if found is None:
+                if model.in_model(t) and model.violated(t):
+                    # an invariant raised after an earlier one was violated: the violation stands
+                    search.depth = max(search.depth, len(trace) + 1)
+                    return search.confirmed((*trace, Step(c.name, c.arguments, t)), t, model.violated(t))
                 continue
             if found.message.endswith("(evaluating the fingerprint)"):
                 if _outside_type(model, t):

@@ -14,6 +14,7 @@ from spec.contract import fingerprint as value_fingerprint
 
 from checker._faults import describe_exception
 from checker._sources import exception_location, spec_source
+from checker.explore._linearizable import LinearizableCheck, select_invariants
 from checker.explore._symmetry import Canonicalizer
 from checker.explore._typecheck import Typed, compile_checks, compile_typed, explain, typed_slow
 
@@ -53,6 +54,9 @@ class PreparedSpec:
     #: ``checks(t, parent)``: ``typed`` and every invariant exactly True, in one call (the fast
     #: path of the per-state checks; False sends the engine to the slow path)
     checks: Typed = lambda t, parent: True
+    #: the invariant ``Linearizable``, when the spec declares a client history (checked when
+    #: ``invariants`` holds it)
+    linearizable: LinearizableCheck | None = None
 
     def successors(self, s: Any) -> Iterator[tuple[Choice, Any]]:
         """Every enabled (choice, successor) of ``s``, in the order of ``successor_states``
@@ -67,16 +71,16 @@ class PreparedSpec:
         try:
             r = fn(t)
         except Exception as e:  # noqa: BLE001 -- any exception in spec code is reported
-            where = exception_location(e)
+            where, defined = exception_location(e), predicate_source(fn)
             raise SpecRuntimeError(f"{describe_exception(e)} (evaluating the {kind} {name}, "
-                                   f"{source_of(fn)})", source_of(fn) if where == "<unknown>" else where,
-                                   t) from e
+                                   f"{defined})", defined if where == "<unknown>" else where, t) from e
         if r is True or r is False:
             return r
         shown = repr(r)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         raise SpecRuntimeError(f"{kind} {name} returned {shown} ({type(r).__qualname__}), not True or "
-                               f"False: {'an' if kind[0] in 'aeiou' else 'a'} {kind} must return a bool", source_of(fn), t)
+                               f"False: {'an' if kind[0] in 'aeiou' else 'a'} {kind} must return a bool",
+                               predicate_source(fn), t)
 
     def in_model(self, t: Any) -> bool:
         """Does ``t`` satisfy every state constraint?  (Raises :class:`SpecRuntimeError` where
@@ -114,8 +118,20 @@ class PreparedSpec:
         violates (raises :class:`SpecRuntimeError` where one raises or is not a bool)."""
         if self.untyped(t):
             return ("state_type",)
-        return tuple(name for name, inv in self.invariants.items()
-                     if not self.predicate("invariant", name, inv, t))
+        # In declaration order, as TLC checks a model's INVARIANTs: one that raises after an
+        # earlier one was violated does not turn the violation into an error (TLC stops at the
+        # first violated invariant and never evaluates the rest).
+        violated: list[str] = []
+        for name, inv in self.invariants.items():
+            try:
+                holds = self.predicate("invariant", name, inv, t)
+            except SpecRuntimeError:
+                if violated:
+                    break
+                raise
+            if not holds:
+                violated.append(name)
+        return tuple(violated)
 
     def examine(self, t: Any) -> SpecRuntimeError | None:
         """Which of fingerprinting, a constraint, the state type or an invariant fails on ``t``."""
@@ -152,6 +168,12 @@ class PreparedSpec:
                         f"action {c.describe()} returned {t!r} ({type(t).__name__}), not a "
                         f"{self.state_cls.__name__} or None", act.source, s, c.name, c.arguments)
         return None
+
+
+def predicate_source(fn: Callable[[Any], Any]) -> str:
+    """``file:line`` of an invariant or constraint: where it is defined -- for ``Linearizable``,
+    where the spec declares it."""
+    return fn.decl.where if isinstance(fn, LinearizableCheck) else source_of(fn)
 
 
 def _successor_function(actions: Sequence[Action]) -> Callable[[Any], list[Any]]:
@@ -213,7 +235,7 @@ def prepare(spec: Spec, *, invariants: str | Sequence[str] | None = None, symmet
 def _prepare(spec: Spec, invariants: str | Sequence[str] | None, symmetry: bool | None,
              check_deadlock: bool | None) -> PreparedSpec:
     actions = spec.actions()
-    all_invs = spec.invariants(spec.invariant_names() if invariants is None else invariants)
+    all_invs, linearizable = select_invariants(spec, invariants)
     where = source_of(type(spec).init)
     try:
         inits = list(spec.init())
@@ -236,6 +258,8 @@ def _prepare(spec: Spec, invariants: str | Sequence[str] | None, symmetry: bool 
             value_fingerprint(s)
         except TypeError as e:
             raise SpecError(f"{where}: initial state {s!r} cannot be a state: {e}") from None
+    if linearizable is not None:
+        linearizable.check_state_class(state_cls, where)
     state_type = spec.state_type
     if state_type is not None and not isinstance(state_type, Type):
         raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.state_type is {state_type!r}, not a "
@@ -279,4 +303,5 @@ def _prepare(spec: Spec, invariants: str | Sequence[str] | None, symmetry: bool 
         state_type=state_type,
         typed=None if state_type is None else compile_typed(state_type),
         checks=compile_checks(state_type, list(all_invs.values())),
+        linearizable=linearizable,
     )

@@ -103,7 +103,8 @@ def _interchangeable(s: Any, group: list[int], n: int, permute: Callable[[Any, S
     for a, b in zip(group, group[1:]):
         swap = list(range(n))
         swap[a], swap[b] = b, a
-        if permute(s, swap) != s:
+        # the same value, not merely == (a map or tuple holding True where s holds 1 is not s)
+        if fingerprint(permute(s, swap)) != fingerprint(s):
             return False
     return True
 

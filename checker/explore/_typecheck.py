@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from spec import Bool, Ids, Ints, OneOf, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
+from spec import Bool, Ids, Ints, OneOf, Product, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
 
 from checker.report import tla_text
 
@@ -237,6 +237,9 @@ def _inline(gen: _Gen, t: Type, var: str) -> str | None:
         return f"((_type({var}), {var}) in {gen.bind(frozenset((type(o), o) for o in t.options))})"
     if type(t) is TupleOf:
         return f"(_type({var}) is _tuple and _len({var}) == {t.length!r} and {_all_of(gen, t.elem, var)})"
+    if type(t) is Product:
+        parts = " and ".join(gen.expr(e, f"{var}[{i}]") for i, e in enumerate(t.elems))
+        return f"(_type({var}) is _tuple and _len({var}) == {len(t.elems)!r} and {parts})"
     if type(t) is SeqOf:
         length = "" if t.max_len is None else f" and _len({var}) <= {t.max_len!r}"
         return f"(_type({var}) is _tuple{length} and {_all_of(gen, t.elem, var)})"

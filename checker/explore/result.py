@@ -27,6 +27,47 @@ class ExploreVerdict(Verdict):
 
 
 @attrs.frozen
+class LinearizabilityReport:
+    """The client history of a trace's last state, for a verdict on ``Linearizable``: the
+    events (one Jepsen EDN op map a line, and as JSON objects) and the linearizability checker's
+    explanation (``LinResult.render_text()`` and ``to_json()``)."""
+
+    invariant: str
+    #: the state field holding the history
+    field: str
+    model: str
+    #: the checker's verdict on it: ``illegal`` (a violation) or ``unknown`` (undecided)
+    verdict: str
+    edn: tuple[str, ...]
+    events: tuple[dict[str, Any], ...]
+    explanation: str
+    check: dict[str, Any] | None
+
+    def render_text(self) -> str:
+        what = ("is not linearizable" if self.verdict == "illegal"
+                else "could not be decided" if self.verdict == "unknown" else f"is {self.verdict}")
+        width = len(str(len(self.edn)))
+        lines = [f"The history in field {self.field} of the last state {what} (model {self.model}), "
+                 f"{len(self.edn)} events:"]
+        lines += [f"  {i:>{width}}  {line}" for i, line in enumerate(self.edn, 1)]
+        lines.append("The linearizability checker (events are numbered as lines):")
+        lines += [f"  {line}" for line in self.explanation.splitlines()]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "invariant": self.invariant,
+            "field": self.field,
+            "model": self.model,
+            "verdict": self.verdict,
+            "history": [{k: to_json(v) for k, v in e.items()} for e in self.events],
+            "edn": list(self.edn),
+            "explanation": self.explanation,
+            "check": self.check,
+        }
+
+
+@attrs.frozen
 class ExploreResult:
     """What one exploration found.
 
@@ -57,6 +98,9 @@ class ExploreResult:
     #: for ``ok``: TLC's estimate of the probability that two distinct states shared a
     #: fingerprint (and one of them went unexplored)
     collision_probability: float | None = None
+    #: for a violation of ``Linearizable`` (or a history it could not decide): the history of the
+    #: trace's last state and the linearizability checker's explanation
+    linearizability: LinearizabilityReport | None = None
 
     @property
     def exit_code(self) -> int:
@@ -79,7 +123,8 @@ class ExploreResult:
             ExploreVerdict.OK: "ok: every reachable state satisfies every invariant",
             ExploreVerdict.VIOLATION: (f"violation: the state is outside state_type: {self.detail}"
                                        if self.violated == ("state_type",) and self.detail
-                                       else f"violation: invariant {', '.join(self.violated)} is violated"),
+                                       else f"violation: invariant {self.violated[0]} is violated" if len(self.violated) == 1
+                                       else f"violation: invariants {', '.join(self.violated)} are violated"),
             ExploreVerdict.DEADLOCK: "deadlock: a reachable state has no enabled action",
             ExploreVerdict.ERROR: f"error: {self.error}",
             ExploreVerdict.UNKNOWN: f"unknown: {self.limit}",
@@ -101,11 +146,14 @@ class ExploreResult:
             else:
                 what = "spec code failed on the last state" if self.trace else "spec code failed"
             parts.append(f"\nthen {what} at {self.location}:\n  {self.error}")
+        if self.linearizability is not None:
+            parts.append("\n" + self.linearizability.render_text())
         return "\n".join(parts)
 
     def to_json(self) -> dict[str, Any]:
-        """The object ``distcheck explore --json`` prints (schema in the README)."""
-        return {
+        """The object ``distcheck explore --json`` prints (schema in the README); a verdict on
+        ``Linearizable`` adds ``"linearizability"`` (see :class:`LinearizabilityReport`)."""
+        out = {
             "verdict": self.verdict.value,
             "spec": self.spec,
             "params": {k: to_json(v) for k, v in self.params.items()},
@@ -127,3 +175,6 @@ class ExploreResult:
             },
             "trace": [step_json(s) for s in self.trace],
         }
+        if self.linearizability is not None:
+            out["linearizability"] = self.linearizability.to_json()
+        return out

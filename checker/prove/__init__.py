@@ -28,6 +28,7 @@ from spec import Spec
 from checker._faults import spec_may_not_exit
 from checker._sources import spec_source
 from checker.errors import SpecError, Unsupported
+from checker.explore._linearizable import refuse_to_prove
 from checker.prove import _paths
 from checker.prove._clock import Clock
 from checker.prove._engine import bmc as _bmc, induction, k_induction as _k_induction
@@ -79,7 +80,9 @@ def prove(spec: Spec, invariants: Sequence[str] | None = None, *, targets: Seque
     """Prove the conjunction of ``invariants`` inductive (default: the spec's
     ``@inductive_invariant`` declarations) and that it implies each of ``targets`` (default: the
     spec's ``@invariant`` safety properties not already among ``invariants``).  ``timeout`` is
-    in seconds, for the whole run."""
+    in seconds, for the whole run.  A spec declaring a client history (``linearizable(...)``)
+    needs explicit ``targets``: the prover cannot check ``Linearizable``."""
+    refuse_to_prove(spec, None if targets is None else [*targets, *(invariants or [])], "safety invariants")
     invs = _names(spec, invariants, type(spec).invariant_names(inductive=True), "@inductive_invariant")
     if targets is None:
         tgts = [n for n in type(spec).invariant_names() if n not in invs]
@@ -90,6 +93,7 @@ def prove(spec: Spec, invariants: Sequence[str] | None = None, *, targets: Seque
 
 
 def _properties(spec: Spec, invariants: Sequence[str] | None) -> list[str]:
+    refuse_to_prove(spec, list(invariants) if invariants else None, "safety invariants")
     cls = type(spec)
     return _names(spec, invariants, cls.invariant_names() or cls.invariant_names(inductive=True), "@invariant")
 

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from spec import Type
-from spec.contract import SymbolicInterpretation, exact_key, stable_order
+from spec.contract import SymbolicInterpretation, fingerprint, stable_order
 
 from checker.prove import _paths
 from checker.prove import _terms as T
@@ -63,6 +63,34 @@ def _callback_paths(fn: Callable[[Any], Any], x: Any, g: Formula) -> list[_paths
         _paths.raise_if_error([attrs.evolve(p, pc=T.conj((g, p.pc))) for p in paths if p.error is not None]
                               + [_paths.Path(T.neg(g))] + [p for p in paths if p.error is None])
     return [p for p in paths if p.error is None]
+
+
+def _in_explorer_order(coll: Any) -> list[tuple[Formula, Any]]:
+    """``coll``'s elements with their guards, in the order ``stable_order`` gives the concrete
+    collection -- the order the explorer's ``choose`` tries them in.  A concrete collection is
+    ordered by ``stable_order`` itself (a list, a tuple or a range keep their own order).  A
+    symbolic set is ordered by its universe, which is the order of every subset only when the
+    universe is all ints (and bools), all strings, or holds neither (then every subset is ordered
+    by fingerprint); a universe mixing those with other kinds is refused."""
+    if type(coll) is not SymSet:
+        if isinstance(coll, Symbolic):
+            refuse(f"choose() over a symbolic {coll._dc_what()}")
+        if isinstance(coll, (set, frozenset, dict)) and any(holds_sym(x) for x in coll):
+            refuse("choose() over a set with symbolic elements")
+        return [(True, x) for x in stable_order(coll)]
+    items = elements(coll)
+    kinds = {type(x) for _, x in items}
+    if any(holds_sym(x) for _, x in items):
+        refuse("choose() over a set with symbolic elements")
+    if kinds <= {int, bool}:
+        # 1 and True cannot both be in a concrete set: any tie-break is the explorer's order
+        return sorted(items, key=lambda gx: (gx[1], type(gx[1]) is bool))
+    if kinds == {str}:
+        return sorted(items, key=lambda gx: gx[1])
+    if kinds & {int, bool, str}:
+        refuse("choose() over a set whose elements mix ints or strings with other kinds (the "
+               "explorer's order depends on which elements are present)")
+    return sorted(items, key=lambda gx: fingerprint(gx[1]))
 
 
 def _truth_of(fn: Callable[[Any], Any], x: Any, g: Formula = True) -> Formula:
@@ -162,14 +190,9 @@ class Hooks:
     # Choice ------------------------------------------------------------------------------------
 
     def choose(self, coll: Iterable[Any], pred: Callable[[Any], Any]) -> Any:
-        items = [(g, x) for g, x in elements(coll) if g is not False]
-        if type(coll) is not tuple:
-            # a set: in the explorer's order (stable_order), which needs concrete elements
-            if any(holds_sym(x) for _, x in items):
-                refuse("choose() over a set with symbolic elements")
-            keys = stable_order(frozenset(x for _, x in items))
-            rank = {exact_key(x): i for i, x in enumerate(keys)}
-            items.sort(key=lambda gx: rank[exact_key(gx[1])])
+        if type(coll) is SymEnum:
+            coll = concretize(coll)
+        items = [(g, x) for g, x in _in_explorer_order(coll) if g is not False]
         cases: list[tuple[Formula, Any]] = []
         none_before: Formula = True  # "no earlier element qualifies"
         for g, x in items:

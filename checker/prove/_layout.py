@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 import z3
 
-from spec import Bool, Ids, Ints, MapOf, OneOf, Product, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
+from spec import Bool, Ids, Ints, Map, MapOf, OneOf, Product, RecordOf, SeqOf, SetOf, TupleOf, Type, Union
 from spec.contract import RESERVED_PREFIX, concretely, exact_key
 
 from checker._faults import describe_exception
@@ -61,6 +61,9 @@ def _values(t: Type, what: str) -> list[Any]:
             for v in t.values():
                 if check and v not in t:
                     continue
+                if _holds_map(v):
+                    raise Refusal(f"the type of {what} holds {v!r}: the prover has no symbolic maps "
+                                  "(spec.Map); explore the spec instead", location="<state_type>")
                 out.append(v)
                 if len(out) > MAX_UNIVERSE:
                     raise Refusal(f"the type of {what} has more than {MAX_UNIVERSE:,} values: too large "
@@ -69,6 +72,17 @@ def _values(t: Type, what: str) -> list[Any]:
             raise Refusal(f"the type of {what} ({t!r}) cannot be enumerated: {describe_exception(e)}",
                           location="<state_type>") from None
     return out
+
+
+def _holds_map(v: Any) -> bool:
+    """Is ``v`` a ``spec.Map``, or a tuple, set or record with one inside?"""
+    if isinstance(v, Map):
+        return True
+    if type(v) is tuple or type(v) is frozenset:
+        return any(_holds_map(x) for x in v)
+    if attrs.has(type(v)):
+        return any(_holds_map(getattr(v, f.name)) for f in attrs.fields(type(v)))
+    return False
 
 
 def _same(a: Any, b: Any) -> bool:

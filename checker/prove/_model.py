@@ -201,8 +201,19 @@ class SymbolicSpec:
                     raise SpecError(f"{act.source}: members({d.field!r}) of {act.name}: the state "
                                     f"has no field {d.field!r}")
                 with interpreted(HOOKS):
-                    # an expression of the state runs on the symbolic state like any spec code
-                    coll = d.collection(state)
+                    # an expression of the state runs on the symbolic state like any spec code --
+                    # once, outside any path: it cannot branch on the state
+                    try:
+                        coll = d.collection(state)
+                    except _paths.Refusal:
+                        if _paths.current.stack:  # refused inside a run: not for want of one
+                            raise
+                        raise _paths.Refusal(f"the parameter domain {d.describe()} of {act.name} decides "
+                                      "something about the state (an if, and/or, a comparison "
+                                      "used as a truth value): the prover evaluates a domain once, "
+                                      "for every state at a time; write it without branching "
+                                      "(ite(...), set operations)",
+                                      location=act.source) from None
                     # elements of a tuple may be symbolic: enumerate their concrete values, so
                     # that every parameter is concrete (as the explorer's are)
                     per_param.append([(T.conj((g, h)), c) for g, x in elements(coll) for h, c in expand(x)])

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.explore._typecheck import compile_checks, compile_typed
-from spec import Bool, Ids, Ints, OneOf, Optional, RecordOf, SeqOf, SetOf, TupleOf, Type, Union, record
+from spec import Bool, Ids, Ints, OneOf, Optional, Product, RecordOf, SeqOf, SetOf, TupleOf, Type, Union, record
 
 
 class Color(enum.IntEnum):
@@ -66,6 +66,7 @@ def _compound(inner: st.SearchStrategy[Type]) -> st.SearchStrategy[Type]:
         st.builds(lambda x, y: RecordOf(Inner, x=x, y=y), inner, inner),
         st.builds(Union, inner, inner),
         st.builds(Optional, inner),
+        st.builds(Product, inner, inner),
     )
 
 
@@ -218,6 +219,14 @@ def test_collection_bounds_at_their_edges() -> None:
                                                          (0,) * 19 + (True,)]),
         (TupleOf(20, OneOf(*Color)), [(Color.red,) * 20], [(Color.red,) * 19 + (0,), (Color.red,) * 21]),
         (SetOf(Bool), [frozenset({True, False})], [frozenset({1}), frozenset({0})]),
+        # unbounded types (issue 9): a missing bound is no bound, on either side
+        (Ints(0), [0, 10**30], [-1, True, 1.0]),
+        (Ints(None, 2), [2, -10**30], [3, False]),
+        (Ints(), [0, -5, 2**70], [None, "1"]),
+        (SetOf(Ints(1)), [frozenset(), frozenset({1, 10**9})], [frozenset({0}), frozenset({True})]),
+        (SeqOf(Ints(0)), [(), (0,) * 40, (2**64,)], [(-1,), (0,) * 40 + (-1,), [0]]),
+        (Product(Ints(0), Bool), [(0, True), (99, False)], [(True, 0), (-1, True), (0, True, 1), (0,)]),
+        (SeqOf(Product(D, Ints())), [((0, -7), (2, 8))], [((3, 0),), ((0, 0.5),)]),
     ]
     for field, inside, outside in cases:
         state_type = RecordOf(Holder, a=field, b=Bool)

@@ -419,3 +419,15 @@ def test_a_failing_domain_expression_is_located_at_the_spec(tmp_path: Path) -> N
     assert r.returncode == 2, r.stdout + r.stderr
     assert "Traceback" not in r.stderr
     assert "badexpr.py:14" in r.stdout + r.stderr and "nothing" in r.stdout + r.stderr
+
+
+class Branchy(Serve):
+    @action(p=members(lambda s: s.readers if 0 in s.served else s.writers))
+    def ServeOne(self, s, p):
+        return s.evolve(served=s.served | {p}) if p not in s.served else None
+
+
+def test_a_domain_that_branches_on_the_state_is_refused_by_what_it_does() -> None:
+    with pytest.raises(Unsupported, match=r"the parameter domain members\(<expression at .*>\) of ServeOne decides something"):
+        prove(Branchy(3))
+    assert explore(Branchy(3)).verdict == "ok"  # the explorer runs it on concrete states
