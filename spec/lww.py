@@ -69,7 +69,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from spec import (
-    Event, Ids, Ints, OneOf, Optional, Product, RecordOf, SeqOf, SetOf, Spec, TupleOf, Union,
+    Event, EventOf, Ids, Ints, OneOf, Optional, Product, RecordOf, SeqOf, SetOf, Spec, TupleOf, Union,
     action, exists, forall, image, implies, invariant, linearizable, maximum, record,
     replace_at, select, size, union_all,
 )
@@ -114,8 +114,8 @@ class RegisterClients(Spec):
     def event_type(self, read_value: object) -> SeqOf:
         """The type of ``history``: at most an invocation and a completion per operation; a
         completed read's value is ``read_value``."""
-        event = RecordOf(Event, process=self.Client, type=OneOf(INVOKE, OK), f=OneOf(READ, WRITE),
-                         value=Union(Optional(self.Value), read_value))
+        event = EventOf(self.Client, OneOf(READ, WRITE), Union(Optional(self.Value), read_value),
+                        types=(INVOKE, OK))
         return SeqOf(event, 2 * self.n_writes)
 
     def written_values(self, s) -> frozenset[int]:

@@ -8,6 +8,7 @@ with the explorer, and it decides linearizability by trying every order of the o
 from __future__ import annotations
 
 import itertools
+import json
 from collections import deque
 
 import pytest
@@ -283,6 +284,7 @@ def test_lww_stale_read_is_the_shortest_counterexample() -> None:
     assert write_at != read_at
     assert r.trace[-1].state.store[read_at].value == INITIAL_VALUE
     assert not linearizable(tuple((e.process, e.type, e.f, e.value) for e in history))
+    assert r.linearizability.verdict == "illegal" and r.linearizability.field == "history"
 
 
 @pytest.mark.parametrize("nc,k", [(3, 1), (2, 2)])
@@ -299,10 +301,17 @@ def test_lww_cli_exits_1_and_shows_the_offending_history() -> None:
     result = CliRunner().invoke(main, ["explore", "lww", "-q"])
     assert result.exit_code == 1, result.stdout
     out = result.stdout
-    assert "Linearizable" in out
-    # the history of the last state is shown: the write that completed and the stale read
-    assert 'type="ok", f="write", value=1' in out
-    assert f'type="ok", f="read", value={INITIAL_VALUE}' in out
+    assert "invariant Linearizable is violated" in out and "Shortest trace to the violation (5 states)" in out
+    # the history of the last state, one EDN event a line: the completed write, the stale read
+    edn = out[out.index("is not linearizable (model register), 4 events:"):].splitlines()[1:5]
+    assert [line.split(None, 1)[0] for line in edn] == ["1", "2", "3", "4"]
+    assert ":type :ok, :f :write, :value 1}" in edn[1]
+    assert ":type :invoke, :f :read, :value nil}" in edn[2]
+    assert f":type :ok, :f :read, :value {INITIAL_VALUE}}}" in edn[3]
+    doc = json.loads(CliRunner().invoke(main, ["explore", "lww", "-q", "--json"]).stdout)
+    assert doc["violated"] == ["Linearizable"] and doc["linearizability"]["verdict"] == "illegal"
+    assert [(e["type"], e["f"], e["value"]) for e in doc["linearizability"]["history"]] == [
+        ("invoke", "write", 1), ("ok", "write", 1), ("invoke", "read", None), ("ok", "read", INITIAL_VALUE)]
 
 
 def test_lww_drops_a_concurrent_write() -> None:
