@@ -234,9 +234,6 @@ def depth(dist):
 
 # --- LWW ------------------------------------------------------------------------------------------
 
-LWW_INVARIANTS = {"Convergence": lww_convergence, "NoLostWrite": lww_no_lost_write}
-
-
 @pytest.mark.parametrize("nc,nr,k", [(3, 2, 1), (2, 2, 1), (2, 3, 1), (1, 2, 2)])
 def test_lww_state_space_matches_the_oracle(nc, nr, k) -> None:
     # Linearizable and NoLostWrite fail (below); the rest holds on the whole space
