@@ -7,4 +7,5 @@ BUNDLED: dict[str, str] = {
     "twophase": "spec.twophase:TwoPhase",
     "tcommit": "spec.tcommit:TCommit",
     "paxos": "spec.paxos:Paxos",
+    "raft": "spec.raft:Raft",
 }
