@@ -21,7 +21,8 @@ from typing import Any
 
 FOLLOWER, CANDIDATE, LEADER = "Follower", "Candidate", "Leader"
 NIL = 0
-RVQ, RVP, AEQ, AEP = "RequestVoteRequest", "RequestVoteResponse", "AppendEntriesRequest", "AppendEntriesResponse"
+RVQ, RVP = "RequestVoteRequest", "RequestVoteResponse"
+AEQ, AEP = "AppendEntriesRequest", "AppendEntriesResponse"
 
 VARS = ("messages", "currentTerm", "state", "votedFor", "log", "commitIndex",
         "votesResponded", "votesGranted", "nextIndex", "matchIndex")
@@ -82,7 +83,8 @@ def msource(m: tuple) -> int:
 class RaftTLA:
     def __init__(self, n: int, n_values: int, max_term: int, max_log: int, max_msgs: int,
                  max_dup: int, bug: str | None = None, history: bool = False) -> None:
-        self.n, self.max_term, self.max_log, self.max_msgs, self.max_dup = n, max_term, max_log, max_msgs, max_dup
+        self.n, self.max_term, self.max_log = n, max_term, max_log
+        self.max_msgs, self.max_dup = max_msgs, max_dup
         self.S = range(1, n + 1)
         self.V = range(1, n_values + 1)
         self.bug, self.history = bug, history
@@ -154,8 +156,9 @@ class RaftTLA:
             lst[{"voterLog": VOTER_LOG, "elections": ELECTIONS}.get(k) or VARS.index(k)] = v
         return tuple(lst)
 
-    def hist(self, **changes: Any) -> dict:
-        return changes if self.history else {}
+    def voter_log_reset(self, st: tuple, i: int) -> dict:
+        """``voterLog' = [voterLog EXCEPT ![i] = [j \\in {} |-> <<>>]]``, with history=True."""
+        return {"voterLog": exc(st[VOTER_LOG], i, frozenset())} if self.history else {}
 
     # --- actions ----------------------------------------------------------------------------------
 
@@ -167,7 +170,7 @@ class RaftTLA:
                         nextIndex=exc(st[NEXT_INDEX], i, (1,) * n),
                         matchIndex=exc(st[MATCH_INDEX], i, (0,) * n),
                         commitIndex=exc(st[COMMIT_INDEX], i, 0),
-                        **self.hist(voterLog=exc(st[VOTER_LOG], i, frozenset()) if self.history else None))
+                        **self.voter_log_reset(st, i))
 
     def timeout(self, st, i):
         if at(st[STATE], i) not in (FOLLOWER, CANDIDATE):
@@ -177,7 +180,7 @@ class RaftTLA:
                         votedFor=exc(st[VOTED_FOR], i, NIL),
                         votesResponded=exc(st[VOTES_RESPONDED], i, frozenset()),
                         votesGranted=exc(st[VOTES_GRANTED], i, frozenset()),
-                        **self.hist(voterLog=exc(st[VOTER_LOG], i, frozenset()) if self.history else None))
+                        **self.voter_log_reset(st, i))
 
     def request_vote(self, st, i, j):
         if at(st[STATE], i) != CANDIDATE or j in at(st[VOTES_RESPONDED], i):
@@ -205,7 +208,8 @@ class RaftTLA:
         n = self.n
         extra = {}
         if self.history:
-            election = (at(st[CURRENT_TERM], i), i, at(st[LOG], i), at(st[VOTES_GRANTED], i), at(st[VOTER_LOG], i))
+            election = (at(st[CURRENT_TERM], i), i, at(st[LOG], i), at(st[VOTES_GRANTED], i),
+                        at(st[VOTER_LOG], i))  # [eterm, eleader, elog, evotes, evoterLog]
             extra = {"elections": st[ELECTIONS] | {election}}
         return self.put(st, state=exc(st[STATE], i, LEADER),
                         nextIndex=exc(st[NEXT_INDEX], i, (len(at(st[LOG], i)) + 1,) * n),
@@ -226,7 +230,8 @@ class RaftTLA:
             return {i} | {k for k in self.S if at(mi, k) >= index}
 
         agree_indexes = [index for index in range(1, len(lg) + 1) if self.quorum(agree(index))]
-        if agree_indexes and (self.bug == "commit-by-counting" or at(lg, max(agree_indexes))[0] == at(st[CURRENT_TERM], i)):
+        if agree_indexes and (self.bug == "commit-by-counting"
+                              or at(lg, max(agree_indexes))[0] == at(st[CURRENT_TERM], i)):
             new = max(agree_indexes)
         else:
             new = at(st[COMMIT_INDEX], i)
