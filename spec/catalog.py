@@ -13,4 +13,5 @@ BUNDLED: dict[str, str] = {
     "abd": "spec.abd:ABD",
     "lww": "spec.lww:LWW",
     "vclock": "spec.lww:VClock",
+    "raft": "spec.raft:Raft",
 }
