@@ -243,6 +243,8 @@ class Raft(Spec):
         "vote-twice": "HandleRequestVoteRequest grants a vote whatever votedFor holds, so a server "
                       "votes for two candidates in one term; shows with 2 servers",
     }
+    bug_params = {"commit-by-counting": {"max_term": 5}, "vote-ignores-log": {"max_term": 3},
+                  "vote-twice": {"n_servers": 2}}
 
     def __init__(self, n_servers: int = 3, n_values: int = 1, max_term: int = 2, max_log: int = 1,
                  max_msgs: int = 1, max_dup: int = 1, bug: str | None = None) -> None:

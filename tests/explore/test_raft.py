@@ -20,7 +20,6 @@ against the transliteration.
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
@@ -332,16 +331,3 @@ def test_commit_by_counting_is_figure_8() -> None:
     assert k is not None and k >= len(sc.states)  # the prefix is a correct run
     # the step that needs the bug: server 0 commits the entry of term 2 in term 4
     assert trace[k - 1].commitIndex[0] == 0 and trace[k].commitIndex[0] == 1 and trace[k].currentTerm[0] == 4
-
-
-@pytest.mark.skipif(not os.environ.get("DISTCHECK_SLOW"), reason="20 minutes: set DISTCHECK_SLOW=1")
-def test_vote_ignores_log_from_the_initial_state() -> None:
-    # The whole search from raft.tla's initial state, with symmetry: 1,003,976 orbits, 10,177,196
-    # generated, about 20 minutes.  The shortest trace has 26 states, as many as the replayed
-    # prefix and the search from its end in test_vote_ignores_log_loses_a_committed_entry (TLC,
-    # with the VIEW and SYMMETRY, finds 26 too).
-    spec = Raft(n_servers=3, max_term=3, bug="vote-ignores-log")
-    r = explore(spec, symmetry=True)
-    assert r.verdict == "violation" and r.violated == ("LeaderCompleteness",) and len(r.trace) == 26
-    assert_raft_tla_trace(spec, [step.state for step in r.trace])
-    assert first_step_without_the_bug(spec, [step.state for step in r.trace]) is not None
