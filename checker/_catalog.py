@@ -12,7 +12,7 @@ from checker._cli_common import fail, json_option
 
 
 def catalog() -> list[dict[str, Any]]:
-    """``{name, target, description, params, invariants, inductive_invariants, bugs}`` for every
+    """``{name, target, description, params, invariants, inductive_invariants, bugs, bug_params}`` for every
     bundled protocol; the description is the spec's one line of plain text (``Spec.summary``)."""
     from spec.catalog import BUNDLED
 
@@ -30,12 +30,14 @@ def catalog() -> list[dict[str, Any]]:
             "invariants": invariant_names(cls),  # Linearizable too, for a spec declaring a history
             "inductive_invariants": cls.invariant_names(inductive=True),
             "bugs": dict(cls.bugs),
+            # the parameters each bug shows with, beyond bug=NAME (empty: the default instance)
+            "bug_params": {b: dict(cls.bug_params.get(b, {})) for b in cls.bugs},
         })
     return out
 
 
 @click.command("list")
-@json_option("Print a JSON list of {name, target, description, params, invariants, inductive_invariants, bugs}.")
+@json_option("Print a JSON list of {name, target, description, params, invariants, inductive_invariants, bugs, bug_params}.")
 def list_command(as_json: bool) -> None:
     """List the bundled protocols, their parameters, invariants and seeded bugs."""
     from checker.errors import SpecError

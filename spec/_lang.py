@@ -463,6 +463,9 @@ class Spec:
 
     #: seeded bugs: name -> one-line description; switched on with ``bug=NAME``
     bugs: ClassVar[Mapping[str, str]] = {}
+    #: for a seeded bug that does not show on the default instance: bug name -> the constructor
+    #: parameters it shows with (``distcheck list --json`` gives them; the tests explore so)
+    bug_params: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
     #: report reachable states with no enabled action (TLC's ``CHECK_DEADLOCK``)
     check_deadlock: ClassVar[bool] = True
     #: the type of every state (TLA+'s ``TypeOK``); needed for symmetry and by the prover

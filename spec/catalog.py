@@ -11,4 +11,7 @@ BUNDLED: dict[str, str] = {
     "paxoscommit": "spec.paxoscommit:PaxosCommit",
     "zab": "spec.zab:Zab",
     "abd": "spec.abd:ABD",
+    "lww": "spec.lww:LWW",
+    "vclock": "spec.lww:VClock",
+    "raft": "spec.raft:Raft",
 }

@@ -226,9 +226,11 @@ class ThreePhase(Spec):
         self.max_crashes = n_participants + 1 if max_crashes is None else max_crashes
         self.Participant = Ids("Participant", n_participants)
         self.Process = (COORDINATOR, *self.Participant)
-        # the far side of a split: any non-empty set of participants
+        # the far side of a split: any non-empty set of participants -- 2**n - 1 of them, so
+        # only listed when partitions are on (without them Partition is never enabled, and a
+        # large instance must not spend its memory on cuts before a limit can stop it)
         self.Cut = tuple(frozenset(c) for k in range(1, n_participants + 1)
-                         for c in itertools.combinations(self.Participant, k))
+                         for c in itertools.combinations(self.Participant, k)) if self.partitions else ()
         self.symmetry = (self.Participant,)
         process = Union(OneOf(COORDINATOR), self.Participant)
         self.Message = Union(

@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from spec import Event, Linearizable, Spec, SpecError
+from spec import Event, Ids, Linearizable, RecordOf, Spec, SpecError
 from spec.contract import fingerprint as value_fingerprint
 
 from checker.errors import HistoryError
@@ -155,6 +155,27 @@ class LinearizableCheck:
             raise SpecError(f"{self.decl.where}: {self.decl.describe()}: the state class {state_cls.__name__} "
                             f"({where}) has no field {self.field!r} (its fields: {', '.join(names)})")
 
+    def check_symmetry(self, state_type: Any, domains: Sequence[Ids]) -> None:
+        """Symmetry reduction is sound only for symmetric invariants.  ``Linearizable`` is
+        symmetric in the clients (a history's verdict does not depend on their names) and in the
+        values read and written -- except for the model's initial value: renaming the values of
+        the history renames what a read of the initial value returns, but not ``init`` itself.
+        So a declared ``init`` among the ids of a symmetric domain that the history's values
+        range over is refused (asked once, by ``prepare``)."""
+        if self.decl.model_init in ((), (None,)):  # the model's own initial state, or nil
+            return
+        field_type = state_type.fields.get(self.field) if isinstance(state_type, RecordOf) else None
+        if field_type is None:
+            return
+        event = next((t for t in _types_in(field_type) if isinstance(t, RecordOf) and t.cls is Event), None)
+        value_ids = event.fields["value"].ids() if event is not None else field_type.ids()
+        renamed = [d for d in domains if d in value_ids and self.decl.init in d]
+        if renamed:
+            raise SpecError(f"{self.decl.where}: {self.decl.describe()}: with symmetry, the values of the history "
+                            f"({renamed[0]!r}) are renamed, but the model's init {self.decl.init!r} is one of them "
+                            f"and is not: {NAME} is not symmetric (explore without --symmetry, or leave "
+                            f"{renamed[0]!r} out of the spec's symmetry)")
+
     def __call__(self, s: Any) -> bool:
         history = getattr(s, self.field)
         last, verdict = self._last
@@ -179,9 +200,23 @@ class LinearizableCheck:
         if type(history) is not tuple:
             raise TypeError(f"the history field {self.field!r} holds {_a(history)}, not a tuple of spec.Event")
         out = []
+        invoked: dict[int, Any] = {}  # each client's operation in flight: its invocation's value
         for i, e in enumerate(history):
             if type(e) is not Event:
                 raise TypeError(f"event {i} of the history field {self.field!r} is {_a(e)}, not a spec.Event")
+            if type(e.process) is not int:
+                # the checker reads an event of any other process as the nemesis's and drops it:
+                # a client's operation would go unchecked
+                raise TypeError(f"event {i} of the history field {self.field!r} has process {_a(e.process)}: "
+                                "a client is an int id")
+            if e.type == "invoke":
+                invoked[e.process] = e.value
+            elif e.type == "ok" and e.f in ("write", "cas") and e.process in invoked \
+                    and e.value is not None and e.value != invoked[e.process]:
+                # Jepsen's checkers disagree on which value counts (Knossos takes the completion's,
+                # Porcupine the invocation's): a spec that writes two is wrong either way
+                raise TypeError(f"event {i} of the history field {self.field!r} completes {e.f} "
+                                f"{e.value!r}, but its invocation was {e.f} {invoked[e.process]!r}")
             out.append({"process": e.process, "type": e.type, "f": e.f, "value": e.value})
         return out
 
@@ -189,7 +224,7 @@ class LinearizableCheck:
         """The checker's result on ``history`` (None for a history with no client operation:
         nothing to check, so it holds).  A malformed history is a ``ValueError``."""
         events = self.events(history)
-        if not any(type(e["process"]) is int for e in events):
+        if not events:
             return None
         try:
             ops = history_from_events(events, source=f"the history in field {self.field!r}")
@@ -224,6 +259,21 @@ class LinearizableCheck:
                                          "no client operation", None)
         return LinearizabilityReport(NAME, self.field, self.decl.model, r.verdict.value, lines, tuple(events),
                                      r.render_text(), r.to_json())
+
+
+def _types_in(t: Any) -> list[Any]:
+    """``t`` and the types inside it (element, field and member types), outermost first."""
+    out = [t]
+    for attr in ("elem", "members", "fields", "elems"):
+        inner = getattr(t, attr, None)
+        if isinstance(inner, dict):
+            inner = list(inner.values())
+        if isinstance(inner, (list, tuple)):
+            for x in inner:
+                out += _types_in(x)
+        elif inner is not None and hasattr(inner, "ids"):
+            out += _types_in(inner)
+    return out
 
 
 def _edn_line(event: dict[str, Any]) -> str:

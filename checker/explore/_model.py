@@ -279,6 +279,8 @@ def _prepare(spec: Spec, invariants: str | Sequence[str] | None, symmetry: bool 
         if bad:
             raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.symmetry holds {bad[0]!r}, not an Ids "
                             "domain")
+        if linearizable is not None and linearizable.__name__ in all_invs:
+            linearizable.check_symmetry(state_type, spec.symmetry)
         try:
             fingerprint = Canonicalizer(state_type, spec.symmetry, fingerprint, spec_source(spec)).fingerprint
         except SpecError as e:

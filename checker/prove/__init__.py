@@ -82,7 +82,10 @@ def prove(spec: Spec, invariants: Sequence[str] | None = None, *, targets: Seque
     spec's ``@invariant`` safety properties not already among ``invariants``).  ``timeout`` is
     in seconds, for the whole run.  A spec declaring a client history (``linearizable(...)``)
     needs explicit ``targets``: the prover cannot check ``Linearizable``."""
-    refuse_to_prove(spec, None if targets is None else [*targets, *(invariants or [])], "safety invariants")
+    # named invariants (--inv) are what the user asked for: their implied targets are the spec's
+    # other @invariant properties, never Linearizable (a declaration, which no obligation lists)
+    named = None if targets is None and invariants is None else [*(targets or []), *(invariants or [])]
+    refuse_to_prove(spec, named, "safety invariants")
     invs = _names(spec, invariants, type(spec).invariant_names(inductive=True), "@inductive_invariant")
     if targets is None:
         tgts = [n for n in type(spec).invariant_names() if n not in invs]
