@@ -118,8 +118,8 @@ def refuse_to_prove(spec: Spec, names: Sequence[str] | None, what: str) -> None:
         raise SpecError(f"{why}: explore the spec to check {NAME}")
     if names is None:
         raise SpecError(f"{why}, so it will not prove {cls}'s {what} by default as if they were all of them: "
-                        f"name what to prove, leaving {NAME} out (--inv NAME with --bmc or --k; from Python, "
-                        f"prove(spec, invariants, targets=[...])), and explore the spec to check {NAME}")
+                        f"name what to prove, leaving {NAME} out (--inv NAME; from Python, the invariants, and for "
+                        f"prove the targets too), and explore the spec to check {NAME}")
 
 
 @attrs.frozen
