@@ -118,7 +118,8 @@ def refuse_to_prove(spec: Spec, names: Sequence[str] | None, what: str) -> None:
         raise SpecError(f"{why}: explore the spec to check {NAME}")
     if names is None:
         raise SpecError(f"{why}, so it will not prove {cls}'s {what} by default as if they were all of them: "
-                        f"name what to prove explicitly (leaving {NAME} out), and explore the spec to check {NAME}")
+                        f"name what to prove, leaving {NAME} out (--inv NAME; from Python, the invariants, and for "
+                        f"prove the targets too), and explore the spec to check {NAME}")
 
 
 @attrs.frozen
@@ -128,8 +129,8 @@ class _Verdict:
 
 
 class LinearizableCheck:
-    """The invariant ``Linearizable`` of one spec instance: ``check(s)`` is True iff the
-    history in the declared field of state ``s`` is linearizable for the declared model."""
+    """The invariant ``Linearizable`` of one spec instance, called as the others are: on a state
+    ``s``, True iff the history in the declared field is linearizable for the declared model."""
 
     __name__ = NAME
     __qualname__ = NAME
