@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,8 +14,8 @@ from checker._cli_common import fail, json_option
 
 
 def catalog() -> list[dict[str, Any]]:
-    """``{name, target, description, params, invariants, inductive_invariants, bugs, bug_params}`` for every
-    bundled protocol; the description is the spec's one line of plain text (``Spec.summary``)."""
+    """``{name, target, description, params, invariants, inductive_invariants, bugs, bug_params,
+    bug_replays}`` for every bundled protocol; the description is the spec's one line of plain text (``Spec.summary``)."""
     from spec.catalog import BUNDLED
 
     from checker._target import resolve_class
@@ -32,12 +34,15 @@ def catalog() -> list[dict[str, Any]]:
             "bugs": dict(cls.bugs),
             # the parameters each bug shows with, beyond bug=NAME (empty: the default instance)
             "bug_params": {b: dict(cls.bug_params.get(b, {})) for b in cls.bugs},
+            # a run to replay first (--replay FILE), for a bug beyond exhaustive search from Init
+            "bug_replays": {b: str(Path(sys.modules[cls.__module__].__file__).parent / f)
+                            for b, f in cls.bug_replays.items()},
         })
     return out
 
 
 @click.command("list")
-@json_option("Print a JSON list of {name, target, description, params, invariants, inductive_invariants, bugs, bug_params}.")
+@json_option("Print a JSON list of {name, target, description, params, invariants, inductive_invariants, bugs, bug_params, bug_replays}.")
 def list_command(as_json: bool) -> None:
     """List the bundled protocols, their parameters, invariants and seeded bugs."""
     from checker.errors import SpecError
@@ -59,3 +64,5 @@ def list_command(as_json: bool) -> None:
             click.echo(f"{'':<12} inductive invariants (for prove): {', '.join(e['inductive_invariants'])}")
         bugs = ", ".join(e["bugs"]) or "none"
         click.echo(f"{'':<12} bugs (-p bug=NAME): {bugs}")
+        for bug, path in e["bug_replays"].items():
+            click.echo(f"{'':<12} {bug}: replay {path} (--replay)")

@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from spec import Map
+
 
 @attrs.frozen
 class Step:
@@ -25,7 +27,8 @@ class Step:
 
 def tla_text(value: Any) -> str:
     """A state value as compact, deterministic, TLA+-flavoured text: ``<<a, b>>`` for a tuple,
-    ``{a, b}`` (sorted) for a set, ``Name(f=...)`` for a record, an enum member by name."""
+    ``{a, b}`` (sorted) for a set, ``Name(f=...)`` for a record, an enum member by name, and
+    TLA+'s ``(k1 :> v1 @@ k2 :> v2)`` (sorted by key) for a :class:`spec.Map`."""
     if isinstance(value, enum.Enum):
         return value.name
     if isinstance(value, bool) or value is None:
@@ -39,6 +42,10 @@ def tla_text(value: Any) -> str:
     if attrs.has(type(value)):
         inner = ", ".join(f"{f.name}={tla_text(getattr(value, f.name))}" for f in attrs.fields(type(value)))
         return f"{type(value).__name__}({inner})"
+    if isinstance(value, Map):
+        if not value:
+            return "<<>>"  # TLA+'s empty function
+        return "(" + " @@ ".join(sorted(f"{tla_text(k)} :> {tla_text(v)}" for k, v in value.items())) + ")"
     return repr(value)
 
 
@@ -63,6 +70,9 @@ def _to_json(value: Any, top: bool = False) -> Any:
         for f in attrs.fields(type(value)):
             out[f.name] = _to_json(getattr(value, f.name))
         return out
+    if isinstance(value, Map):  # keys need not be strings: a list of [key, value] pairs
+        pairs = sorted(([_to_json(k), _to_json(v)] for k, v in value.items()), key=repr)
+        return {"$type": "Map", "pairs": pairs}
     return repr(value)
 
 

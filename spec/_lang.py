@@ -466,6 +466,10 @@ class Spec:
     #: for a seeded bug that does not show on the default instance: bug name -> the constructor
     #: parameters it shows with (``distcheck list --json`` gives them; the tests explore so)
     bug_params: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
+    #: for a seeded bug whose shortest trace from the initial states is beyond exhaustive search:
+    #: bug name -> a run to replay first (``distcheck explore --replay FILE``), a file name
+    #: relative to the spec's module (``distcheck list --json`` gives its path)
+    bug_replays: ClassVar[Mapping[str, str]] = {}
     #: report reachable states with no enabled action (TLC's ``CHECK_DEADLOCK``)
     check_deadlock: ClassVar[bool] = True
     #: the type of every state (TLA+'s ``TypeOK``); needed for symmetry and by the prover

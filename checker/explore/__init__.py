@@ -14,15 +14,20 @@ bool, or a trace that does not re-execute (an impure spec) is a result with verd
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
+
+import attrs
 
 from spec import Spec
 
 from checker._faults import spec_may_not_exit
 from checker._target import load_target
 from checker.errors import SpecError
+from checker.report import Step
 from checker.explore._engine import Limits, bfs, dfs, simulate
 from checker.explore._model import prepare
+from checker.explore._replay import ReplayStep, coerce, load_replay, replay_prefix
 from checker.explore.result import ExploreResult, ExploreVerdict
 
 __all__ = ["explore", "ExploreResult", "ExploreVerdict", "load_target", "MODES"]
@@ -46,6 +51,7 @@ def explore(
     seed: int = 0,
     progress: bool = False,
     time_limit: float | None = None,
+    replay: str | os.PathLike[str] | Sequence[ReplayStep | Mapping[str, object]] | None = None,
 ) -> ExploreResult:
     """Explore ``spec``'s reachable states and check its invariants.
 
@@ -57,6 +63,10 @@ def explore(
     ``symmetry`` explores one state per orbit of the spec's declared symmetry; it is off by
     default because it is only sound for invariants that are themselves symmetric.
     ``check_deadlock`` defaults to the spec's ``check_deadlock`` (TLC's ``CHECK_DEADLOCK``).
+    ``replay`` (a file, or steps as ``{"action": ..., "params": {...}}``; see
+    ``checker.explore._replay``) is a run replayed first: the search starts from the state it
+    reaches, and a trace begins with it.  Since only what is reachable from there is explored,
+    a replayed run never gives verdict ``ok``: finding nothing is ``unknown``.
     """
     if mode not in MODES:
         raise SpecError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})")
@@ -74,8 +84,29 @@ def explore(
         model = prepare(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
         limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                         memory_limit=memory_limit)
+        prefix: tuple[Step, ...] = ()
+        if replay is not None:
+            steps = load_replay(replay) if isinstance(replay, (str, os.PathLike)) else coerce(replay)
+            prefix = replay_prefix(model, steps)
+            model = attrs.evolve(model, init_states=[prefix[-1].state])
         if mode == "bfs":
-            return bfs(model, limits, progress)
-        if mode == "dfs":
-            return dfs(model, limits, progress)
-        return simulate(model, limits, progress, walks=walks, walk_depth=walk_depth, seed=seed)
+            result = bfs(model, limits, progress)
+        elif mode == "dfs":
+            result = dfs(model, limits, progress)
+        else:
+            result = simulate(model, limits, progress, walks=walks, walk_depth=walk_depth, seed=seed)
+    return _after(prefix, result) if prefix else result
+
+
+def _after(prefix: tuple[Step, ...], result: ExploreResult) -> ExploreResult:
+    """``result`` of a search from the end of ``prefix``, as a run from the initial state: its
+    trace begins with the prefix, its depth counts it, and ``ok`` -- which would claim every
+    reachable state -- becomes ``unknown``."""
+    trace = (*prefix, *result.trace[1:]) if result.trace else result.trace
+    changes: dict[str, object] = {"trace": trace, "replayed": len(prefix),
+                                  "depth": result.depth + len(prefix) - 1 if result.depth else 0}
+    if result.verdict is ExploreVerdict.OK:
+        changes.update(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
+                       limit=f"explored only the states reachable from the replayed run's last state "
+                             f"(the run has {len(prefix)} states); nothing there violates an invariant")
+    return attrs.evolve(result, **changes)

@@ -32,12 +32,15 @@ from checker._cli_common import (
 @click.option("--walks", type=click.IntRange(min=1), default=1000, show_default=True, help="Random walks for --mode simulate.")
 @click.option("--walk-depth", type=click.IntRange(min=1), default=100, show_default=True,
               help="Maximum states per random walk.")
+@click.option("--replay", type=click.Path(dir_okay=False), default=None,
+              help="Replay this run first (JSON Lines of steps, or a --json result) and search from its last "
+                   "state; finding nothing is then 'unknown'.")
 @json_option()
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str, ...], mode: str,
                     max_states: int | None, max_depth: int | None, timeout: float | None,
                     memory_limit: int | None, symmetry: bool, deadlock: bool | None, seed: int, walks: int, walk_depth: int,
-                    as_json: bool, quiet: bool) -> None:
+                    replay: str | None, as_json: bool, quiet: bool) -> None:
     """Explore every reachable state of TARGET and check its invariants.
 
     TARGET is a bundled protocol (see `distcheck list`) or module:Class (a module importable
@@ -53,4 +56,4 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
     run_spec_command(target, params, lambda spec: explore(
         spec, mode=mode, invariants=list(invariants) or None, max_states=max_states,
         max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry, check_deadlock=deadlock,
-        walks=walks, walk_depth=walk_depth, seed=seed, progress=not quiet and not as_json), as_json)
+        walks=walks, walk_depth=walk_depth, seed=seed, replay=replay, progress=not quiet and not as_json), as_json)

@@ -101,6 +101,9 @@ class ExploreResult:
     #: for a violation of ``Linearizable`` (or a history it could not decide): the history of the
     #: trace's last state and the linearizability checker's explanation
     linearizability: LinearizabilityReport | None = None
+    #: the number of states of a replayed run the search started from (0: from the initial
+    #: states); the trace begins with them
+    replayed: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -116,6 +119,9 @@ class ExploreResult:
                  f"depth {self.depth}, {self.seconds:.2f} s")
         if self.symmetry:
             stats += ", symmetry reduction on (distinct states are orbits)"
+        if self.replayed:
+            stats += (f"\nsearched from the last state of a replayed run of {self.replayed} states "
+                      "(counts are of the states reachable from there; depth includes the run)")
         if self.collision_probability is not None:
             stats += (f"\nfingerprint collision probability {self.collision_probability:.1e} "
                       "(TLC's estimate: distinct x (generated - distinct) / 2^64)")
@@ -135,8 +141,10 @@ class ExploreResult:
         """The report ``distcheck explore`` prints: the summary, then the trace, if any."""
         parts = [self.summary()]
         if self.trace:
-            what = {ExploreVerdict.VIOLATION: ("Shortest trace to the violation" if self.mode == "bfs"
-                                               else "Trace to the violation"),
+            shortest = ("Shortest trace to the violation" if not self.replayed else
+                        f"Trace to the violation: the replayed run (states 1-{self.replayed}), then a shortest "
+                        "continuation of it")
+            what = {ExploreVerdict.VIOLATION: (shortest if self.mode == "bfs" else "Trace to the violation"),
                     ExploreVerdict.DEADLOCK: "Trace to the deadlocked state",
                     ExploreVerdict.ERROR: "Trace to the state where spec code failed"}.get(self.verdict, "Trace")
             parts.append(f"\n{what} ({len(self.trace)} states):\n{render_trace(self.trace)}")
@@ -174,6 +182,7 @@ class ExploreResult:
                 "params": {k: to_json(v) for k, v in self.failing_params.items()},
             },
             "trace": [step_json(s) for s in self.trace],
+            "replayed": self.replayed,
         }
         if self.linearizability is not None:
             out["linearizability"] = self.linearizability.to_json()

@@ -13,16 +13,22 @@ transliteration's orbits.
 The default instance (3 servers, ``max_term`` 2: 1,943,913 states, depth 53, for TLC and the
 explorer alike, in about 17 minutes each on a loaded machine) is too large for CI; it is explored
 here up to a depth bound.  Two of the seeded bugs cannot show on any instance CI can exhaust (see
-spec/raft.py): they are refuted by a breadth-first search from a reachable state -- the end of a
-short scenario replayed action by action -- and the whole trace is then checked step by step
-against the transliteration.
+spec/raft.py): the spec names a correct run for each (``Raft.bug_replays``), and ``distcheck
+explore --replay`` refutes it by a breadth-first search from the run's last state.  The tests
+build the same run here action by action, check that the file replays to exactly it, and check
+the whole trace step by step against the transliteration.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+import spec.raft as spec_raft
+from checker.cli import main
 from checker.explore import explore
 from spec import SpecError
 from spec.raft import (
@@ -219,17 +225,6 @@ def test_the_other_bugs_do_not_show_on_two_servers(bug) -> None:
     assert (r.verdict, r.distinct_states, o["violations"]) == ("ok", o["distinct"], {})
 
 
-class RaftFrom(Raft):
-    """Raft explored from ``start``, a reachable state (the end of a replayed scenario)."""
-
-    def __init__(self, start: RaftState, n_servers: int = 3, max_term: int = 2, bug: str | None = None) -> None:
-        super().__init__(n_servers=n_servers, max_term=max_term, bug=bug)
-        self.start = start
-
-    def init(self):
-        yield self.start
-
-
 class Scenario:
     """A run replayed action by action: ``step("Timeout", i=0)``; ``Receive``, ``DropMessage`` and
     ``DuplicateMessage`` take the one message in flight."""
@@ -266,16 +261,27 @@ class Scenario:
 
 
 def refute_from(scenario: Scenario, invariant: str) -> list[RaftState]:
-    """Breadth-first search from the scenario's last state; the whole trace, checked."""
+    """The bundled replay of the scenario's bug (``Raft.bug_replays``), explored with
+    ``--replay``: the file must replay to exactly the scenario's states, and the search from its
+    last state must find a shortest continuation to a violation of ``invariant``; the whole
+    trace is checked step by step against raft.tla's transliteration."""
     spec = scenario.spec
+    path = Path(spec_raft.__file__).parent / Raft.bug_replays[spec.bug]
+    params = [f"{k}={v}" for k, v in Raft.bug_params[spec.bug].items()]
+    out = CliRunner().invoke(main, ["explore", "raft", "-p", f"bug={spec.bug}", *(x for p in params for x in ("-p", p)),
+                                    "--replay", str(path), "--json"])
+    assert out.exit_code == 1, out.stdout
+    assert json.loads(out.stdout)["replayed"] == len(scenario.states)
+    r = explore(spec, replay=path)
+    assert r.verdict == "violation" and r.violated == (invariant,) and r.replayed == len(scenario.states)
+    trace = [step.state for step in r.trace]
+    assert trace[:len(scenario.states)] == scenario.states
     start = scenario.states[-1]
     assert all(f(start) for f in spec.invariants().values())
-    r = explore(RaftFrom(start, n_servers=spec.n_servers, max_term=spec.max_term, bug=spec.bug))
-    assert r.verdict == "violation" and r.violated == (invariant,)
     # the shortest continuation: the transliteration finds no violation in fewer steps
-    o = tla.bfs(transliteration(spec), start=to_tla(start), max_depth=len(r.trace) - 1)
-    assert o["violations"] == {} and o["depth"] == len(r.trace) - 1
-    trace = scenario.states + [step.state for step in r.trace[1:]]
+    rest = len(trace) - len(scenario.states)
+    o = tla.bfs(transliteration(spec), start=to_tla(start), max_depth=rest)
+    assert o["violations"] == {} and o["depth"] == rest
     assert_raft_tla_trace(spec, trace)
     assert not transliteration(spec).invariants()[invariant](to_tla(trace[-1]))
     return trace
