@@ -156,6 +156,8 @@ def explore_json_before(r: ExploreResult) -> dict[str, Any]:
             "params": {k: to_json(v) for k, v in r.failing_params.items()},
         },
         "trace": [step_json(s) for s in r.trace],
+        # added with issue 9 (--replay): the states of a replayed run the trace begins with
+        "replayed": r.replayed,
     }
 
 
