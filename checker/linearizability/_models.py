@@ -283,6 +283,9 @@ class KV(Model):
 
     * ``get -> v`` is legal iff the key holds ``v`` (``""`` when never written).
     * ``put v`` sets the value; ``append v`` concatenates ``v`` to it.
+    * ``cas [a b]`` (an addition to Porcupine's model, for ``distcheck run``) is legal iff the key
+      holds ``a``, and sets it to ``b``; as in Knossos's cas-register, a ``:fail`` cas did not
+      happen and is dropped, and an ``:info`` cas either succeeded or never happened.
     """
 
     name = "kv"
@@ -307,7 +310,10 @@ class KV(Model):
             return op.type == "info" or op.output == state, state
         if f == "put":
             return True, op.input
-        raise _unknown_f(self, op, "get, put, append")
+        if f == "cas":
+            a, b = _pair(op)
+            return (True, b) if state == a else (False, state)
+        raise _unknown_f(self, op, "get, put, append, cas")
 
     def describe_op(self, op: Operation) -> str:
         k = edn_text(op.key)
@@ -315,6 +321,9 @@ class KV(Model):
             return f"get({k}) -> {'?' if op.type == 'info' else edn_text(op.output)}"
         if op.f in ("put", "append"):
             return f"{op.f}({k}, {edn_text(op.input)})" + (" -> ?" if op.type == "info" else "")
+        if op.f == "cas":
+            a, b = _pair(op)
+            return f"cas({k}, {edn_text(a)}, {edn_text(b)})" + {"info": " -> ?", "fail": " -> fail"}.get(op.type, "")
         return super().describe_op(op)
 
 

@@ -106,12 +106,13 @@ SPECS: dict[str, dict[str, Any]] = {
     ),
     "kv": dict(
         ops=st.tuples(
-            st.sampled_from(["get", "put", "append"]),
+            st.sampled_from(["get", "put", "append", "cas"]),
             st.sampled_from(["a", "b"]),
             st.sampled_from(["x", "y", "z"]),
-        ).map(lambda t: (t[0], (t[1], None if t[0] == "get" else t[2]))),
+            st.sampled_from(["", "x", "y", "z", "xy"]),
+        ).map(lambda t: (t[0], (t[1], None if t[0] == "get" else (t[3], t[2]) if t[0] == "cas" else t[2]))),
         run=None,  # keyed: see _kv
-        corrupt=({"get"}, st.sampled_from(["", "x", "y", "xy", "yx"])),
+        corrupt=({"get"}, st.sampled_from(["", "x", "y", "xy", "yx"]), {"cas"}),
     ),
     "queue": dict(
         ops=st.one_of(st.tuples(st.just("enqueue"), VALS), st.tuples(st.just("dequeue"), st.none())),
@@ -192,7 +193,9 @@ def histories(draw: Any, name: str) -> list[Operation]:
         if kind == "info" and not draw(st.booleans()):
             ops.append(Operation(0, p, f, inp, None, "info", call, NEVER, key))
             continue  # it never took effect
-        if name == "kv":
+        if name == "kv" and f == "cas":
+            typ, out, new = ("ok", inp, inp[1]) if s == inp[0] else ("fail", inp, s)
+        elif name == "kv":
             typ, out, new = ("ok", s, s) if f == "get" else ("ok", inp, inp if f == "put" else s + inp)
         elif lossy:
             lost = f == "send" and draw(st.booleans())
