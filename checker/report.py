@@ -107,6 +107,12 @@ def render_trace(trace: Sequence[Step], indent: str = "  ") -> str:
     return "\n".join(lines)
 
 
+def param_json(value: Any) -> Any:
+    """A parameter's JSON: as :func:`to_json`, but a record keeps its ``"$type"`` (two messages
+    with the same fields must stay two parameters when a trace is replayed)."""
+    return _to_json(value)
+
+
 def step_json(step: Step) -> dict[str, Any]:
-    return {"action": step.action, "params": {k: to_json(v) for k, v in step.params.items()},
+    return {"action": step.action, "params": {k: param_json(v) for k, v in step.params.items()},
             "state": to_json(step.state)}

@@ -158,6 +158,7 @@ def explore_json_before(r: ExploreResult) -> dict[str, Any]:
         "trace": [step_json(s) for s in r.trace],
         # added with issue 9 (--replay): the states of a replayed run the trace begins with
         "replayed": r.replayed,
+        "replay_skipped": r.replay_skipped,
     }
 
 

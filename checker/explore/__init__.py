@@ -15,6 +15,7 @@ bool, or a trace that does not re-execute (an impure spec) is a result with verd
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -24,10 +25,9 @@ from spec import Spec
 from checker._faults import spec_may_not_exit
 from checker._target import load_target
 from checker.errors import SpecError
-from checker.report import Step
-from checker.explore._engine import Limits, bfs, dfs, simulate
-from checker.explore._model import prepare
-from checker.explore._replay import ReplayStep, coerce, load_replay, replay_prefix
+from checker.explore._engine import Limits, bfs, depth_limit, dfs, simulate
+from checker.explore._model import PreparedSpec, prepare
+from checker.explore._replay import ReplayStep, ReplayTimeout, replay_prefix, replay_steps
 from checker.explore.result import ExploreResult, ExploreVerdict
 
 __all__ = ["explore", "ExploreResult", "ExploreVerdict", "load_target", "MODES"]
@@ -84,29 +84,58 @@ def explore(
         model = prepare(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
         limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                         memory_limit=memory_limit)
-        prefix: tuple[Step, ...] = ()
-        if replay is not None:
-            steps = load_replay(replay) if isinstance(replay, (str, os.PathLike)) else coerce(replay)
-            prefix = replay_prefix(model, steps)
-            model = attrs.evolve(model, init_states=[prefix[-1].state])
-        if mode == "bfs":
-            result = bfs(model, limits, progress)
-        elif mode == "dfs":
-            result = dfs(model, limits, progress)
-        else:
-            result = simulate(model, limits, progress, walks=walks, walk_depth=walk_depth, seed=seed)
-    return _after(prefix, result) if prefix else result
+        if replay is None:
+            return _search(model, mode, limits, progress, walks, walk_depth, seed)
+        return _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed)
 
 
-def _after(prefix: tuple[Step, ...], result: ExploreResult) -> ExploreResult:
-    """``result`` of a search from the end of ``prefix``, as a run from the initial state: its
-    trace begins with the prefix, its depth counts it, and ``ok`` -- which would claim every
+def _search(model: PreparedSpec, mode: str, limits: Limits, progress: bool, walks: int, walk_depth: int,
+            seed: int) -> ExploreResult:
+    if mode == "bfs":
+        return bfs(model, limits, progress)
+    if mode == "dfs":
+        return dfs(model, limits, progress)
+    return simulate(model, limits, progress, walks=walks, walk_depth=walk_depth, seed=seed)
+
+
+def _from_replay(model: PreparedSpec, steps: list[ReplayStep], mode: str, limits: Limits, progress: bool,
+                 walks: int, walk_depth: int, seed: int) -> ExploreResult:
+    """Replay ``steps``, then search from the run's last state; the result is about a run from
+    the initial state: its trace begins with the run, its depth and ``max_depth`` count the run's
+    states, its seconds and ``timeout`` include the replay, and ``ok`` -- which would claim every
     reachable state -- becomes ``unknown``."""
-    trace = (*prefix, *result.trace[1:]) if result.trace else result.trace
-    changes: dict[str, object] = {"trace": trace, "replayed": len(prefix),
-                                  "depth": result.depth + len(prefix) - 1 if result.depth else 0}
+    start = time.monotonic()
+    deadline = None if limits.time_limit is None else start + limits.time_limit
+    try:
+        run = replay_prefix(model, steps, deadline)
+    except ReplayTimeout as t:
+        return ExploreResult(verdict=ExploreVerdict.UNKNOWN, spec=model.spec.describe(), mode=mode,
+                             distinct_states=0, generated_states=0, depth=t.done,
+                             seconds=time.monotonic() - start, symmetry=model.symmetry,
+                             params=model.spec.param_values(), replayed=t.done,
+                             limit=f"time limit of {limits.time_limit:g} s reached during the replay, "
+                                   f"after {t.done} states of the run")
+    n = len(run.trace)
+    if limits.max_depth is not None and limits.max_depth < n:
+        raise SpecError(f"max_depth {limits.max_depth} is less than the {n} states of the replayed run "
+                        "(the depth counts from the initial state)")
+    spent = time.monotonic() - start
+    limits = attrs.evolve(limits, max_depth=None if limits.max_depth is None else limits.max_depth - (n - 1),
+                          time_limit=None if limits.time_limit is None else max(limits.time_limit - spent, 1e-6))
+    result = _search(attrs.evolve(model, init_states=[run.trace[-1].state]), mode, limits, progress, walks,
+                     walk_depth, seed)
+    changes: dict[str, object] = {
+        "trace": (*run.trace, *result.trace[1:]) if result.trace else (),
+        "replayed": n, "replay_skipped": run.skipped,
+        "depth": result.depth + n - 1 if result.depth else 0,
+        "seconds": result.seconds + spent,
+    }
+    if result.limit is not None and limits.max_depth is not None and result.limit == depth_limit(limits.max_depth):
+        changes["limit"] = depth_limit(limits.max_depth + n - 1)  # as the user counts it
+    if result.limit is not None and limits.time_limit is not None and "time limit" in result.limit:
+        changes["limit"] = result.limit.replace(f"{limits.time_limit:g} s", f"{limits.time_limit + spent:g} s")
     if result.verdict is ExploreVerdict.OK:
         changes.update(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
                        limit=f"explored only the states reachable from the replayed run's last state "
-                             f"(the run has {len(prefix)} states); nothing there violates an invariant")
+                             f"(the run has {n} state{'s' if n > 1 else ''}); nothing there violates an invariant")
     return attrs.evolve(result, **changes)

@@ -263,7 +263,7 @@ def _state_limit(n: int | None) -> str:
     return f"state limit of {n:,} distinct states reached before the state space was exhausted"
 
 
-def _depth_limit(n: int | None) -> str:
+def depth_limit(n: int | None) -> str:
     return f"depth limit of {n} reached with states left unexplored"
 
 
@@ -495,7 +495,7 @@ def _bfs(search: _Search) -> ExploreResult:
         level = next_level
         depth += 1
     if beyond:
-        return search.result(ExploreVerdict.UNKNOWN, limit=_depth_limit(limits.max_depth))
+        return search.result(ExploreVerdict.UNKNOWN, limit=depth_limit(limits.max_depth))
     return search.ok()
 
 
@@ -559,7 +559,7 @@ def _dfs(search: _Search) -> ExploreResult:
     if depth_of:
         search.depth = max(depth_of.values())  # with the shorter ways in found since
     if not cut.issubset(seen.keys()):
-        return search.result(ExploreVerdict.UNKNOWN, limit=_depth_limit(max_depth))
+        return search.result(ExploreVerdict.UNKNOWN, limit=depth_limit(max_depth))
     return search.ok()
 
 

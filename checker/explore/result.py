@@ -26,6 +26,10 @@ class ExploreVerdict(Verdict):
     UNKNOWN = "unknown", exitcodes.UNKNOWN
 
 
+def _states(n: int) -> str:
+    return f"{n:,} state" + ("s" if n != 1 else "")
+
+
 @attrs.frozen
 class LinearizabilityReport:
     """The client history of a trace's last state, for a verdict on ``Linearizable``: the
@@ -104,6 +108,8 @@ class ExploreResult:
     #: the number of states of a replayed run the search started from (0: from the initial
     #: states); the trace begins with them
     replayed: int = 0
+    #: steps of the replayed run left unreplayed: the run stopped at a state to report on
+    replay_skipped: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -120,8 +126,11 @@ class ExploreResult:
         if self.symmetry:
             stats += ", symmetry reduction on (distinct states are orbits)"
         if self.replayed:
-            stats += (f"\nsearched from the last state of a replayed run of {self.replayed} states "
+            stats += (f"\nsearched from the last state of a replayed run of {_states(self.replayed)} "
                       "(counts are of the states reachable from there; depth includes the run)")
+        if self.replay_skipped:
+            stats += (f"\nthe run stopped at its state {self.replayed}, which the search reports on: its "
+                      f"last {self.replay_skipped} step{'s' if self.replay_skipped > 1 else ''} were not replayed")
         if self.collision_probability is not None:
             stats += (f"\nfingerprint collision probability {self.collision_probability:.1e} "
                       "(TLC's estimate: distinct x (generated - distinct) / 2^64)")
@@ -142,8 +151,9 @@ class ExploreResult:
         parts = [self.summary()]
         if self.trace:
             shortest = ("Shortest trace to the violation" if not self.replayed else
-                        f"Trace to the violation: the replayed run (states 1-{self.replayed}), then a shortest "
-                        "continuation of it")
+                        "Trace to the violation: the replayed run, which reaches it" if len(self.trace) <= self.replayed
+                        else f"Trace to the violation: the replayed run (states 1-{self.replayed}), then a "
+                             "shortest continuation of it")
             what = {ExploreVerdict.VIOLATION: (shortest if self.mode == "bfs" else "Trace to the violation"),
                     ExploreVerdict.DEADLOCK: "Trace to the deadlocked state",
                     ExploreVerdict.ERROR: "Trace to the state where spec code failed"}.get(self.verdict, "Trace")
@@ -183,6 +193,7 @@ class ExploreResult:
             },
             "trace": [step_json(s) for s in self.trace],
             "replayed": self.replayed,
+            "replay_skipped": self.replay_skipped,
         }
         if self.linearizability is not None:
             out["linearizability"] = self.linearizability.to_json()
