@@ -34,8 +34,9 @@ __all__ = ["Completion", "Client", "System", "FAULTS", "Op"]
 
 #: every fault the nemesis knows, with what the system must do for it
 FAULTS = {
-    "partition": "partition(groups): nodes in different groups cannot exchange messages (clients "
-                 "still reach every node); heal() ends every partition",
+    "partition": "partition(groups): two nodes may exchange messages iff some group holds both "
+                 "(groups may overlap: a ring of majorities); clients still reach every node; heal() "
+                 "ends every partition",
     "kill": "kill(node): SIGKILL the node's process; restart(node) starts it again on its data "
             "directory (what it persisted survives)",
     "pause": "pause(node): SIGSTOP; resume(node): SIGCONT",
