@@ -348,9 +348,22 @@ def invoke(recorder: Recorder, client: Any, process: int, op: Op, op_timeout: fl
             done = Completion("info", error=f"client returned {type(done).__name__}, not a Completion")
     except Exception as e:  # noqa: BLE001 -- user code; the outcome is unknown
         done = Completion("info", error=f"client raised {type(e).__name__}: {_one_line(e)}")
+    if op.f == "get" and done.type == "ok" and not _is_data(done.value):
+        # a value the history cannot hold says nothing the checker can use: outcome unknown
+        done = Completion("info", error=f"client read a {type(done.value).__name__}, not a JSON value")
     out = done.value if op.f == "get" and done.type == "ok" else (None if op.f == "get" else value)
     recorder.complete(process, done.type, op.f, op.key, out, done.error)
     return done
+
+
+def _is_data(v: Any) -> bool:
+    import json
+
+    try:
+        json.dumps(v, allow_nan=False)
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 def _drive(system: System, cfg: _Config, recorder: Recorder, errors: list[str], progress: bool) -> list[FaultWindow]:
