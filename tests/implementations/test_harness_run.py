@@ -122,7 +122,7 @@ def _cli(*args: str) -> Any:
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     res = _cli("run", *args, "--duration", "0.2", "--out", str(tmp_path))
     assert res.exit_code == 2, res.output
-    err = res.stderr if hasattr(res, "stderr") else res.output
+    err = res.output  # stderr only: nothing is printed on stdout (click 8.1 and 8.2 alike)
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("distcheck: error:") and message in lines[0], err
 
@@ -138,6 +138,24 @@ def test_an_unsupported_fault_is_a_usage_error(tmp_path: Path) -> None:
     res = _cli("run", f"{__name__}:NoFaults", "--nemesis", "kill", "--out", str(tmp_path), "--json")
     assert res.exit_code == 2
     assert json.loads(res.stdout.splitlines()[0])["verdict"] == "error"
+
+
+def test_a_check_that_times_out_is_unknown_unless_a_write_was_lost(tmp_path: Path, monkeypatch: Any) -> None:
+    import checker.linearizability as lin
+
+    real = lin.check
+
+    def timed_out(history: Any, model: Any, timeout: float | None = None) -> Any:
+        import attrs
+
+        return attrs.evolve(real(history, model, timeout=timeout), verdict="unknown", reason="time-out (test)")
+
+    monkeypatch.setattr(lin, "check", timed_out)
+    r = run("toy", seed=1, out=tmp_path, **FAST)
+    assert r.verdict is RunVerdict.UNKNOWN and r.exit_code == 3 and "did not finish" in (r.reason or "")
+    r = run("toy", options={"variant": "stale"}, seed=1, out=tmp_path, **FAST)
+    assert r.lost is not None and not r.lost.ok
+    assert r.verdict is RunVerdict.VIOLATION, "a lost write is certain without the linearizability verdict"
 
 
 def test_cli_json_and_exit_code(tmp_path: Path) -> None:
