@@ -23,6 +23,7 @@ _SUBCOMMANDS = {
     "list": "checker._catalog:list_command",
     "lin": "checker.linearizability.cli:lin_command",
     "prove": "checker.prove.cli:prove_command",
+    "run": "implementations.harness.cli:run_command",
 }
 
 
