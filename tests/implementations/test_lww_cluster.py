@@ -148,3 +148,25 @@ def test_kill_restart_and_pause(lww: LWW) -> None:
     finally:
         lww.resume(2)
     c.close()
+
+
+def test_message_loss_and_delay_hold_replication_back(lww: LWW) -> None:
+    c0, c1 = lww.open_client(0), lww.open_client(1)
+    rec = Recorder()
+    lww.loss(1.0)  # every message between nodes is lost, anti-entropy's as well
+    assert rec.run(0, c0, Op("put", "k", "lost")).type == "ok"
+    time.sleep(0.5)
+    assert rec.run(1, c1, Op("get", "k")) == Completion("ok", "")
+    lww.loss(0.0)
+    wait_for_read(rec, 1, c1, "k", "lost")  # anti-entropy repairs what was lost
+    # every message delayed by up to an hour: within half a second, nothing arrives (p < 1e-3)
+    lww.delay(3_600_000)
+    assert rec.run(0, c0, Op("put", "j", "late")).type == "ok"
+    time.sleep(0.5)
+    assert rec.run(1, c1, Op("get", "j")) == Completion("ok", "")
+    lww.delay(0)
+    wait_for_read(rec, 1, c1, "j", "late")  # the next anti-entropy round goes out undelayed
+    c0.close(), c1.close()
+    history = rec.history()
+    for key in ("k", "j"):
+        assert check([op for op in history.operations if op.key == key], "kv").verdict == "illegal"

@@ -6,6 +6,7 @@ Never skipped: without Debian's ``redis-server`` these tests fail, saying how to
 
 from __future__ import annotations
 
+import contextlib
 import random
 import shutil
 import tempfile
@@ -13,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -31,24 +33,28 @@ def workdir() -> Iterator[Path]:
     assert not Path(d).exists()
 
 
-@pytest.fixture
-def single(workdir: Path) -> Iterator[Redis]:
-    system = Redis()
+S = TypeVar("S", bound=Redis)
+
+
+@contextlib.contextmanager
+def running(system: S, nodes: int, workdir: Path, **options: str) -> Iterator[S]:
     try:
-        system.start(1, workdir, {})
+        system.start(nodes, workdir, options)
         yield system
     finally:
         system.stop()
+
+
+@pytest.fixture
+def single(workdir: Path) -> Iterator[Redis]:
+    with running(Redis(), 1, workdir) as system:
+        yield system
 
 
 @pytest.fixture
 def replicated(workdir: Path) -> Iterator[RedisReplica]:
-    system = RedisReplica()
-    try:
-        system.start(2, workdir, {})
+    with running(RedisReplica(), 2, workdir) as system:
         yield system
-    finally:
-        system.stop()
 
 
 def test_a_single_server_is_linearizable(single: Redis) -> None:
@@ -115,17 +121,14 @@ def test_a_replica_cut_off_from_its_primary_serves_stale_reads(replicated: Redis
 
 
 def test_reads_from_the_primary_are_linearizable(workdir: Path) -> None:
-    system = RedisReplica()
-    try:
-        system.start(2, workdir, {"reads": "primary"})
-        rec, client = Recorder(), system.open_client(0)
+    rec = Recorder()
+    with running(RedisReplica(), 2, workdir, reads="primary") as system:
+        client = system.open_client(0)
         system.partition([frozenset({0}), frozenset({1})])  # the replica is not read: no harm
         for v in ("v1", "v2"):
             assert rec.run(0, client, Op("put", "k", v)).type == "ok"
             assert rec.run(0, client, Op("get", "k")) == Completion("ok", v)
         client.close()
-    finally:
-        system.stop()
     assert check(rec.history(), "kv").ok
 
 
