@@ -85,7 +85,7 @@ class RedisClient:
 
     def __init__(self, write_port: int, read_port: int) -> None:
         self._conns = {port: redis.Connection(
-            host="127.0.0.1", port=port, socket_timeout=5.0,
+            host="127.0.0.1", port=port,
             retry=Retry(NoBackoff(), 0),  # no retries: a retried APPEND may apply twice
         ) for port in {write_port, read_port}}
         self._write, self._read = self._conns[write_port], self._conns[read_port]
@@ -96,7 +96,8 @@ class RedisClient:
         try:
             if time.monotonic() >= deadline:
                 return Completion("fail", error="deadline passed before sending")
-            conn.socket_connect_timeout = deadline - time.monotonic()
+            # (both timeouts: connecting includes a handshake, CLIENT SETINFO, that waits for a reply)
+            conn.socket_connect_timeout = conn.socket_timeout = deadline - time.monotonic()
             conn.connect()
         except redis.RedisError as e:
             return Completion("fail", error=f"cannot connect (nothing sent): {e}")
