@@ -139,6 +139,12 @@ def test_outcomes_under_pause_and_kill(single: Redis) -> None:
     try:
         # sent, unanswered: Redis may execute it when it resumes, so the outcome is unknown
         assert client.invoke(Op("put", "k", "y"), time.monotonic() + 0.3).type == "info"
+        # a new connection: its handshake is unanswered, the command not sent -- and the
+        # client still returns by its deadline
+        started, fresh = time.monotonic(), single.open_client(1)
+        assert fresh.invoke(Op("put", "k", "w"), started + 0.3).type == "fail"
+        assert time.monotonic() - started < 0.6
+        fresh.close()
     finally:
         single.resume(0)
     single.kill(0)
