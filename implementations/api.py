@@ -30,7 +30,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
-__all__ = ["Completion", "Client", "System", "FAULTS", "Op"]
+__all__ = ["Completion", "Client", "System", "FAULTS", "Op", "connected", "cut_off"]
 
 #: every fault the nemesis knows, with what the system must do for it
 FAULTS = {
@@ -116,3 +116,15 @@ class System(Protocol):
     def delay(self, ms: float) -> None: ...
     def loss(self, p: float) -> None: ...
     def skew(self, node: int, ms: float) -> None: ...
+
+
+def connected(groups: Sequence[frozenset[int]], a: int, b: int) -> bool:
+    """May nodes ``a`` and ``b`` exchange messages under the partition ``groups``?  Iff some
+    group holds both (groups may overlap, as in a ring of majorities; a node in no group is on
+    its own)."""
+    return a == b or any(a in g and b in g for g in groups)
+
+
+def cut_off(groups: Sequence[frozenset[int]], nodes: int, node: int) -> list[int]:
+    """The nodes of ``range(nodes)`` that ``node`` may not exchange messages with."""
+    return [j for j in range(nodes) if not connected(groups, node, j)]

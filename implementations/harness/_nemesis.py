@@ -90,12 +90,12 @@ def partition_groups(kind: str, nodes: int, rng: random.Random) -> list[frozense
     if kind == "partition-one":
         lone = rng.choice(ids)
         return [frozenset({lone}), frozenset(i for i in ids if i != lone)]
+    # halves as Jepsen's bisect cuts them, the larger first: never an empty side (2 nodes: 1 | 1)
+    m = (nodes + 1) // 2
     if kind == "partition-majority":
-        m = nodes // 2 + 1
         return [frozenset(ids[:m]), frozenset(ids[m:])]
     if kind == "partition-random":
         rng.shuffle(ids)
-        m = nodes // 2 + 1
         return [frozenset(ids[:m]), frozenset(ids[m:])]
     if kind == "partition-ring":
         # nodes in a random ring; each stays connected to those within distance d of it: with

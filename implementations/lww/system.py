@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from implementations._process import NodeProcess, free_ports, wait_for_port
-from implementations.api import Completion, Op
+from implementations.api import Completion, Op, cut_off
 
 __all__ = ["LWW", "LWWClient"]
 
@@ -143,8 +143,7 @@ class LWW:
     def partition(self, groups: Sequence[frozenset[int]]) -> None:
         n = len(self.procs)
         for i in range(n):
-            mine = next((g for g in groups if i in g), frozenset({i}))  # unlisted: on its own
-            self._blocked[i] = sorted(set(range(n)) - mine)
+            self._blocked[i] = cut_off(groups, n, i)
             self._admin(i, {"admin": "partition", "blocked": self._blocked[i]})
 
     def heal(self) -> None:

@@ -52,7 +52,7 @@ except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError("the Redis adapter needs redis-py: pip install 'redis>=5'") from e
 
 from implementations._process import NodeProcess, free_ports, wait_for_port
-from implementations.api import Completion, Op
+from implementations.api import Completion, Op, connected
 
 from ._proxy import Proxy
 
@@ -265,9 +265,8 @@ class RedisReplica(Redis):
         super().stop()
 
     def partition(self, groups: Sequence[frozenset[int]]) -> None:
-        primary = next((g for g in groups if 0 in g), frozenset({0}))
         for i, proxy in self.proxies.items():
-            if i in primary:
+            if connected(groups, 0, i):
                 proxy.restore()
             else:
                 proxy.cut()
