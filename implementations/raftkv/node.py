@@ -48,8 +48,10 @@ re-applying the log as it learns the commit index again.
 
 **Weak variants** (for the harness to catch): ``stale-reads`` answers a ``get`` at once from the
 node's own applied state, whatever its role; ``early-ack`` has the leader answer a ``put`` or
-``append`` as soon as the entry is in its own log, before a quorum holds it (a ``cas`` still waits:
-its outcome is not known before it is applied).
+``append`` as soon as the entry is in its own log, before a quorum holds it, and send entries
+with the next heartbeat only (a ``cas`` or ``get`` still waits to be applied: its outcome is not
+known before).  Measured with 5 clients and kills of the leader for 8 s: every run of either
+variant was found non-linearizable; raftkv itself, under kills, partitions and pauses, never.
 """
 
 from __future__ import annotations
@@ -281,10 +283,17 @@ class RaftNode:
     def ClientRequest(self, rid: Any, cmd: dict[str, Any]) -> None:  # noqa: N802
         """Append the client's command; answer when it is applied (or at once for early-ack)."""
         self._append([Entry(self.currentTerm, cmd)])
-        if self.variant == "early-ack" and cmd["f"] in ("put", "append"):
-            self._out.append(Reply(rid, {"type": "ok"}))  # the seeded bug: no quorum holds it yet
-        else:
-            self._pending[len(self.log)] = (self.currentTerm, rid)
+        if self.variant == "early-ack":
+            # The seeded bug: a write is acknowledged while no quorum holds it -- and entries
+            # leave with the next heartbeat only (batching, as asynchronous replication does),
+            # so a crash or a partition of the leader in that window loses acknowledged writes.
+            if cmd["f"] in ("put", "append"):
+                self._out.append(Reply(rid, {"type": "ok"}))
+            else:
+                self._pending[len(self.log)] = (self.currentTerm, rid)
+            self.AdvanceCommitIndex()
+            return
+        self._pending[len(self.log)] = (self.currentTerm, rid)
         for j in self._peers():
             self.AppendEntries(j)
         self.AdvanceCommitIndex()

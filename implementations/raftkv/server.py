@@ -59,7 +59,8 @@ class _Peer:
             w.write(line)
             return
         now = time.monotonic()
-        if (w is None or w.is_closing()) and not self.connecting and now - self.last_attempt > _RECONNECT_EVERY:
+        idle = not self.connecting and now - self.last_attempt > _RECONNECT_EVERY
+        if (w is None or w.is_closing()) and idle:
             self.last_attempt, self.connecting = now, True
             asyncio.get_running_loop().create_task(self._connect())
 

@@ -102,7 +102,8 @@ def test_a_partition_isolating_the_leader_yields_a_leader_on_the_majority_side(c
         _wait(lambda: (cluster.status(old) or {}).get("role") == "follower")
         assert _do(c, "get", "k") == Completion("ok", "after")  # the isolated write never applied
         # the old node's log now agrees with the new leader's
-        _wait(lambda: (cluster.status(old) or {}).get("lastApplied") == (cluster.status(new) or {}).get("commitIndex"))
+        _wait(lambda: (cluster.status(old) or {}).get("lastApplied")
+              == (cluster.status(new) or {}).get("commitIndex"))
     finally:
         c.close()
         stuck.close()

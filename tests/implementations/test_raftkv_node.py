@@ -179,7 +179,8 @@ def test_timeout_makes_a_candidate_that_votes_for_itself() -> None:
 
 
 def test_a_vote_is_refused_to_a_candidate_with_a_less_up_to_date_log() -> None:
-    node = RaftNode(1, 3, random.Random(0), currentTerm=2, log=[Entry(1, {"f": "noop"}), Entry(2, {"f": "noop"})])
+    noop = {"f": "noop"}
+    node = RaftNode(1, 3, random.Random(0), currentTerm=2, log=[Entry(1, noop), Entry(2, noop)])
     req = {"mtype": "RequestVoteRequest", "mterm": 3, "mlastLogTerm": 1, "mlastLogIndex": 5,
            "msource": 0, "mdest": 1}
     out = node.on_message(req)
