@@ -11,7 +11,8 @@ How an operation ends (the honesty rules of ``api.py``):
   resent (the servers do not deduplicate, so a resent append could apply twice);
 * a ``get`` has no effect, so one that got no answer is sent again elsewhere (any answer is a
   read that happened between the invocation and the completion); it ends ``info`` at the deadline
-  only if it was ever sent, ``fail`` if it never reached a node;
+  if some attempt got no answer, ``fail`` if every attempt was refused or never reached a node
+  (so does a write refused by every node it tried until the deadline);
 * a ``cas`` whose old value did not match ends ``fail``, as does a request the nodes refused as
   malformed or whose log entry was superseded by another leader's (it can never apply).
 
@@ -91,13 +92,14 @@ class RaftKVClient:
         value = list(op.value) if op.f == "cas" and op.value is not None else op.value
         request = {"f": op.f, "key": op.key, "value": value}
         is_read = op.f == "get"
-        sent = False
+        uncertain = False  # some attempt may have taken effect (only a get goes on after one)
         first = True
         while True:
             if time.monotonic() >= deadline:
-                if sent:
+                if uncertain:
                     return Completion("info", error="timed out")
-                return Completion("fail", error="no node reachable")  # it never left
+                # every attempt was refused before entering a log, or never reached a node
+                return Completion("fail", error="no leader reachable")
             if self.read_any and is_read and first:
                 node = self.process % len(self.ports)
             else:
@@ -113,14 +115,14 @@ class RaftKVClient:
             except OSError:
                 # some of it may have arrived: as unknown as a lost answer
                 self._drop(node)
-                sent = True
+                uncertain = True
                 if not is_read:
                     return Completion("info", error="connection lost while sending")
                 self._move_on(node)
                 continue
-            sent = True
             answer = self._await(conn, rid, deadline)
             if answer is None:
+                uncertain = True
                 self._drop(node)
                 self._move_on(node)
                 if not is_read:

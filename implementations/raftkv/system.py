@@ -115,13 +115,11 @@ class RaftKV:
     # --- faults ------------------------------------------------------------------------------------
 
     def partition(self, groups: Sequence[frozenset[int]]) -> None:
-        """Nodes in different groups (a node in no group is alone) cannot exchange messages."""
+        """Two nodes exchange messages iff some group holds both (groups may overlap, as in a
+        majorities ring; a node in no group is alone)."""
         n = len(self.procs)
-        group_of = {i: frozenset({i}) for i in range(n)}
-        for g in groups:
-            for i in g:
-                group_of[i] = frozenset(g)
-        self._blocked = [set(range(n)) - group_of[i] for i in range(n)]
+        self._blocked = [{j for j in range(n) if j != i and not any(i in g and j in g for g in groups)}
+                         for i in range(n)]
         for i in range(n):
             self._configure(i, partition=True)
 
