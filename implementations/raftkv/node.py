@@ -50,8 +50,10 @@ re-applying the log as it learns the commit index again.
 node's own applied state, whatever its role; ``early-ack`` has the leader answer a ``put`` or
 ``append`` as soon as the entry is in its own log, before a quorum holds it, and send entries
 with the next heartbeat only (a ``cas`` or ``get`` still waits to be applied: its outcome is not
-known before).  Measured with 5 clients and kills of the leader for 8 s: every run of either
-variant was found non-linearizable; raftkv itself, under kills, partitions and pauses, never.
+known before).  Measured (5 unthrottled clients, 8 s runs, the kv checker): ``stale-reads``
+non-linearizable in 3 of 3 runs under partitions, ``early-ack`` in 4 of 4 with kills aimed mostly
+at the leader; raftkv itself linearizable in 10 of 10 under kills, partitions, pauses, delay and
+loss (3 and 5 nodes).
 """
 
 from __future__ import annotations
