@@ -1,0 +1,217 @@
+"""The asyncio TCP driver of a :class:`~implementations.raftkv.node.RaftNode`: one OS process.
+
+``python -m implementations.raftkv.server --id I --ports P0,P1,... --dir DIR [--seed S]
+[--variant stale-reads|early-ack] [--election-timeout MS]``
+
+Node ``I`` listens on ``127.0.0.1:P_I``.  Every line on a connection is one JSON object:
+
+* a peer's Raft message (it has ``mtype``; see ``node.py``).  A node sends to a peer over one
+  outgoing connection of its own, so every connection is read-only for peer traffic;
+* a client request ``{"id": n, "op": {"f": ..., "key": ..., "value": ...}}``, answered on the same
+  connection with ``{"id": n, "type": "ok" | "fail" | "not-leader", ...}`` (see ``node.Reply``);
+* an admin request for the harness's nemesis, answered ``{"ok": true, ...}``:
+  ``{"admin": "partition", "blocked": [ids]}`` drops every message to and from those peers
+  (clients are never cut off), ``{"admin": "delay", "ms": X}`` delays each message sent to a peer
+  by a uniform random time in ``[0, X]`` ms, ``{"admin": "loss", "p": X}`` drops each with
+  probability ``X`` (both seeded by ``--seed``), ``{"admin": "status"}`` shows the role, term,
+  leader, commit index and log length.
+
+The driver executes the node's outputs in order and synchronously: a ``Persist`` is fsynced
+before the next output (a message or a client's answer) leaves.  The node ticks every 10 ms.
+A message to a peer that is not connected (yet, or any more), or whose socket buffer is full
+(a paused peer), is dropped: Raft retries everything that matters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .node import VARIANTS, Output, Persist, RaftNode, Reply, Send
+from .storage import Storage
+
+__all__ = ["Server", "main"]
+
+_TICK = 0.01
+_LINE_LIMIT = 16 * 2**20
+_MAX_BUFFERED = 4 * 2**20  # bytes queued to one peer beyond which messages are dropped
+_RECONNECT_EVERY = 0.1
+
+
+class _Peer:
+    """The outgoing connection to one peer (connected lazily, reconnected after a failure)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.writer: asyncio.StreamWriter | None = None
+        self.connecting = False
+        self.last_attempt = -1e9
+
+    def write(self, line: bytes) -> None:
+        w = self.writer
+        if w is not None and not w.is_closing() and w.transport.get_write_buffer_size() < _MAX_BUFFERED:
+            w.write(line)
+            return
+        now = time.monotonic()
+        idle = not self.connecting and now - self.last_attempt > _RECONNECT_EVERY
+        if (w is None or w.is_closing()) and idle:
+            self.last_attempt, self.connecting = now, True
+            asyncio.get_running_loop().create_task(self._connect())
+
+    async def _connect(self) -> None:
+        try:
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection("127.0.0.1", self.port, limit=_LINE_LIMIT), 1.0)
+        except (OSError, asyncio.TimeoutError):
+            return
+        finally:
+            self.connecting = False
+        self.writer = writer
+        await reader.read()  # the peer never writes back: EOF means the connection is gone
+        writer.close()
+        if self.writer is writer:
+            self.writer = None
+
+
+class Server:
+    """Node ``id`` of the cluster listening on ``ports``, with its data in ``directory``."""
+
+    def __init__(self, id: int, ports: list[int], directory: Path, seed: int = 0,
+                 variant: str | None = None, election_timeout: float = 0.3) -> None:
+        self.id, self.ports = id, ports
+        self.storage = Storage(directory)
+        self.node = RaftNode(id, len(ports), random.Random(seed), currentTerm=self.storage.currentTerm,
+                             votedFor=self.storage.votedFor, log=self.storage.log,
+                             election_timeout=election_timeout,
+                             heartbeat_interval=election_timeout / 6, variant=variant)
+        self.peers = {j: _Peer(p) for j, p in enumerate(ports) if j != id}
+        self.blocked: set[int] = set()
+        self.delay_ms = 0.0
+        self.loss = 0.0
+        self.net_rng = random.Random(seed * 7919 + 1)  # the nemesis's faults, apart from the node's
+        self._clients: dict[int, tuple[asyncio.StreamWriter, Any]] = {}  # rid -> (conn, request id)
+        self._next_rid = 0
+
+    # --- executing the node's outputs -------------------------------------------------------------
+
+    def execute(self, outputs: list[Output]) -> None:
+        for o in outputs:
+            if isinstance(o, Persist):
+                self.storage.persist(o)
+            elif isinstance(o, Send):
+                self._send(o.to, o.msg)
+            elif isinstance(o, Reply):
+                client = self._clients.pop(o.rid, None)
+                if client is not None and not client[0].is_closing():
+                    client[0].write(_line({"id": client[1], **o.response}))
+
+    def _send(self, to: int, msg: dict[str, Any]) -> None:
+        if to in self.blocked or (self.loss > 0 and self.net_rng.random() < self.loss):
+            return
+        line = _line(msg)
+        if self.delay_ms > 0:
+            asyncio.get_running_loop().call_later(self.net_rng.uniform(0, self.delay_ms) / 1000,
+                                                  self.peers[to].write, line)
+        else:
+            self.peers[to].write(line)
+
+    # --- inputs -------------------------------------------------------------------------------------
+
+    async def _ticker(self) -> None:
+        while True:
+            self.execute(self.node.on_tick(time.monotonic()))
+            await asyncio.sleep(_TICK)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        mine: set[int] = set()  # this connection's client requests still waiting
+        try:
+            while line := await reader.readline():
+                try:
+                    msg = json.loads(line)
+                except ValueError:
+                    writer.write(_line({"type": "fail", "error": "not JSON"}))
+                    continue
+                if not isinstance(msg, dict):
+                    writer.write(_line({"type": "fail", "error": "not a JSON object"}))
+                elif "mtype" in msg:
+                    if msg.get("msource") not in self.blocked:
+                        self.execute(self.node.on_message(msg))
+                elif "admin" in msg:
+                    writer.write(_line(self._admin(msg)))
+                else:
+                    self._next_rid += 1
+                    rid = self._next_rid
+                    self._clients[rid] = (writer, msg.get("id"))
+                    mine.add(rid)
+                    self.execute(self.node.on_client_request(rid, msg.get("op")))
+                    mine &= self._clients.keys()
+        except (ConnectionError, asyncio.LimitOverrunError, ValueError):
+            pass
+        finally:
+            for rid in mine:
+                self._clients.pop(rid, None)
+            writer.close()
+
+    def _admin(self, msg: dict[str, Any]) -> dict[str, Any]:
+        what = msg["admin"]
+        try:
+            if what == "status":
+                return {"ok": True, **self.node.status()}
+            if what == "partition":
+                self.blocked = {int(j) for j in msg["blocked"]}
+            elif what == "delay":
+                self.delay_ms = float(msg["ms"])
+            elif what == "loss":
+                self.loss = float(msg["p"])
+            else:
+                return {"ok": False, "error": f"unknown admin request {what!r}"}
+        except (KeyError, TypeError, ValueError) as e:
+            return {"ok": False, "error": f"bad admin request: {e}"}
+        return {"ok": True}
+
+    async def run(self) -> None:
+        server = await asyncio.start_server(self._serve, "127.0.0.1", self.ports[self.id],
+                                            limit=_LINE_LIMIT)
+        print(f"raftkv node {self.id} listening on 127.0.0.1:{self.ports[self.id]} "
+              f"(term {self.node.currentTerm}, {len(self.node.log)} log entries)", flush=True)
+        async with server:
+            await asyncio.gather(server.serve_forever(), self._ticker())
+
+
+def _line(obj: dict[str, Any]) -> bytes:
+    return (json.dumps(obj, separators=(",", ":")) + "\n").encode()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m implementations.raftkv.server",
+                                 description="One node of raftkv, a Raft-replicated key-value store.")
+    ap.add_argument("--id", type=int, required=True, help="this node's index in --ports")
+    ap.add_argument("--ports", required=True, help="every node's port, comma-separated")
+    ap.add_argument("--dir", type=Path, required=True, help="this node's data directory")
+    ap.add_argument("--seed", type=int, default=0, help="seeds election timeouts and network faults")
+    ap.add_argument("--variant", choices=VARIANTS, help="a deliberately weak variant")
+    ap.add_argument("--election-timeout", type=float, default=300.0, metavar="MS",
+                    help="the low end of the randomized election timeout (default 300)")
+    args = ap.parse_args(argv)
+    try:
+        ports = [int(p) for p in args.ports.split(",")]
+    except ValueError:
+        ap.error(f"--ports takes comma-separated port numbers, not {args.ports!r}")
+    if not 0 <= args.id < len(ports):
+        ap.error(f"--id {args.id} is not in 0..{len(ports) - 1}")
+    server = Server(args.id, ports, args.dir, args.seed, args.variant, args.election_timeout / 1000)
+    try:
+        asyncio.run(server.run())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
