@@ -9,12 +9,21 @@
                         same one (``partition-majorities-ring``; 4 nodes or more)
 ``partition-random``    random halves (``partition-random-halves``)                    partition
 ``partition``           each time one of the four above, at random                     partition
+``partition-leader``    isolate the current leader (``nemesis.combined``'s             partition,
+                        ``:primaries`` target)                                         leader()
 ``kill``                SIGKILL a random node; the stop restarts it                    kill
+``kill-leader``         SIGKILL the current leader; the stop restarts it               kill, leader()
 ``pause``               SIGSTOP a random node; the stop resumes it (SIGCONT)           pause
+``pause-leader``        SIGSTOP the current leader                                     pause, leader()
 ``delay``               delay messages between nodes by up to 100 ms                   delay
 ``loss``                drop 20% of the messages between nodes                         loss
 ``clock``               skew a random node's clock by up to +-500 ms                   clock
 ======================  ============================================================  ==========
+
+A ``-leader`` fault asks the system which node leads (``System.leader()``, optional: a system
+without it refuses these names); when none is known at that moment it falls back to a random
+node, and the fault window says so.  Weak replication shows mostly when the leader is the node
+cut off -- a random node is the leader one time in n.
 
 The schedule alternates, as Jepsen's does: a quiet interval, one fault (drawn from those
 selected), an interval, its stop (heal), and so on; intervals are drawn from the run's seed
@@ -47,8 +56,11 @@ PARTITIONS = ("partition-one", "partition-majority", "partition-ring", "partitio
 NEMESES: dict[str, str] = {
     **{p: "partition" for p in PARTITIONS},
     "partition": "partition",
+    "partition-leader": "partition",
     "kill": "kill",
+    "kill-leader": "kill",
     "pause": "pause",
+    "pause-leader": "pause",
     "delay": "delay",
     "loss": "loss",
     "clock": "clock",
@@ -74,6 +86,10 @@ def parse_nemesis(text: str | Sequence[str], system: type[System] | System, node
             name = getattr(system, "name", type(system).__name__)
             raise ValueError(f"system {name} does not support the {need} fault (--nemesis {item}); "
                              f"it supports: {', '.join(sorted(supported)) or 'none'}")
+        if item.endswith("-leader") and not callable(getattr(system, "leader", None)):
+            name = getattr(system, "name", type(system).__name__)
+            raise ValueError(f"system {name} cannot tell its leader (it has no leader() method): "
+                             f"--nemesis {item} needs it")
         if item == "partition-ring" and nodes < 4:
             raise ValueError(f"--nemesis partition-ring needs 4 nodes or more (got {nodes}): with "
                              "fewer, every majority is the whole ring")
@@ -172,14 +188,19 @@ class Nemesis:
 
     def _begin(self, name: str) -> None:
         s, rng, n = self.system, self.rng, self.nodes
-        if name.startswith("partition-"):
+        if name == "partition-leader":
+            node, detail = self._leader()
+            groups = [frozenset({node}), frozenset(range(n)) - {node}]
+            detail += " " + describe_groups(groups)
+            do, undo = (lambda: s.partition(groups)), s.heal
+        elif name.startswith("partition-"):
             groups = partition_groups(name, n, rng)
             detail = describe_groups(groups)
             do, undo = (lambda: s.partition(groups)), s.heal
-        elif name in ("kill", "pause"):
-            node = rng.randrange(n)
-            detail = f"node {node}"
-            if name == "kill":
+        elif name in ("kill", "pause", "kill-leader", "pause-leader"):
+            node, detail = self._leader() if name.endswith("-leader") else (rng.randrange(n), "")
+            detail = f"node {node}" + (f" ({detail})" if detail else "")
+            if name.startswith("kill"):
                 do, undo = (lambda: s.kill(node)), (lambda: s.restart(node))
             else:
                 do, undo = (lambda: s.pause(node)), (lambda: s.resume(node))
@@ -202,6 +223,13 @@ class Nemesis:
         self._undo = undo
         do()
         self.recorder.nemesis("start", name, f"{name} {detail}: done")
+
+    def _leader(self) -> tuple[int, str]:
+        """The node a ``-leader`` fault targets, and how it was chosen."""
+        leader = self.system.leader()  # type: ignore[attr-defined]
+        if leader is None:
+            return self.rng.randrange(self.nodes), "no leader known: a random node"
+        return leader, "the leader"
 
     def _end(self) -> None:
         undo, self._undo = self._undo, None

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from implementations._process import NodeProcess, free_ports, wait_for_port
+from implementations.api import cut_off
 
 from .client import RaftKVClient, admin
 from .node import VARIANTS
@@ -118,8 +119,7 @@ class RaftKV:
         """Two nodes exchange messages iff some group holds both (groups may overlap, as in a
         majorities ring; a node in no group is alone)."""
         n = len(self.procs)
-        self._blocked = [{j for j in range(n) if j != i and not any(i in g and j in g for g in groups)}
-                         for i in range(n)]
+        self._blocked = [set(cut_off(groups, n, i)) for i in range(n)]
         for i in range(n):
             self._configure(i, partition=True)
 

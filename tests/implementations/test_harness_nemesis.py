@@ -37,6 +37,16 @@ def test_halves_and_one_are_disjoint_covers(kind: str, n: int) -> None:
         assert sorted(map(len, groups)) == [n // 2, (n + 1) // 2]
 
 
+def test_leader_faults_need_a_system_that_knows_its_leader() -> None:
+    from implementations.raftkv.system import RaftKV
+
+    assert parse_nemesis("partition-leader,kill-leader", RaftKV, 3) == ("partition-leader", "kill-leader")
+    with pytest.raises(ValueError, match="cannot tell its leader"):
+        parse_nemesis("kill-leader", ToySystem, 3)
+    with pytest.raises(ValueError, match="a partition needs 2 nodes"):
+        parse_nemesis("partition-leader", RaftKV, 1)
+
+
 def test_selection() -> None:
     assert parse_nemesis("partition", ToySystem, 5) == (
         "partition-one", "partition-majority", "partition-ring", "partition-random")
