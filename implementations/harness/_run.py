@@ -269,19 +269,20 @@ def run(
                 sys_obj.start(nodes, workdir, dict(cfg.options))
             except KeyboardInterrupt:
                 raise
-            except Exception as e:  # noqa: BLE001 -- user code
+            except BaseException as e:  # noqa: BLE001 -- user code (a SystemExit too)
                 raise HarnessError(f"cannot start system {name}: {type(e).__name__}: {_one_line(e)}") from None
             windows = _drive(sys_obj, cfg, recorder, errors, progress)
         finally:
-            # never let a failing stop() keep the rest of the cleanup from running
-            with contextlib.suppress(Exception):
-                sys_obj.stop()
-            _process.stop_all()
-            _copy_logs(workdir, out_dir / "logs")
-            shutil.rmtree(workdir, ignore_errors=True)
-            if out_dir.exists() and not any(out_dir.iterdir()):
-                out_dir.rmdir()
-    return _report(name, cfg, recorder, windows, errors, out_dir, time.monotonic() - t_start)
+            # a second Ctrl-C or SIGTERM must not cut the cleanup short; nor a failing stop()
+            with _signals_deferred():
+                with contextlib.suppress(Exception):
+                    sys_obj.stop()
+                _process.stop_all()
+                _copy_logs(workdir, out_dir / "logs")
+                shutil.rmtree(workdir, ignore_errors=True)
+                if out_dir.exists() and not any(out_dir.iterdir()):
+                    out_dir.rmdir()
+        return _report(name, cfg, recorder, windows, errors, out_dir, time.monotonic() - t_start)
 
 
 # --- the drive phase ------------------------------------------------------------------------------
@@ -366,6 +367,10 @@ def _is_data(v: Any) -> bool:
         return False
 
 
+#: how long the nemesis may take to undo its last fault (a restart waits for the node to serve)
+_HEAL_SECONDS = 15.0
+
+
 def _drive(system: System, cfg: _Config, recorder: Recorder, errors: list[str], progress: bool) -> list[FaultWindow]:
     stop = threading.Event()
     t0 = time.monotonic()
@@ -389,18 +394,31 @@ def _drive(system: System, cfg: _Config, recorder: Recorder, errors: list[str], 
             hard = time.monotonic() + cfg.op_timeout + 2
             for w in workers:
                 w.thread.join(max(0.0, hard - time.monotonic()))
-            nemesis.finish(max(1.0, hard - time.monotonic()))
+            nemesis.finish(max(_HEAL_SECONDS, hard - time.monotonic()))
+            if nemesis.thread.is_alive():
+                errors.append(f"the nemesis did not finish healing within {_HEAL_SECONDS:g} s: the "
+                              "final reads would not be after a healed system")
             stuck = [w.thread.name for w in workers if w.thread.is_alive()]
             if stuck:
                 errors.append(f"{len(stuck)} client(s) still inside invoke after the hard deadline "
                               f"(their operations are recorded info): {', '.join(stuck)}")
             if not errors:
                 time.sleep(cfg.recover)
-                _final_reads(system, cfg, recorder, workers)
+                # in a thread of its own, so that a client ignoring its deadline cannot hold the run
+                final = threading.Thread(target=_final_reads, args=(system, cfg, recorder, workers),
+                                         name="final-reads", daemon=True)
+                final.start()
+                limit = cfg.keys * 3 * cfg.op_timeout + 2
+                final.join(limit)
+                if final.is_alive():
+                    errors.append(f"the final reads did not end within {limit:g} s (a client ignored "
+                                  "its deadline; their operations are recorded info)")
             tick(time.monotonic() - t0, recorder, None)
     finally:
         stop.set()
-        nemesis.finish(0.5)
+        # wait for a fault being undone (a restart) before the system is stopped, or it would
+        # start a process after the cleanup
+        nemesis.finish(_HEAL_SECONDS)
         recorder.close("no completion by the run's hard deadline")
     return nemesis.windows
 
@@ -467,21 +485,44 @@ def _cleanup_on_signals() -> Iterator[None]:
             signal.signal(s, h)
 
 
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP are held off for the block (the cleanup after a first one);
+    one that arrived meanwhile is raised, as KeyboardInterrupt, after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    saved = {s: signal.signal(s, lambda signum, frame: arrived.append(signum)) for s in sigs}
+    try:
+        yield
+    finally:
+        for s, h in saved.items():
+            signal.signal(s, h)
+    if arrived:
+        raise KeyboardInterrupt(signal.Signals(arrived[0]).name)
+
+
 # --- files and the report -------------------------------------------------------------------------
 
 def _out_dir(out: Path, name: str) -> Path:
     stamp = datetime.datetime.now().strftime("%Y%m%dT%H%M%S")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-    for n in itertools.count():
+    try:  # (a dangling symlink or a file named `out` is an error here, not a name to skip)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"{out}: cannot create the output directory: {e.strerror or e}") from None
+    for n in range(1000):
         d = out / (f"{safe}-{stamp}" + (f"-{n}" if n else ""))
         try:
-            d.mkdir(parents=True)
+            d.mkdir()
             return d
         except FileExistsError:
             continue
         except OSError as e:
             raise UsageError(f"{out}: cannot create the run's directory: {e.strerror or e}") from None
-    raise AssertionError("unreachable")
+    raise UsageError(f"{out}: 1000 runs of {name} started this second already")
 
 
 def _copy_logs(workdir: Path, dest: Path) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from checker.errors import HistoryError
 
+from ._lines import text_lines
 from .._history import History, freeze
 from .._values import NotData
 from ._edn import loads
@@ -36,7 +37,7 @@ def _value(token: str) -> Any:
 
 def read_jepsen_log(text: str, source: str) -> History:
     events = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         m = _LINE.search(raw)
         if m is None:
             continue

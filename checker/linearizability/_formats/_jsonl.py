@@ -20,6 +20,7 @@ from typing import Any
 
 from checker.errors import HistoryError
 
+from ._lines import text_lines
 from .._history import NEVER, History, Operation, freeze
 from .._values import NotData
 from ._events import pair_events
@@ -31,7 +32,7 @@ def _number(v: Any) -> bool:
 
 def read_jsonl(text: str, source: str) -> History:
     rows: list[tuple[int, Any]] = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text_lines(text), 1):
         if not raw.strip():
             continue
         try:
