@@ -146,6 +146,46 @@ def _check_op(op: Any) -> str | None:
     return None
 
 
+def _nat(v: Any) -> bool:
+    return type(v) is int and v >= 0
+
+
+#: each message type's fields beyond mtype, mterm, msource and mdest: name -> the test of a value
+_FIELDS: dict[str, dict[str, Any]] = {
+    "RequestVoteRequest": {"mlastLogTerm": _nat, "mlastLogIndex": _nat},
+    "RequestVoteResponse": {"mvoteGranted": lambda v: type(v) is bool},
+    "AppendEntriesRequest": {"mprevLogIndex": _nat, "mprevLogTerm": _nat, "mcommitIndex": _nat,
+                             "mentries": lambda v: isinstance(v, list) and all(_entry_ok(e) for e in v)},
+    "AppendEntriesResponse": {"msuccess": lambda v: type(v) is bool, "mmatchIndex": _nat},
+}
+
+
+def _entry_ok(e: Any) -> bool:
+    """Is ``e`` a log entry as the wire and the disk hold it, ``[term, command]``?"""
+    if not (isinstance(e, (list, tuple)) and len(e) == 2 and _nat(e[0])):
+        return False
+    return e[1] == {"f": "noop"} or _check_op(e[1]) is None
+
+
+def check_message(m: Any, n: int) -> str | None:
+    """Why ``m`` is not a well-formed Raft message among ``n`` servers, or None.  Raft tolerates a
+    network that loses, duplicates and reorders, not one that forges; but a node must not let
+    garbage (a bug elsewhere, a stray client) corrupt its state, so it drops what fails this."""
+    if not isinstance(m, dict) or m.get("mtype") not in _FIELDS:
+        return "no known mtype"
+    for name in ("mterm", "msource", "mdest"):
+        if not _nat(m.get(name)):
+            return f"{name} must be a natural number"
+    if m["msource"] >= n or m["mdest"] >= n:
+        return "msource and mdest must be server ids"
+    for name, ok in _FIELDS[m["mtype"]].items():
+        if name not in m or not ok(m[name]):
+            return f"{m['mtype']} has a bad {name}"
+    if "mlogLength" in m and not _nat(m["mlogLength"]):
+        return "mlogLength must be a natural number"
+    return None
+
+
 class RaftNode:
     """Raft server ``id`` of ``n`` (ids ``0..n-1``), restarted from its stored ``currentTerm``,
     ``votedFor`` and ``log`` (a fresh node: 0, None, empty).
@@ -218,9 +258,10 @@ class RaftNode:
         return self._flush()
 
     def on_message(self, m: dict[str, Any]) -> list[Output]:
-        """The spec's ``Receive``: a newer term first updates ours, then the handler runs."""
-        if m.get("mdest") != self.id or not 0 <= m.get("msource", -1) < self.n:
-            return []  # misdelivered or garbage: the network may do anything but forge
+        """The spec's ``Receive``: a newer term first updates ours, then the handler runs.  A
+        malformed or misdelivered message is dropped (:func:`check_message`)."""
+        if check_message(m, self.n) is not None or m["mdest"] != self.id:
+            return []
         self.UpdateTerm(m)
         mtype = m["mtype"]
         if mtype == "RequestVoteRequest":
@@ -401,6 +442,8 @@ class RaftNode:
         if self.state != Leader:
             return
         j = m["msource"]
+        if m["msuccess"] and m["mmatchIndex"] > len(self.log):
+            return  # a follower of this term holds only this leader's entries: not a real answer
         if m["msuccess"]:
             self.matchIndex[j] = max(self.matchIndex[j], m["mmatchIndex"])
             self.nextIndex[j] = max(self.nextIndex[j], self.matchIndex[j] + 1)

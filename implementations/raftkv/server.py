@@ -17,7 +17,10 @@ Node ``I`` listens on ``127.0.0.1:P_I``.  Every line on a connection is one JSON
   leader, commit index and log length.
 
 The driver executes the node's outputs in order and synchronously: a ``Persist`` is fsynced
-before the next output (a message or a client's answer) leaves.  The node ticks every 10 ms.
+before the next output (a message or a client's answer) leaves.  The node is **fail-stop**: if a
+durable write fails, or the node's own code raises, the process exits at once (status 70) --
+the node's memory may be ahead of its disk, and going on could acknowledge what a restart
+forgets.  A restart recovers from the disk, as after kill -9.  The node ticks every 10 ms.
 A message to a peer that is not connected (yet, or any more), or whose socket buffer is full
 (a paused peer), is dropped: Raft retries everything that matters.
 """
@@ -27,13 +30,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
+import os
 import random
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
-from .node import VARIANTS, Output, Persist, RaftNode, Reply, Send
+from .node import VARIANTS, Output, Persist, RaftNode, Reply, Send, check_message
 from .storage import Storage
 
 __all__ = ["Server", "main"]
@@ -100,6 +106,19 @@ class Server:
 
     # --- executing the node's outputs -------------------------------------------------------------
 
+    def step(self, call: Any, *args: Any) -> None:
+        """Run one input of the node (``self.node.on_...``) and execute its outputs; any exception
+        -- in the node, or a durable write failing -- stops the process (fail-stop)."""
+        try:
+            self.execute(call(*args))
+        except Exception:  # noqa: BLE001 -- fail-stop: see the module docstring
+            self.crash()
+
+    def crash(self) -> None:
+        print(f"raftkv node {self.id}: fatal, stopping (fail-stop):\n{traceback.format_exc()}",
+              file=sys.stderr, flush=True)
+        os._exit(70)
+
     def execute(self, outputs: list[Output]) -> None:
         for o in outputs:
             if isinstance(o, Persist):
@@ -125,7 +144,7 @@ class Server:
 
     async def _ticker(self) -> None:
         while True:
-            self.execute(self.node.on_tick(time.monotonic()))
+            self.step(self.node.on_tick, time.monotonic())
             await asyncio.sleep(_TICK)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -134,14 +153,17 @@ class Server:
             while line := await reader.readline():
                 try:
                     msg = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):
                     writer.write(_line({"type": "fail", "error": "not JSON"}))
                     continue
                 if not isinstance(msg, dict):
                     writer.write(_line({"type": "fail", "error": "not a JSON object"}))
                 elif "mtype" in msg:
-                    if msg.get("msource") not in self.blocked:
-                        self.execute(self.node.on_message(msg))
+                    why = check_message(msg, len(self.ports))
+                    if why is not None:
+                        print(f"raftkv node {self.id}: dropped a malformed message ({why})", flush=True)
+                    elif msg["msource"] not in self.blocked:
+                        self.step(self.node.on_message, msg)
                 elif "admin" in msg:
                     writer.write(_line(self._admin(msg)))
                 else:
@@ -149,7 +171,7 @@ class Server:
                     rid = self._next_rid
                     self._clients[rid] = (writer, msg.get("id"))
                     mine.add(rid)
-                    self.execute(self.node.on_client_request(rid, msg.get("op")))
+                    self.step(self.node.on_client_request, rid, msg.get("op"))
                     mine &= self._clients.keys()
         except (ConnectionError, asyncio.LimitOverrunError, ValueError):
             pass
@@ -164,11 +186,14 @@ class Server:
             if what == "status":
                 return {"ok": True, **self.node.status()}
             if what == "partition":
-                self.blocked = {int(j) for j in msg["blocked"]}
+                blocked = msg["blocked"]
+                if not (isinstance(blocked, list) and all(type(j) is int for j in blocked)):
+                    raise ValueError("blocked must be a list of node ids")
+                self.blocked = set(blocked)
             elif what == "delay":
-                self.delay_ms = float(msg["ms"])
+                self.delay_ms = _number(msg["ms"], 0, 3_600_000)
             elif what == "loss":
-                self.loss = float(msg["p"])
+                self.loss = _number(msg["p"], 0, 1)
             else:
                 return {"ok": False, "error": f"unknown admin request {what!r}"}
         except (KeyError, TypeError, ValueError) as e:
@@ -180,8 +205,16 @@ class Server:
                                             limit=_LINE_LIMIT)
         print(f"raftkv node {self.id} listening on 127.0.0.1:{self.ports[self.id]} "
               f"(term {self.node.currentTerm}, {len(self.node.log)} log entries)", flush=True)
-        async with server:
+        try:
             await asyncio.gather(server.serve_forever(), self._ticker())
+        except Exception:  # noqa: BLE001 -- the loop itself failed: stop (waiting for peers'
+            self.crash()   # connections to close, as `async with server` would, can hang)
+
+
+def _number(v: Any, lo: float, hi: float) -> float:
+    if type(v) not in (int, float) or not (lo <= v <= hi):
+        raise ValueError(f"{v!r} is not a number in [{lo:g}, {hi:g}]")
+    return float(v)
 
 
 def _line(obj: dict[str, Any]) -> bytes:
@@ -203,13 +236,22 @@ def main(argv: list[str] | None = None) -> int:
         ports = [int(p) for p in args.ports.split(",")]
     except ValueError:
         ap.error(f"--ports takes comma-separated port numbers, not {args.ports!r}")
+    if not all(1 <= p <= 65535 for p in ports):
+        ap.error(f"--ports: a port is in 1..65535, not {args.ports!r}")
     if not 0 <= args.id < len(ports):
         ap.error(f"--id {args.id} is not in 0..{len(ports) - 1}")
-    server = Server(args.id, ports, args.dir, args.seed, args.variant, args.election_timeout / 1000)
+    if not (math.isfinite(args.election_timeout) and args.election_timeout > 0):
+        ap.error(f"--election-timeout must be a positive number of ms, not {args.election_timeout}")
+    try:
+        server = Server(args.id, ports, args.dir, args.seed, args.variant, args.election_timeout / 1000)
+    except (OSError, ValueError) as e:  # a --dir that is a file, a corrupt meta.json or log
+        ap.exit(2, f"{ap.prog}: error: {args.dir}: cannot load the node's data: {e}\n")
     try:
         asyncio.run(server.run())
     except KeyboardInterrupt:
         pass
+    except OSError as e:  # the port is taken
+        ap.exit(2, f"{ap.prog}: error: cannot listen on 127.0.0.1:{ports[args.id]}: {e.strerror or e}\n")
     return 0
 
 

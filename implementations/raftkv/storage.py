@@ -23,9 +23,13 @@ import json
 import os
 from pathlib import Path
 
-from .node import Entry, Persist
+from .node import Entry, Persist, _entry_ok
 
 __all__ = ["Storage"]
+
+
+class CorruptStorage(ValueError):
+    """A data directory whose files are not what this module wrote (``file:line`` first)."""
 
 
 class Storage:
@@ -37,8 +41,13 @@ class Storage:
         self._meta = self.path / "meta.json"
         self.currentTerm, self.votedFor = 0, None
         if self._meta.exists():
-            meta = json.loads(self._meta.read_text())
-            self.currentTerm, self.votedFor = meta["currentTerm"], meta["votedFor"]
+            try:
+                meta = json.loads(self._meta.read_text())
+                self.currentTerm, self.votedFor = meta["currentTerm"], meta["votedFor"]
+                if type(self.currentTerm) is not int or not (self.votedFor is None or type(self.votedFor) is int):
+                    raise TypeError("currentTerm must be an int, votedFor an int or null")
+            except (ValueError, KeyError, TypeError) as e:
+                raise CorruptStorage(f"{self._meta}:1: not a raftkv meta.json ({e})") from None
         self.log: list[Entry] = []
         self._offsets: list[int] = []  # byte offset of each entry's line in log.jsonl
         log_path = self.path / "log.jsonl"
@@ -46,10 +55,16 @@ class Storage:
         with open(log_path, "rb") as f:
             data = f.read()
         pos = 0
-        for line in data.splitlines(keepends=True):
+        for lineno, line in enumerate(data.splitlines(keepends=True), 1):
             if not line.endswith(b"\n"):
                 break  # a torn write: never fsynced, never acknowledged
-            self.log.append(Entry(*json.loads(line)))
+            try:
+                item = json.loads(line)
+                if not _entry_ok(item):
+                    raise ValueError("not [term, command]")
+            except ValueError as e:
+                raise CorruptStorage(f"{log_path}:{lineno}: not a raftkv log entry ({e})") from None
+            self.log.append(Entry(*item))
             self._offsets.append(pos)
             pos += len(line)
         self._log = open(log_path, "r+b")  # noqa: SIM115 -- held open for the node's lifetime

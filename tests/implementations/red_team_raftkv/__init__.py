@@ -1,0 +1,1 @@
+"""Red team of raftkv (issue 10): each file a case that once failed."""
