@@ -463,8 +463,9 @@ class Spec:
 
     #: seeded bugs: name -> one-line description; switched on with ``bug=NAME``
     bugs: ClassVar[Mapping[str, str]] = {}
-    #: for a seeded bug that does not show on the default instance: bug name -> the constructor
-    #: parameters it shows with (``distcheck list --json`` gives them; the tests explore so)
+    #: for a seeded bug best shown on another instance than the default (it does not show there,
+    #: or only after a long search): bug name -> the constructor parameters to show it with
+    #: (``distcheck list --json`` gives them; the tests explore so)
     bug_params: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
     #: for a seeded bug whose shortest trace from the initial states is beyond exhaustive search:
     #: bug name -> a run to replay first (``distcheck explore --replay FILE``), a file name

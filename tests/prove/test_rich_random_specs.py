@@ -15,7 +15,8 @@ from checker.prove import Unsupported, prove
 from tests.prove.replay import assert_counterexamples_replay
 from tests.prove.richspec import RichSpec, brute_force_inductive, programs
 
-EXAMPLES = int(os.environ.get("DISTCHECK_RICH_EXAMPLES", "500"))
+# (the suite's share; bench/prove_oracle.py runs the long campaigns)
+EXAMPLES = int(os.environ.get("DISTCHECK_RICH_EXAMPLES", "250"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much])
@@ -37,7 +38,6 @@ def test_proved_is_right_and_counterexamples_are_real(program: dict) -> None:
         assert inductive, result.render_text()
         explored = explore(spec, invariants=["Inv", "TypeOK"])
         assert explored.verdict == "ok", explored.render_text()
-    assert result.verdict != "unknown" or not inductive or True
     assert result.verdict != "error", result.render_text()
     if result.verdict == "not-inductive":
         assert not inductive
