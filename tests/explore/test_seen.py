@@ -51,7 +51,8 @@ def _same_home(j: int) -> int:
 
 
 FPS = st.one_of(
-    st.sampled_from([0, 1, 2, MAX, MAX - 1, 2**63, 2**63 - 1, 2**32]),
+    # (the C table reads an int's 30-bit digits itself: values at the digit boundaries)
+    st.sampled_from([0, 1, 2, MAX, MAX - 1, 2**63, 2**63 - 1, 2**32, 2**30 - 1, 2**30, 2**60 - 1, 2**60]),
     st.integers(0, MAX),
     st.integers(0, 2**12 - 1).map(lambda k: k << 52),  # equal low bits
     st.integers(0, 2**12),  # equal high bits
@@ -159,7 +160,9 @@ def test_empty(impl: str) -> None:
 
 def test_c_table_refuses_what_is_not_a_fingerprint() -> None:
     seen = _c_seen_set()()
-    for bad in (-1, 2**64):
+    seen[7] = None
+    seen[MAX] = None
+    for bad in (-1, 2**64, 2**64 + 7, -(2**64) + 7, 2**94 + 7, -7, -(2**63), 2**200):
         with pytest.raises(OverflowError, match="0 .. 2\\*\\*64 - 1"):
             seen[bad] = None
         with pytest.raises(OverflowError):
@@ -173,7 +176,9 @@ def test_c_table_refuses_what_is_not_a_fingerprint() -> None:
             seen[bad]  # type: ignore[index]
     with pytest.raises(TypeError, match="a fingerprint is an int"):
         seen[1] = "x"  # type: ignore[assignment]
-    assert len(seen) == 0  # nothing half-added
+    assert list(seen) == [7, MAX]  # nothing half-added
+    seen[True] = False  # bools are ints
+    assert seen[1] == 0
     with pytest.raises(TypeError):
         _c_seen_set()(1)  # type: ignore[call-arg]
 
