@@ -1,13 +1,13 @@
 /* The fast path of checker/explore/_seen.py: the explorer's seen-set, compact, in C.
  *
  * The seen-set maps each distinct state's 64-bit fingerprint to its parent's fingerprint (None
- * for an initial state).  A Python dict of ints costs about 100 bytes a state (the dict entry,
- * its index slot, and two int objects); this table costs about 22 (measured by
+ * for an initial state).  A Python dict of ints costs about 120 bytes a state (the dict entry,
+ * its index slot, and two int objects); this table costs about 25 (measured by
  * bench/seen_memory.py), so the seen-set is no longer what bounds a run's memory.
  *
  * Layout -- three arrays, no Python objects:
  *   fps[i]      the i-th fingerprint added (8 bytes a state): insertion order, as a dict keeps
- *               it (the engine asks for the last state found, and iterates the keys);
+ *               it (the engine asks for the last state found);
  *   parents[i]  the parent as a 32-bit *index* into fps (4 bytes a state), not a fingerprint:
  *               NO_PARENT for None; with FOREIGN set, an index into a second, small table of
  *               parents that are not members themselves (a worker of a partitioned search

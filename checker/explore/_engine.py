@@ -1,7 +1,7 @@
 """The search loops: breadth-first (shortest counterexamples), depth-first, and random walks.
 
 The seen-set maps each state's 64-bit fingerprint to its parent's fingerprint (None for an
-initial state), in about 22 bytes a state (checker/explore/_seen.py); states themselves live only
+initial state), in about 25 bytes a state (checker/explore/_seen.py); states themselves live only
 in the frontier.  A trace is rebuilt by re-executing the spec from an initial state, choosing at
 each step the successor whose fingerprint is the next one on the parent chain.
 

@@ -10,12 +10,14 @@ Two implementations with one API (:class:`SeenSet`), chosen once at import:
 
 - ``checker/explore/_cseen.c`` (built by ``setup.py`` where a C compiler exists): an
   open-addressing table of indexes into an insertion-ordered array of fingerprints, with parent
-  links as 32-bit indexes -- about 22 bytes a state, slack included (bench/seen_memory.py), and
-  no slower than a dict.  It holds at most 2**31 - 1 states; adding more raises
-  :class:`MemoryError`, which the explorer reports as an ``unknown`` verdict, as it does any
-  exhausted memory.
+  links as 32-bit indexes -- 25 bytes a state on TwoPhase with 8 RMs, slack included, where a
+  dict takes 120 (bench/seen_memory.py), and no slower than a dict.  It holds at most 2**31 - 1
+  states; adding more raises :class:`MemoryError`, which the explorer reports as an ``unknown``
+  verdict, as it does any exhausted memory.
 - :class:`PySeenSet` here, the fallback: a dict underneath, as the explorer used before -- the
-  same answers at the same speed, at about 100 bytes a state.
+  same answers, at about 120 bytes a state, and 1.1-1.3x a plain dict's time (a subclass misses
+  the interpreter's exact-dict fast paths: 0.1 s on TwoPhase with 7 RMs, little next to the
+  pure-Python fingerprints that come with it where nothing could be compiled).
 
 ``DISTCHECK_PURE_PYTHON=1`` (the variable that already selects the pure-Python fingerprints)
 selects the fallback.  Every fingerprint, 0 and 2**64 - 1 included, is a valid key: neither
@@ -69,8 +71,8 @@ class SeenSet(Protocol):
 
 
 class PySeenSet(dict):  # type: ignore[type-arg]
-    """The fallback: a dict, so that ``in``, ``[]`` and adding run at dict speed, as before the C
-    table.  Unlike the C table it does not refuse keys that are not fingerprints (a check in
+    """The fallback: a dict, so that ``in``, ``[]`` and adding run in C, as before the C table.
+    Unlike the C table it does not refuse keys that are not fingerprints (a check in
     Python would cost a call per distinct state; the explorer only adds fingerprints).  The dict
     methods beyond :class:`SeenSet` are not part of the API."""
 
