@@ -1,9 +1,9 @@
 """The search loops: breadth-first (shortest counterexamples), depth-first, and random walks.
 
 The seen-set maps each state's 64-bit fingerprint to its parent's fingerprint (None for an
-initial state); states themselves live only in the frontier.  A trace is rebuilt by re-executing
-the spec from an initial state, choosing at each step the successor whose fingerprint is the next
-one on the parent chain.
+initial state), in about 25 bytes a state (checker/explore/_seen.py); states themselves live only
+in the frontier.  A trace is rebuilt by re-executing the spec from an initial state, choosing at
+each step the successor whose fingerprint is the next one on the parent chain.
 
 Counting follows TLC: ``generated`` counts every initial state and every successor computed
 (duplicates included, successors outside the state constraint included); ``distinct`` counts
@@ -32,6 +32,7 @@ from checker._faults import describe_exception
 from checker._sources import exception_location, spec_source
 from checker.explore._linearizable import NAME as LINEARIZABLE, Undecided
 from checker.explore._model import PreparedSpec, SpecRuntimeError, predicate_source
+from checker.explore._seen import SeenSet, new_seen_set
 from checker.explore.result import ExploreResult, ExploreVerdict
 from checker.report import Step
 
@@ -91,7 +92,7 @@ class _Search:
         self.start = time.perf_counter()
         self.deadline = None if limits.time_limit is None else self.start + limits.time_limit
         self.progress = _Progress(progress)
-        self.seen: dict[int, int | None] = {}
+        self.seen: SeenSet = new_seen_set()
         self.generated = 0
         self.depth = 0
         self.looked = self.start  # the last look at the clock (see tick)
@@ -151,8 +152,9 @@ class _Search:
         """The ``ok`` result, once the path to the last state found has been re-executed: a spec
         that is not a pure function of the state (a counter, the clock) rarely walks the same
         path twice, and its "ok" would be about states it cannot reach again -- an ``error``."""
-        if self.seen:
-            self.trace_to(next(reversed(self.seen)))
+        last = self.seen.last()
+        if last is not None:
+            self.trace_to(last)
         return self.result(ExploreVerdict.OK)
 
     def stop(self, verdict: ExploreVerdict, **kw: Any) -> _Stop:
@@ -284,7 +286,7 @@ class _Diverged(Exception):
         self.action, self.params = action, params or {}
 
 
-def rebuild_trace(model: PreparedSpec, seen: dict[int, int | None], fp: int) -> tuple[Step, ...]:
+def rebuild_trace(model: PreparedSpec, seen: SeenSet, fp: int) -> tuple[Step, ...]:
     """Re-execute the spec along the parent chain ending at ``fp``; raises :class:`_Diverged`
     where no successor has the recorded fingerprint (or spec code raises)."""
     chain = []
@@ -558,7 +560,7 @@ def _dfs(search: _Search) -> ExploreResult:
             next_look = expanded + search.tick(len(stack))
     if depth_of:
         search.depth = max(depth_of.values())  # with the shorter ways in found since
-    if not cut.issubset(seen.keys()):
+    if not all(fp in seen for fp in cut):
         return search.result(ExploreVerdict.UNKNOWN, limit=depth_limit(max_depth))
     return search.ok()
 

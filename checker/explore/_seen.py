@@ -1,0 +1,112 @@
+"""The explorer's seen-set: each distinct state's 64-bit fingerprint and its parent's.
+
+A seen-set maps a fingerprint to its parent's fingerprint (None for an initial state) and keeps
+the order in which fingerprints were added.  The search asks it one question per successor it
+generates (``fp in seen``), adds one entry per distinct state (``seen[fp] = parent_fp``), and
+walks the parent links back to rebuild a trace (``seen[fp]``).  States themselves live only in
+the frontier; so on a large run the seen-set *is* the memory that grows with the state space.
+
+Two implementations with one API (:class:`SeenSet`), chosen once at import:
+
+- ``checker/explore/_cseen.c`` (built by ``setup.py`` where a C compiler exists): an
+  open-addressing table of indexes into an insertion-ordered array of fingerprints, with parent
+  links as 32-bit indexes -- 25 bytes a state on TwoPhase with 8 RMs, slack included, where a
+  dict takes 120 (bench/seen_memory.py), and no slower than a dict.  It holds at most 2**31 - 1
+  states; adding more raises :class:`MemoryError`, which the explorer reports as an ``unknown``
+  verdict, as it does any exhausted memory.
+- :class:`PySeenSet` here, the fallback: a dict underneath, as the explorer used before -- the
+  same answers, at about 120 bytes a state, and 1.1-1.3x a plain dict's time (a subclass misses
+  the interpreter's exact-dict fast paths: 0.1 s on TwoPhase with 7 RMs, little next to the
+  pure-Python fingerprints that come with it where nothing could be compiled).
+
+``DISTCHECK_PURE_PYTHON=1`` (the variable that already selects the pure-Python fingerprints)
+selects the fallback.  Every fingerprint, 0 and 2**64 - 1 included, is a valid key: neither
+implementation reserves a value to mark empty slots.  A parent need not be a member (a worker of
+a partitioned search records parents that another worker owns): the C table keeps such parents
+in a small table of their own.  Nothing is ever removed.
+
+>>> seen = new_seen_set()
+>>> seen[7] = None
+>>> seen[2**64 - 1] = 7
+>>> 7 in seen, seen[2**64 - 1], len(seen), seen.last()
+(True, 7, 2, 18446744073709551615)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from typing import Protocol
+
+class SeenSet(Protocol):
+    """What the explorer uses of a seen-set (both implementations provide exactly this)."""
+
+    def __contains__(self, fp: object) -> bool:
+        """Is ``fp`` a member?  (Anything not an int in 0 .. 2**64 - 1 is not.)"""
+
+    def __getitem__(self, fp: int) -> int | None:
+        """The parent of member ``fp`` (None for an initial state); KeyError if not a member."""
+
+    def __setitem__(self, fp: int, parent: int | None) -> None:
+        """Add ``fp`` with its parent, or change a member's parent (its place in the order stays,
+        as in a dict).  MemoryError (the set unchanged) when it cannot grow.  The C table refuses a
+        key or parent that is not a fingerprint (TypeError, OverflowError); the fallback does not
+        check."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[int]:
+        """The members, in the order they were added (a change of size meanwhile: RuntimeError)."""
+
+    def keys(self) -> Iterator[int]: ...
+
+    def last(self) -> int | None:
+        """The member added last (the last state found), or None if empty."""
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the set holds, slack included (the C table: its own allocations, exactly; the
+        fallback: the dict and its int objects, computed by walking it)."""
+
+
+class PySeenSet(dict):  # type: ignore[type-arg]
+    """The fallback: a dict, so that ``in``, ``[]`` and adding run in C, as before the C table.
+    Unlike the C table it does not refuse keys that are not fingerprints (a check in
+    Python would cost a call per distinct state; the explorer only adds fingerprints).  The dict
+    methods beyond :class:`SeenSet` are not part of the API."""
+
+    __slots__ = ()
+
+    def __delitem__(self, fp: int) -> None:
+        raise TypeError("states cannot be removed from the seen-set")
+
+    def keys(self) -> Iterator[int]:  # type: ignore[override]
+        return iter(self)
+
+    def last(self) -> int | None:
+        return next(reversed(self), None)
+
+    @property
+    def nbytes(self) -> int:
+        size = sys.getsizeof
+        return dict.__sizeof__(self) + sum(size(k) + (0 if p is None else size(p)) for k, p in self.items())
+
+
+def _load() -> tuple[type, str]:
+    if os.environ.get("DISTCHECK_PURE_PYTHON"):
+        return PySeenSet, "python"
+    try:
+        from checker.explore._cseen import SeenSet as CSeenSet  # type: ignore[import-not-found]
+    except ImportError:
+        return PySeenSet, "python"
+    return CSeenSet, "c"
+
+
+#: The class :func:`new_seen_set` makes, and which it is ("c" or "python").
+_implementation, IMPLEMENTATION = _load()
+
+
+def new_seen_set() -> SeenSet:
+    """An empty seen-set, of the fastest implementation built here."""
+    return _implementation()  # type: ignore[no-any-return]
