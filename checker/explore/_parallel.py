@@ -61,6 +61,7 @@ from typing import Any
 import attrs
 
 from checker._resources import describe, rss_bytes
+from checker._faults import what_it_did
 from checker._sources import exception_location, spec_source
 from checker.explore._engine import (
     Limits,
@@ -266,6 +267,8 @@ class _Worker:
                     c[1].append(base | idx)
                     c[2].append(t)
                     c[3].append(k)
+            except MemoryError:
+                raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: the coordinator finds out where
                 if len(lens) == k + 1:  # successors computed: fingerprinting successor idx raised
                     event = self.event("expand", base | idx, e, s=s, sfp=sfp)
@@ -347,6 +350,8 @@ class _Worker:
                 if not checks(t, s) and self.really_failed(t, s):
                     event = self.event("check", key, fp=fp, sfp=sfp, t=t, s=s)
                     break
+            except MemoryError:
+                raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: the coordinator finds out where
                 event = self.event("expand", key, e, s=s, sfp=sfp)
                 break
@@ -407,19 +412,26 @@ def _worker_main(me: int, n: int, conn: Connection, search: _Search, level: list
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
     with contextlib.suppress(Exception):  # die with the coordinator, even if it is SIGKILLed
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    spec = search.model.spec
     try:
         worker = _Worker(me, n, conn, search, level, stop, rss)
         worker.deadline = search.deadline
         del search, level
         worker.serve()
-    except MemoryError:
-        with contextlib.suppress(Exception):
-            conn.send(("died", "memory"))
     except (EOFError, BrokenPipeError):
         pass  # the coordinator is gone
-    except BaseException:  # noqa: BLE001 -- a bug of the engine's own: say what it was
+    except BaseException as e:  # noqa: BLE001 -- the one-process search's answer to each, sent there
+        if isinstance(e, MemoryError):
+            why: tuple[str, ...] = ("memory",)
+        elif isinstance(e, KeyboardInterrupt):  # (raised by spec code: SIGINT is ignored here)
+            why = ("interrupted",)
+        elif not isinstance(e, Exception) and type(e).__module__.split(".")[0] != "checker":
+            why = ("exit", f"{exception_location(e)}: the spec {type(spec).__name__} {what_it_did(e)}: spec "
+                           "code must return or raise an exception, not end the process")
+        else:  # a bug of the engine's own: say what it was
+            why = ("bug", traceback.format_exc())
         with contextlib.suppress(Exception):
-            conn.send(("died", traceback.format_exc()))
+            conn.send(("died", *why))
 
 
 # --- the coordinator --------------------------------------------------------------------------
@@ -528,7 +540,11 @@ class _Coordinator:
                 if isinstance(reply, tuple) and reply and reply[0] == "died":
                     if reply[1] == "memory":
                         raise MemoryError
-                    raise RuntimeError(f"explore worker {i} failed:\n{reply[1]}")
+                    if reply[1] == "interrupted":
+                        raise KeyboardInterrupt
+                    if reply[1] == "exit":
+                        raise SpecError(reply[2])
+                    raise RuntimeError(f"explore worker {i} failed:\n{reply[2]}")
                 got[i] = reply
             for conn, i in waiting.items():
                 if not self.procs[i].is_alive():
