@@ -191,7 +191,7 @@ class _Worker:
         #: (rank, state, fingerprint), in rank order
         self.frontier: list[tuple[int, Any, int]] = [(r, s, fp) for r, (s, fp) in enumerate(level) if fp % n == me]
         self.lens: list[int] = []  # successors of each expanded frontier state
-        self.claims: list[tuple[list[int], list[int], list[Any], list[int]]] = []
+        self.claims: list[dict[int, tuple[int, Any, int]]] = []
         self.won: list[list[int]] = []
         self.ship: list[list[tuple[int, int, int, int, Any]]] = []
         self.probe = False
@@ -238,8 +238,9 @@ class _Worker:
         successor_states, fingerprint = self.model.successor_states, self.model.fingerprint
         check_deadlock = self.model.check_deadlock
         self.probe = probe
-        self.claims = claims = [([], [], [], []) for _ in range(n)]
-        mine: set[int] = set()  # fingerprints this worker claimed this level (the first claim wins)
+        # per owner, fingerprint -> (key, state, frontier index): this worker's first claim on
+        # each fingerprint (a later one of the same worker has a larger key: it never wins)
+        self.claims = claims = [{} for _ in range(n)]
         self.lens = lens = []
         event = stop = None
         for k, (r, s, sfp) in enumerate(self.frontier):
@@ -256,17 +257,10 @@ class _Worker:
                     if t is s:
                         continue
                     fp = fingerprint(t)
-                    if fp in mine:
+                    c = claims[fp % n]
+                    if fp in c or fp in seen:  # (seen holds only this worker's part)
                         continue
-                    owner = fp % n
-                    if owner == me and fp in seen:
-                        continue
-                    mine.add(fp)
-                    c = claims[owner]
-                    c[0].append(fp)
-                    c[1].append(base | idx)
-                    c[2].append(t)
-                    c[3].append(k)
+                    c[fp] = (base | idx, t, k)
             except MemoryError:
                 raise
             except Exception as e:  # noqa: BLE001 -- spec code raised: the coordinator finds out where
@@ -278,20 +272,20 @@ class _Worker:
             stop = self.stopped()
             if stop:
                 break
-        out = {o: (_u64(c[0]), _u64(c[1])) for o, c in enumerate(claims) if o != me}
+        out = {o: (array("Q", c).tobytes(), _u64([v[0] for v in c.values()]))
+               for o, c in enumerate(claims) if o != me}
         return out, sum(lens), event, stop
 
     def op_claims(self, incoming: dict[int, tuple[bytes, bytes]]) -> Any:
         """Of the claims on the fingerprints this worker owns, keep the smallest key of each that
         is not in the seen-set; say to each sender which of its claims won."""
         seen, me = self.seen, self.me
-        best_key: dict[int, int] = {}
-        best_at: dict[int, tuple[int, int]] = {}
+        best_key: dict[int, int] = {fp: v[0] for fp, v in self.claims[me].items()}  # (none seen)
+        best_at: dict[int, tuple[int, int]] = {fp: (me, pos) for pos, fp in enumerate(best_key)}
         for sender in range(self.n):
             if sender == me:
-                fps, keys = self.claims[me][0], self.claims[me][1]
-            else:
-                fps, keys = _from_u64(incoming[sender][0]), _from_u64(incoming[sender][1])
+                continue
+            fps, keys = _from_u64(incoming[sender][0]), _from_u64(incoming[sender][1])
             for pos, fp in enumerate(fps):
                 if fp in seen:
                     continue
@@ -317,9 +311,9 @@ class _Worker:
             else:
                 positions = array("I")
                 positions.frombytes(incoming[owner])
-            keys = claims[owner][1]
-            items += [(keys[p], owner, p) for p in positions]
-        items.sort()
+            fps, values = list(claims[owner]), list(claims[owner].values())
+            items += [(*values[p], fps[p], owner) for p in positions]
+        items.sort(key=_rank)  # by key (keys are distinct)
         admissible, checks, probe = self.admissible, self.checks, self.probe
         admitted: list[int] = []
         parents_r: list[int] = []
@@ -328,17 +322,14 @@ class _Worker:
         event = stop = None
         beyond = False
         last: tuple[int, int] | None = None
-        for key, owner, pos in items:
-            c = claims[owner]
-            t = c[2][pos]
-            r, s, sfp = frontier[c[3][pos]]
+        for key, t, k, fp, owner in items:
+            r, s, sfp = frontier[k]
             try:
                 if not admissible(t):
                     continue
                 if probe:
                     beyond = True
                     continue
-                fp = c[0][pos]
                 admitted.append(key)
                 if parents_r and parents_r[-1] == r:
                     parents_c[-1] += 1
@@ -403,7 +394,7 @@ class _Worker:
         return False, None
 
 
-def _rank(entry: tuple[int, Any, int]) -> int:
+def _rank(entry: tuple[Any, ...]) -> int:
     return entry[0]
 
 
