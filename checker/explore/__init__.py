@@ -27,6 +27,7 @@ from checker._target import load_target
 from checker.errors import SpecError
 from checker.explore._engine import Limits, bfs, depth_limit, dfs, simulate
 from checker.explore._model import PreparedSpec, prepare
+from checker.explore._parallel import bfs as parallel_bfs, default_workers
 from checker.explore._replay import ReplayStep, ReplayTimeout, replay_prefix, replay_steps
 from checker.explore.result import ExploreResult, ExploreVerdict
 
@@ -52,6 +53,7 @@ def explore(
     progress: bool = False,
     time_limit: float | None = None,
     replay: str | os.PathLike[str] | Sequence[ReplayStep | Mapping[str, object]] | None = None,
+    workers: int | None = 1,
 ) -> ExploreResult:
     """Explore ``spec``'s reachable states and check its invariants.
 
@@ -67,6 +69,9 @@ def explore(
     ``checker.explore._replay``) is a run replayed first: the search starts from the state it
     reaches, and a trace begins with it.  Since only what is reachable from there is explored,
     a replayed run never gives verdict ``ok``: finding nothing is ``unknown``.
+    ``workers`` (None: every core) runs breadth-first search on that many processes, with the
+    same counts, depth, verdict and trace as one (``checker.explore._parallel``); DFS and
+    simulation always run in one process.
     """
     if mode not in MODES:
         raise SpecError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})")
@@ -74,6 +79,10 @@ def explore(
                         ("walk_depth", walk_depth)):
         if value is not None and value < 1:
             raise SpecError(f"{name} must be at least 1, not {value}")
+    if workers is None:
+        workers = default_workers()
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise SpecError(f"workers must be a positive number of processes, not {workers!r}")
     if timeout is None:
         timeout = time_limit
     if timeout is not None and not (0 < timeout < float("inf")):
@@ -85,21 +94,21 @@ def explore(
         limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                         memory_limit=memory_limit)
         if replay is None:
-            return _search(model, mode, limits, progress, walks, walk_depth, seed)
-        return _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed)
+            return _search(model, mode, limits, progress, walks, walk_depth, seed, workers)
+        return _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed, workers)
 
 
 def _search(model: PreparedSpec, mode: str, limits: Limits, progress: bool, walks: int, walk_depth: int,
-            seed: int) -> ExploreResult:
+            seed: int, workers: int = 1) -> ExploreResult:
     if mode == "bfs":
-        return bfs(model, limits, progress)
+        return bfs(model, limits, progress) if workers == 1 else parallel_bfs(model, limits, progress, workers)
     if mode == "dfs":
         return dfs(model, limits, progress)
     return simulate(model, limits, progress, walks=walks, walk_depth=walk_depth, seed=seed)
 
 
 def _from_replay(model: PreparedSpec, steps: list[ReplayStep], mode: str, limits: Limits, progress: bool,
-                 walks: int, walk_depth: int, seed: int) -> ExploreResult:
+                 walks: int, walk_depth: int, seed: int, workers: int = 1) -> ExploreResult:
     """Replay ``steps``, then search from the run's last state; the result is about a run from
     the initial state: its trace begins with the run, its depth and ``max_depth`` count the run's
     states, its seconds and ``timeout`` include the replay, and ``ok`` -- which would claim every
@@ -123,7 +132,7 @@ def _from_replay(model: PreparedSpec, steps: list[ReplayStep], mode: str, limits
     limits = attrs.evolve(limits, max_depth=None if limits.max_depth is None else limits.max_depth - (n - 1),
                           time_limit=None if limits.time_limit is None else max(limits.time_limit - spent, 1e-6))
     result = _search(attrs.evolve(model, init_states=[run.trace[-1].state]), mode, limits, progress, walks,
-                     walk_depth, seed)
+                     walk_depth, seed, workers)
     changes: dict[str, object] = {
         "trace": (*run.trace, *result.trace[1:]) if result.trace else (),
         "replayed": n, "replay_skipped": run.skipped,

@@ -102,6 +102,9 @@ class _Search:
         self._in_model = model.admits if model.constraints else None
         self._checks = model.checks
         self._max_states = -1 if limits.max_states is None else limits.max_states
+        #: called by the BFS loop at each level boundary (see ``_parallel``): a result ends the
+        #: search there (the level was handed to worker processes), None goes on in this process
+        self.handoff: Callable[[_Search, list[tuple[Any, int]], int], ExploreResult | None] | None = None
         if model.linearizable is not None:  # the checker may not run past the run's own time limit
             model.linearizable.deadline = None if limits.time_limit is None else self.start + limits.time_limit
 
@@ -496,6 +499,10 @@ def _bfs(search: _Search) -> ExploreResult:
             break
         level = next_level
         depth += 1
+        if search.handoff is not None and level:
+            handed = search.handoff(search, level, depth)
+            if handed is not None:
+                return handed
     if beyond:
         return search.result(ExploreVerdict.UNKNOWN, limit=depth_limit(limits.max_depth))
     return search.ok()

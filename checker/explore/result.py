@@ -110,6 +110,9 @@ class ExploreResult:
     replayed: int = 0
     #: steps of the replayed run left unreplayed: the run stopped at a state to report on
     replay_skipped: int = 0
+    #: the processes the search ran on: 1, or the workers of ``--workers`` once a level was
+    #: large enough to hand to them (breadth-first search only; see ``_parallel``)
+    workers: int = 1
 
     @property
     def exit_code(self) -> int:
