@@ -439,7 +439,10 @@ class _RemoteSeen:
     def __init__(self, coordinator: _Coordinator, size: int) -> None:
         self.coordinator, self.size = coordinator, size
         self.pending: dict[int, int | None] = {}
-        self.last: int | None = None
+        self.latest: int | None = None  # the last state admitted (the seen-set API's last())
+
+    def last(self) -> int | None:
+        return self.latest
 
     def __len__(self) -> int:
         return self.size
@@ -460,7 +463,7 @@ class _RemoteSeen:
         return True
 
     def __reversed__(self) -> Any:
-        return iter(() if self.last is None else (self.last,))
+        return iter(() if self.latest is None else (self.latest,))
 
 
 class _Coordinator:
@@ -484,7 +487,7 @@ class _Coordinator:
             if status is not None:
                 status.start()
             seen = _RemoteSeen(self, len(search.seen))
-            seen.last = next(reversed(search.seen))
+            seen.latest = search.seen.last()
             search.seen = seen  # type: ignore[assignment]
             try:
                 return self.levels(len(level), depth)
@@ -594,7 +597,7 @@ class _Coordinator:
             search.generated += sum(e[1] for e in expanded)
             if total:
                 search.depth = max(search.depth, depth + 1)
-                seen.last = max((a[6] for a in admitted if a[6] is not None), key=lambda kf: kf[0])[1]
+                seen.latest = max((a[6] for a in admitted if a[6] is not None), key=lambda kf: kf[0])[1]
             counts = array("Q", bytes(8 * size))
             for a in admitted:
                 for r, c in zip(_from_u64(a[1]), _from_u64(a[2])):

@@ -35,15 +35,15 @@ from checker._cli_common import (
 @click.option("--replay", type=click.Path(dir_okay=False), default=None,
               help="Replay this run first (JSON Lines of steps, or a --json result) and search from its last "
                    "state; finding nothing is then 'unknown'.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes for --mode bfs (default: every core; 1: one process). Same counts, "
-                   "depth, verdict and trace as one process; dfs and simulate run in one.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes for --mode bfs. Same counts, depth, verdict and trace as one process; "
+                   "dfs and simulate run in one. (Not yet faster than one process: see the README.)")
 @json_option()
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str, ...], mode: str,
                     max_states: int | None, max_depth: int | None, timeout: float | None,
                     memory_limit: int | None, symmetry: bool, deadlock: bool | None, seed: int, walks: int, walk_depth: int,
-                    replay: str | None, workers: int | None, as_json: bool, quiet: bool) -> None:
+                    replay: str | None, workers: int, as_json: bool, quiet: bool) -> None:
     """Explore every reachable state of TARGET and check its invariants.
 
     TARGET is a bundled protocol (see `distcheck list`) or module:Class (a module importable
