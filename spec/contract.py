@@ -33,8 +33,17 @@ __all__ = [
     "SymbolicInterpretation", "active", "interpreted", "concretely",
     "fingerprint", "exact_key", "same_value", "collision_probability", "RESERVED_PREFIX",
     "LANGUAGE_FILES",
-    "stable_order",
+    "stable_order", "plain_record",
 ]
+
+
+def plain_record(cls: type) -> bool:
+    """Is the ``@record`` class ``cls`` plain -- its ``__init__`` only stores its arguments, in
+    order (no converters, validators, factories or hooks)?  Then an engine may rebuild an
+    instance from its field values alone (the workers of ``--workers`` ship states so)."""
+    from spec._values import _plain  # (spec._values imports this module)
+
+    return _plain(cls)
 
 
 class SymbolicInterpretation(Protocol):

@@ -139,9 +139,9 @@ def _plain_fields(cls: type) -> tuple[str, ...] | None:
     """The fields of a record class whose ``__init__`` just stores its arguments, in order."""
     if not getattr(cls, "__dc_record__", False):
         return None
-    from spec._values import _plain
+    from spec.contract import plain_record
 
-    return tuple(f.name for f in attrs.fields(cls)) if _plain(cls) else None
+    return tuple(f.name for f in attrs.fields(cls)) if plain_record(cls) else None
 
 
 _classes: dict[int, type] = {}
