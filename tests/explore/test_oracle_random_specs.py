@@ -110,6 +110,19 @@ def _constraint(spec: RandomSpec) -> Any:
     return lambda s: spec.Bound(s)
 
 
+def assert_agrees_with_oracle(spec: RandomSpec, result: Any) -> None:
+    """A BFS result of ``spec`` is one the brute-force oracle allows: verdict and trace length,
+    and for ``ok`` its distinct states and depth; any trace re-executes."""
+    expected = oracle.outcomes(spec, lambda s: not spec.Safe(s), spec.check_deadlock, _constraint(spec))
+    assert (str(result.verdict), len(result.trace)) in expected, result.render_text()
+    if result.verdict == "ok":
+        reach = oracle.reachable(spec, _constraint(spec))
+        assert result.distinct_states == len(reach)
+        assert result.depth == max(reach.values())
+    else:
+        assert _replays(spec, result.trace)
+
+
 @SETTINGS
 @given(random_specs)
 def test_bfs_agrees_with_brute_force(spec: RandomSpec) -> None:
@@ -118,15 +131,8 @@ def test_bfs_agrees_with_brute_force(spec: RandomSpec) -> None:
             explore(spec)
         return
     result = explore(spec)
-    expected = oracle.outcomes(spec, lambda s: not spec.Safe(s), spec.check_deadlock, _constraint(spec))
-    got = (result.verdict, len(result.trace))
-    assert got in expected, result.render_text()
-    if result.verdict == "ok":
-        reach = oracle.reachable(spec, _constraint(spec))
-        assert result.distinct_states == len(reach)
-        assert result.depth == max(reach.values())
-    else:
-        assert _replays(spec, result.trace)
+    assert_agrees_with_oracle(spec, result)
+    if result.verdict != "ok":
         last = result.trace[-1].state
         if result.verdict == "violation":
             assert not spec.Safe(last) and result.violated == ("Safe",)

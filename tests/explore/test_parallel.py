@@ -33,7 +33,7 @@ from tests.explore.test_oracle_random_specs import (
     RandomSpec,
     SymmetricSpec,
     _constraint,
-    _replays,
+    assert_agrees_with_oracle,
     random_specs,
     symmetric_specs,
 )
@@ -257,14 +257,7 @@ def test_random_specs_on_two_workers(spec: RandomSpec) -> None:
         return
     with _handoff_at(1):
         result = explore(spec, workers=2)
-    expected = oracle.outcomes(spec, lambda s: not spec.Safe(s), spec.check_deadlock, _constraint(spec))
-    assert (str(result.verdict), len(result.trace)) in expected, result.render_text()
-    if result.verdict == "ok":
-        reach = oracle.reachable(spec, _constraint(spec))
-        assert result.distinct_states == len(reach)
-        assert result.depth == max(reach.values())
-    else:
-        assert _replays(spec, result.trace)
+    assert_agrees_with_oracle(spec, result)
     assert _same(explore(spec), result)
 
 
