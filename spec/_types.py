@@ -476,6 +476,9 @@ class MapOf(Type):
         return f"MapOf({self.key!r}, {self.value!r})"
 
 
+_NOTHING = object()
+
+
 class RecordOf(Type):
     """Instances of the attrs class ``cls`` whose fields range over the given types, like the
     TLA+ record set ``[type: {"Prepared"}, rm: RM]``.  Fields not listed must be left at a single
@@ -491,8 +494,15 @@ class RecordOf(Type):
             raise TypeError(f"RecordOf({cls.__qualname__}) needs a type for field(s) {', '.join(missing)}")
         self.cls = cls
         self.fields: dict[str, Type] = {n: as_type(fields[n]) for n in names}
+        #: the last value the explorer's compiled type check found a member (its checks are a
+        #: sufficient condition for membership, checker/explore/_typecheck.py): a ``TypeOK``
+        #: invariant asking ``s in state_type`` of that state is then answered at once, instead
+        #: of re-checking every field (as much time as the rest of TwoPhase's search)
+        self.vouched: Any = _NOTHING  # (not None: None is a value, and not a record)
 
     def __contains__(self, value: Any) -> bool:
+        if value is self.vouched:
+            return True
         if type(value) is self.cls:
             for name, t in self.fields.items():
                 if getattr(value, name) not in t:

@@ -55,7 +55,7 @@ def compile_checks(state_type: Type | None, invariants: Sequence[Callable[[Any],
     tail = " and ".join(f"{gen.bind(inv)}(t) is True" for inv in invariants) or "True"
     lines = ["def checks(t, p):"]
     if type(state_type) is RecordOf:
-        gen.env.update(_cls=state_type.cls, _whole=state_type.__contains__)
+        gen.env.update(_cls=state_type.cls, _whole=state_type.__contains__, _rt=state_type)
         lines += ["    if p is None or _type(t) is not _cls:",
                   "        if not _whole(t):",
                   "            return False",
@@ -64,7 +64,9 @@ def compile_checks(state_type: Type | None, invariants: Sequence[Callable[[Any],
                   *(f"    {line}" for line in _field_checks(gen, state_type)),
                   "        except Exception:  # a value the inlined tests cannot handle: ask the type",
                   "            if not _whole(t):",
-                  "                return False"]
+                  "                return False",
+                  # vouched for: the invariants may ask ``t in state_type`` (a TypeOK)
+                  "    _rt.vouched = t"]
     elif state_type is not None:
         gen.env.update(_whole=state_type.__contains__)
         lines += ["    if not _whole(t):", "        return False"]
