@@ -78,7 +78,7 @@ def explore(
     simulation always run in one process.
     ``checkpoint`` (a directory) writes a checkpoint there every ``checkpoint_every`` seconds
     (and when a time or memory limit ends the run); ``resume`` goes on from the checkpoint
-    there, to the result an uninterrupted run gives (``checkpoint.explore._checkpoint``).
+    there, to the result an uninterrupted run gives (``checker.explore._checkpoint``).
     Breadth-first search only, in one process whatever ``workers`` says; not with ``replay``.
     """
     if mode not in MODES:

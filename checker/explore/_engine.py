@@ -578,7 +578,7 @@ def _look(search: _Search, level: Level, chunk: list[tuple[Any, int]], done: int
             raise SpecError(f"--checkpoint: the spec's states cannot be saved: {e}") from None
 
     try:
-        search.spiller.look(nxt, search.seen.nbytes)
+        search.spiller.look(nxt, search.seen)
         every = search.tick(len(level) + len(nxt))
     except SpillFailed as e:
         raise search.limit_hit(f"{e} before the state space was exhausted") from None

@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from checker._resources import rss_bytes
+from checker.explore._seen import PySeenSet, SeenSet
 
 #: never spill fewer states than this at once (frames of a few states would cost more in
 #: pickling calls than they save)
@@ -175,7 +176,7 @@ class Spiller:
         """A level begins: its states may be larger than the last one's."""
         self.per_state = None
 
-    def look(self, nxt: Level, seen_bytes: int) -> None:
+    def look(self, nxt: Level, seen: SeenSet) -> None:
         """Spill ``nxt``'s tail if it holds more states than the budget allows now."""
         n = len(nxt.tail)
         if not self.active or n < (MIN_FRAME if FORCE_FRAME is None else 1):
@@ -193,6 +194,8 @@ class Spiller:
             if n < _SAMPLE:
                 return
             self.per_state = state_bytes(nxt.tail[:: max(1, n // _SAMPLE)][:_SAMPLE])
+        # (the fallback's nbytes walks the whole dict: its measured 120 bytes a state instead)
+        seen_bytes = 120 * len(seen) if isinstance(seen, PySeenSet) else seen.nbytes
         room = 0.8 * self.limit - self.base - 2 * seen_bytes
         if n > max(MIN_FRAME, room / self.per_state / 2):
             self._spill(nxt)
