@@ -130,12 +130,13 @@ def test_random_specs_resume_to_the_uninterrupted_result(spec: RandomSpec, k: in
     assert_agrees_with_oracle(spec, resumed)
 
 
-@pytest.mark.parametrize(("bug", "kw", "k", "frame"), [
-    ("abort-after-prepare", {}, 2, 7), (None, {"symmetry": True}, 1, None), (None, {"max_depth": 11}, 2, 7),
-    (None, {"max_states": 5000}, 1, 3),
+@pytest.mark.parametrize(("n_rm", "bug", "kw", "k", "frame"), [
+    (4, "abort-after-prepare", {}, 1, 7), (5, None, {"symmetry": True}, 1, None), (5, None, {"max_depth": 11}, 2, 7),
+    (5, None, {"max_states": 5000}, 1, 3),
 ])
-def test_twophase_resumes_with_options_and_limits(bug: str | None, kw: dict[str, Any], k: int, frame: int | None) -> None:
-    spec = TwoPhase(n_rm=5, bug=bug)
+def test_twophase_resumes_with_options_and_limits(n_rm: int, bug: str | None, kw: dict[str, Any], k: int,
+                                                  frame: int | None) -> None:
+    spec = TwoPhase(n_rm=n_rm, bug=bug)
     plain = explore(spec, **kw)
     resumed, stopped = _killed_and_resumed(spec, k, frame, **kw)
     assert stopped
