@@ -25,6 +25,7 @@ from spec import Spec
 from checker._faults import spec_may_not_exit
 from checker._target import load_target
 from checker.errors import SpecError
+from checker.explore._checkpoint import DEFAULT_EVERY, Checkpointing
 from checker.explore._engine import Limits, bfs, depth_limit, dfs, simulate
 from checker.explore._model import PreparedSpec, prepare
 from checker.explore._parallel import bfs as parallel_bfs, default_workers
@@ -54,6 +55,9 @@ def explore(
     time_limit: float | None = None,
     replay: str | os.PathLike[str] | Sequence[ReplayStep | Mapping[str, object]] | None = None,
     workers: int | None = 1,
+    checkpoint: str | os.PathLike[str] | None = None,
+    checkpoint_every: float = DEFAULT_EVERY,
+    resume: bool = False,
 ) -> ExploreResult:
     """Explore ``spec``'s reachable states and check its invariants.
 
@@ -72,6 +76,10 @@ def explore(
     ``workers`` (None: every core) runs breadth-first search on that many processes, with the
     same counts, depth, verdict and trace as one (``checker.explore._parallel``); DFS and
     simulation always run in one process.
+    ``checkpoint`` (a directory) writes a checkpoint there every ``checkpoint_every`` seconds
+    (and when a time or memory limit ends the run); ``resume`` goes on from the checkpoint
+    there, to the result an uninterrupted run gives (``checker.explore._checkpoint``).
+    Breadth-first search only, in one process whatever ``workers`` says; not with ``replay``.
     """
     if mode not in MODES:
         raise SpecError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})")
@@ -89,10 +97,24 @@ def explore(
         raise SpecError(f"timeout must be a finite, positive number of seconds, not {timeout}")
     if memory_limit is not None and not memory_limit > 0:  # (nan too)
         raise SpecError(f"memory_limit must be a positive number of bytes, not {memory_limit}")
+    checkpointing = None
+    if checkpoint is not None:
+        if mode != "bfs":
+            raise SpecError(f"--checkpoint and --resume work with --mode bfs only, not --mode {mode}")
+        if replay is not None:
+            raise SpecError("--checkpoint and --resume do not combine with --replay")
+        if not (0 < checkpoint_every < float("inf")):
+            raise SpecError(f"checkpoint_every must be a finite, positive number of seconds, not {checkpoint_every}")
+        checkpointing = Checkpointing(os.fspath(checkpoint), checkpoint_every, resume)
+        workers = 1  # (checkpoints of a search on workers: not yet)
+    elif resume:
+        raise SpecError("resume needs the checkpoint directory (checkpoint=...)")
     with spec_may_not_exit(f"the spec {type(spec).__name__}"):
         model = prepare(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
         limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                         memory_limit=memory_limit)
+        if checkpointing is not None:
+            return bfs(model, limits, progress, checkpointing)
         if replay is None:
             return _search(model, mode, limits, progress, walks, walk_depth, seed, workers)
         return _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed, workers)

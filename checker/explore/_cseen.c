@@ -367,6 +367,167 @@ static PyObject *SeenSet_sizeof(SeenSet *self, PyObject *Py_UNUSED(ignored)) {
     return SeenSet_nbytes(self, NULL);
 }
 
+/* --- dump and load: the checkpoint format (checker/explore/_seen.py documents it) ---------- */
+
+#define DUMP_MAGIC "DCSEEN01"
+#define DUMP_CHUNK (1u << 17) /* entries per write() or read() call */
+
+static int is_big_endian(void) {
+    const uint16_t one = 1;
+    return *(const uint8_t *)&one == 0;
+}
+
+static void swap_bytes(char *p, size_t n, size_t width) {
+    for (size_t k = 0; k < n; k++, p += width)
+        for (size_t i = 0; i < width / 2; i++) {
+            char c = p[i];
+            p[i] = p[width - 1 - i];
+            p[width - 1 - i] = c;
+        }
+}
+
+/* write(bytes) for n entries of `width` bytes at p, little-endian, in chunks. */
+static int dump_array(PyObject *write, const void *p, size_t n, size_t width) {
+    const char *c = p;
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < DUMP_CHUNK ? n - done : DUMP_CHUNK;
+        PyObject *b = PyBytes_FromStringAndSize(c + done * width, (Py_ssize_t)(k * width));
+        if (b == NULL)
+            return -1;
+        if (is_big_endian())
+            swap_bytes(PyBytes_AS_STRING(b), k, width);
+        PyObject *r = PyObject_CallOneArg(write, b);
+        Py_DECREF(b);
+        if (r == NULL)
+            return -1;
+        Py_DECREF(r);
+        done += k;
+    }
+    return 0;
+}
+
+static PyObject *SeenSet_dump(SeenSet *self, PyObject *write) {
+    uint64_t head[2] = {self->members.n, self->foreign.n};
+    char header[24];
+    memcpy(header, DUMP_MAGIC, 8);
+    memcpy(header + 8, head, 16);
+    if (is_big_endian())
+        swap_bytes(header + 8, 2, 8);
+    if (dump_array(write, header, 1, 24) < 0 || dump_array(write, self->members.fps, self->members.n, 8) < 0
+        || dump_array(write, self->parents, self->members.n, 4) < 0
+        || dump_array(write, self->foreign.fps, self->foreign.n, 8) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* Exactly n * width bytes from read(), into p; ValueError on a short read. */
+static int load_array(PyObject *read, void *p, size_t n, size_t width) {
+    char *c = p;
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < DUMP_CHUNK ? n - done : DUMP_CHUNK;
+        PyObject *b = PyObject_CallFunction(read, "n", (Py_ssize_t)(k * width));
+        if (b == NULL)
+            return -1;
+        if (!PyBytes_Check(b) || (size_t)PyBytes_GET_SIZE(b) != k * width) {
+            Py_DECREF(b);
+            PyErr_SetString(PyExc_ValueError, "truncated seen-set");
+            return -1;
+        }
+        memcpy(c + done * width, PyBytes_AS_STRING(b), k * width);
+        Py_DECREF(b);
+        if (is_big_endian())
+            swap_bytes(c + done * width, k, width);
+        done += k;
+    }
+    return 0;
+}
+
+/* Size t for n entries (the arrays, and slots at load <= 1/2), then read n fingerprints into it
+ * and index them; a repeated fingerprint is a corrupt dump. */
+static int table_load(Table *t, PyObject *read, size_t n, uint32_t **parents) {
+    size_t cap = n < MIN_CAP ? MIN_CAP : n;
+    int log2 = MIN_SLOTS_LOG2;
+    while (((size_t)1 << log2) < 2 * (n + 1))
+        log2++;
+    uint64_t *fps = PyMem_RawRealloc(t->fps, cap * sizeof(uint64_t));
+    if (fps == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    t->fps = fps;
+    uint32_t *slots = PyMem_RawCalloc((size_t)1 << log2, sizeof(uint32_t));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyMem_RawFree(t->slots);
+    t->slots = slots;
+    t->nslots = (size_t)1 << log2;
+    t->shift = 64 - log2;
+    t->n = 0;
+    t->cap = cap;
+    if (parents != NULL) {
+        uint32_t *p = PyMem_RawRealloc(*parents, cap * sizeof(uint32_t));
+        if (p == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *parents = p;
+    }
+    if (load_array(read, t->fps, n, 8) < 0)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        size_t pos;
+        if (probe(t, t->fps[k], &pos) >= 0) {
+            PyErr_SetString(PyExc_ValueError, "corrupt seen-set: a fingerprint appears twice");
+            return -1;
+        }
+        t->slots[pos] = (uint32_t)(k + 1);
+        t->n = k + 1;
+    }
+    return 0;
+}
+
+static PyObject *SeenSet_load(PyTypeObject *type, PyObject *read) {
+    char header[24];
+    if (load_array(read, header, 1, 24) < 0)
+        return NULL;
+    if (memcmp(header, DUMP_MAGIC, 8) != 0) {
+        PyErr_SetString(PyExc_ValueError, "not a seen-set dump");
+        return NULL;
+    }
+    uint64_t head[2];
+    memcpy(head, header + 8, 16);
+    if (is_big_endian())
+        swap_bytes((char *)head, 2, 8);
+    if (head[0] > MAX_ENTRIES || head[1] > MAX_ENTRIES) {
+        PyErr_SetString(PyExc_ValueError, "corrupt seen-set: impossible size");
+        return NULL;
+    }
+    PyObject *empty = PyTuple_New(0);
+    if (empty == NULL)
+        return NULL;
+    SeenSet *self = (SeenSet *)SeenSet_new(type, empty, NULL);
+    Py_DECREF(empty);
+    if (self == NULL)
+        return NULL;
+    size_t n = (size_t)head[0], m = (size_t)head[1];
+    if (table_load(&self->members, read, n, &self->parents) < 0 || load_array(read, self->parents, n, 4) < 0
+        || table_load(&self->foreign, read, m, NULL) < 0)
+        goto fail;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t p = self->parents[k];
+        if (p != NO_PARENT && ((p & FOREIGN) ? (p & ~FOREIGN) >= m : p >= n)) {
+            PyErr_SetString(PyExc_ValueError, "corrupt seen-set: a parent link points nowhere");
+            goto fail;
+        }
+    }
+    return (PyObject *)self;
+fail:
+    Py_DECREF(self);
+    return NULL;
+}
+
 /* --- iteration: the members in insertion order ---------------------------------------------- */
 
 typedef struct {
@@ -430,6 +591,8 @@ static PyMethodDef SeenSet_methods[] = {
     {"last", (PyCFunction)SeenSet_last, METH_NOARGS, "The fingerprint added last, or None if empty."},
     {"keys", (PyCFunction)SeenSet_keys, METH_NOARGS, "The fingerprints, in the order they were added."},
     {"__sizeof__", (PyCFunction)SeenSet_sizeof, METH_NOARGS, "nbytes."},
+    {"dump", (PyCFunction)SeenSet_dump, METH_O, "dump(write): the set in the checkpoint format, by write(bytes) calls."},
+    {"load", (PyCFunction)SeenSet_load, METH_O | METH_CLASS, "load(read): a set from dump()'s bytes, read by read(n) calls."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -16,6 +16,7 @@ shorter paths it found later), which can be longer.
 from __future__ import annotations
 
 import gc
+import pickle
 import random
 import sys
 import time
@@ -32,7 +33,10 @@ from checker._faults import describe_exception
 from checker._sources import exception_location, spec_source
 from checker.explore._linearizable import NAME as LINEARIZABLE, Undecided
 from checker.explore._model import PreparedSpec, SpecRuntimeError, predicate_source
+from checker.explore import _checkpoint
+from checker.explore._checkpoint import Checkpointing, Restored, Writer
 from checker.explore._seen import SeenSet, new_seen_set
+from checker.explore._spill import Level, SpillFailed, Spiller
 from checker.explore.result import ExploreResult, ExploreVerdict
 from checker.report import Step
 
@@ -101,12 +105,25 @@ class _Search:
         self._state_cls = model.state_cls
         self._in_model = model.admits if model.constraints else None
         self._checks = model.checks
-        self._max_states = -1 if limits.max_states is None else limits.max_states
+        self._max_states = sys.maxsize if limits.max_states is None else limits.max_states
         #: called by the BFS loop at each level boundary (see ``_parallel``): a result ends the
         #: search there (the level was handed to worker processes), None goes on in this process
         self.handoff: Callable[[_Search, list[tuple[Any, int]], int], ExploreResult | None] | None = None
+        # breadth-first search only: its frontier's spilling, its checkpoints (see ``bfs``)
+        self.spiller = Spiller(limits.memory_limit, portable=False)
+        self.writer: Writer | None = None
+        self.restored: Restored | None = None
         if model.linearizable is not None:  # the checker may not run past the run's own time limit
             model.linearizable.deadline = None if limits.time_limit is None else self.start + limits.time_limit
+
+    def resume_from(self, elapsed: float) -> None:
+        """Count ``elapsed`` seconds, spent before a checkpoint, as spent by this run: in its
+        ``seconds`` and against its time limit."""
+        self.start -= elapsed
+        if self.deadline is not None:
+            self.deadline -= elapsed
+        if self.model.linearizable is not None and self.model.linearizable.deadline is not None:
+            self.model.linearizable.deadline -= elapsed
 
     # --- the one admission step, shared by every mode -----------------------------------------------
 
@@ -130,7 +147,7 @@ class _Search:
         if not self.admissible(t):
             return False
         seen = self.seen
-        if len(seen) == self._max_states:
+        if len(seen) >= self._max_states:  # (>=, not ==: a resumed run may have a lower limit)
             raise self.limit_hit(_state_limit(self._max_states))
         seen[fp] = parent_fp
         if depth > self.depth:
@@ -437,8 +454,26 @@ def _run(search: _Search, body: Callable[[_Search], ExploreResult]) -> ExploreRe
         search.progress.close()
 
 
-def bfs(model: PreparedSpec, limits: Limits, progress: bool) -> ExploreResult:
-    return _run(_Search(model, limits, "bfs", progress), _bfs)
+def bfs(model: PreparedSpec, limits: Limits, progress: bool,
+        checkpoint: Checkpointing | None = None) -> ExploreResult:
+    """Breadth-first search, its frontier spilled to disk past the memory limit (``_spill``);
+    with ``checkpoint``, checkpointed as it goes, or resumed from one (``_checkpoint``)."""
+    search = _Search(model, limits, "bfs", progress)
+    if checkpoint is not None:
+        search.spiller = Spiller(limits.memory_limit, portable=True)
+        _checkpoint.check_directory(checkpoint)
+        ident = _checkpoint.identity(model, limits.max_depth)
+        if checkpoint.resume:
+            search.restored = restored = _checkpoint.load(checkpoint, ident, search.spiller)
+            search.seen, search.generated, search.depth = restored.seen, restored.generated, restored.max_depth_seen
+            search.resume_from(restored.elapsed)
+        else:
+            try:  # refuse a spec whose states a checkpoint could not hold, now rather than later
+                search.spiller.dumps(model.init_states)
+            except (pickle.PicklingError, TypeError, AttributeError) as e:
+                raise SpecError(f"--checkpoint: the spec's states cannot be saved: {e}") from None
+        search.writer = _checkpoint.Writer(checkpoint, ident, search.spiller, time.perf_counter())
+    return _run(search, _bfs)
 
 
 def dfs(model: PreparedSpec, limits: Limits, progress: bool) -> ExploreResult:
@@ -452,60 +487,108 @@ def dfs(model: PreparedSpec, limits: Limits, progress: bool) -> ExploreResult:
 
 def _bfs(search: _Search) -> ExploreResult:
     model, limits, seen = search.model, search.limits, search.seen
-    level = _initial(search)
+    spiller = search.spiller
+    restored = search.restored
+    if restored is None:
+        level, depth, beyond, nxt = spiller.level(_initial(search)), 1, False, None
+    else:  # from a checkpoint: the rest of a level, and the next one so far
+        level, depth, beyond, nxt = restored.level, restored.depth, restored.beyond, restored.next_level
+        search.restored = None
+        if not level:  # the checkpoint was taken after the level's last expansion
+            level, nxt, depth = nxt, None, depth + 1
     successor_states = model.successor_states
     fingerprint = model.fingerprint
     admit, admissible = search.admit, search.admissible
     deadlock = model.check_deadlock
-    depth = 1  # of the states in `level`
-    beyond = False  # a new state lies past the depth limit
+    # depth: of the states in `level`; beyond: a new state lies past the depth limit
     expanded = 0
     next_look = 1  # expansions before the next look at the clock (see _Search.tick)
     while level:
         at_depth_limit = limits.max_depth is not None and depth >= limits.max_depth
-        next_level: list[tuple[Any, int]] = []
-        add = next_level.append
-        for s, sfp in level:
-            try:
-                succ = successor_states(s)
-                if not succ and deadlock:
-                    raise search.deadlock(sfp)
-                if at_depth_limit:
-                    # States at the depth limit are checked, not expanded; the limit only makes
-                    # the verdict unknown if there is something new beyond it.  The rest of the
-                    # level is still looked at for deadlocks.
-                    for t in succ:
-                        if fingerprint(t) not in seen and admissible(t):
-                            beyond = True
-                    continue
-                search.generated += len(succ)
-                for t in succ:
-                    if t is s:  # a step that changes nothing (see record's evolve)
+        if nxt is None:
+            nxt = spiller.level()
+            spiller.new_level()
+        add = nxt.tail.append  # (the tail list stays the same object when it is spilled)
+        for chunk in level.chunks():
+            begun = expanded  # expansions before this chunk (a checkpoint says where it is)
+            for s, sfp in chunk:
+                try:
+                    succ = successor_states(s)
+                    if not succ and deadlock:
+                        raise search.deadlock(sfp)
+                    if at_depth_limit:
+                        # States at the depth limit are checked, not expanded; the limit only makes
+                        # the verdict unknown if there is something new beyond it.  The rest of the
+                        # level is still looked at for deadlocks.
+                        for t in succ:
+                            if fingerprint(t) not in seen and admissible(t):
+                                beyond = True
                         continue
-                    fp = fingerprint(t)
-                    # (a non-state that slipped into this test could only match by a 2**-64
-                    # accident: admit() checks the class of new states only)
-                    if fp not in seen and admit(t, fp, s, sfp, depth + 1):
-                        add((t, fp))
-            except (_Stop, KeyboardInterrupt, MemoryError):
-                raise
-            except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
-                _raise_if_own(e)
-                raise _expand_failure(search, s, sfp, e) from e
-            expanded += 1
-            if expanded >= next_look:
-                next_look = expanded + search.tick(len(level) + len(next_level))
+                    search.generated += len(succ)
+                    for t in succ:
+                        if t is s:  # a step that changes nothing (see record's evolve)
+                            continue
+                        fp = fingerprint(t)
+                        # (a non-state that slipped into this test could only match by a 2**-64
+                        # accident: admit() checks the class of new states only)
+                        if fp not in seen and admit(t, fp, s, sfp, depth + 1):
+                            add((t, fp))
+                except (_Stop, KeyboardInterrupt, MemoryError):
+                    raise
+                except Exception as e:  # noqa: BLE001 -- spec code raised: find out where
+                    _raise_if_own(e)
+                    raise _expand_failure(search, s, sfp, e) from e
+                expanded += 1
+                if expanded >= next_look:
+                    next_look = expanded + _look(search, level, chunk, expanded - begun, nxt, depth, beyond)
+            del chunk
         if at_depth_limit:
             break
-        level = next_level
+        level, nxt = nxt, None
         depth += 1
         if search.handoff is not None and level:
-            handed = search.handoff(search, level, depth)
-            if handed is not None:
-                return handed
+            if level.frames:  # (a spilled level stays here: the workers take a list)
+                search.handoff = None
+            else:
+                handed = search.handoff(search, level.tail, depth)
+                if handed is not None:
+                    return handed
     if beyond:
         return search.result(ExploreVerdict.UNKNOWN, limit=depth_limit(limits.max_depth))
     return search.ok()
+
+
+def _look(search: _Search, level: Level, chunk: list[tuple[Any, int]], done: int, nxt: Level, depth: int,
+          beyond: bool) -> int:
+    """The BFS loop's look at the clock, between two expansions (``done`` states of ``chunk``,
+    part of ``level``, are expanded): the limits, spilling the next level's tail, and a
+    checkpoint when one is due -- or when a time or memory limit ends the run here.  Returns
+    the expansions to make before the next look."""
+    writer = search.writer
+
+    def checkpoint() -> None:
+        try:
+            writer.write(seen=search.seen, generated=search.generated, max_depth_seen=search.depth, depth=depth,
+                         beyond=beyond, elapsed=time.perf_counter() - search.start, level=level, chunk=chunk,
+                         done=done, nxt=nxt)
+        except OSError as e:
+            raise search.limit_hit(f"could not write the checkpoint in {writer.config.directory} "
+                                   f"({e.strerror or e}) before the state space was exhausted") from None
+        except pickle.PicklingError as e:
+            raise SpecError(f"--checkpoint: the spec's states cannot be saved: {e}") from None
+
+    try:
+        search.spiller.look(nxt, search.seen)
+        every = search.tick(len(level) + len(nxt))
+    except SpillFailed as e:
+        raise search.limit_hit(f"{e} before the state space was exhausted") from None
+    except _Stop:
+        if writer is not None:
+            checkpoint()  # a resumed run goes on from here
+        raise
+    if writer is not None and search.looked >= writer.due:
+        checkpoint()
+    return every
 
 
 def _dfs(search: _Search) -> ExploreResult:

@@ -25,6 +25,18 @@ implementation reserves a value to mark empty slots.  A parent need not be a mem
 a partitioned search records parents that another worker owns): the C table keeps such parents
 in a small table of their own.  Nothing is ever removed.
 
+Both write and read one format, ``dump(write)`` and ``load(read)``, for checkpoints
+(``_checkpoint``); a set dumped by one loads into the other.  All little-endian::
+
+    b"DCSEEN01"  n: u64  m: u64      (members, parents that are not members)
+    n x u64                          the members' fingerprints, in insertion order
+    n x u32                          each member's parent: an index of a member, 0xFFFFFFFF
+                                     for None, or 0x80000000 | an index into the next array
+    m x u64                          the parents that are not members
+
+``load`` refuses (ValueError) a short read, a fingerprint that appears twice, and a parent
+index that points nowhere.
+
 >>> seen = new_seen_set()
 >>> seen[7] = None
 >>> seen[2**64 - 1] = 7
@@ -35,9 +47,17 @@ in a small table of their own.  Nothing is ever removed.
 from __future__ import annotations
 
 import os
+import struct
 import sys
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator
 from typing import Protocol
+
+_MAGIC = b"DCSEEN01"
+_NO_PARENT = 0xFFFFFFFF
+_FOREIGN = 0x80000000
+_MAX_ENTRIES = 0x7FFFFFFF
+_CHUNK = 1 << 17  # entries a write() or read() call
 
 class SeenSet(Protocol):
     """What the explorer uses of a seen-set (both implementations provide exactly this)."""
@@ -69,6 +89,9 @@ class SeenSet(Protocol):
         """Bytes the set holds, slack included (the C table: its own allocations, exactly; the
         fallback: the dict and its int objects, computed by walking it)."""
 
+    def dump(self, write: Callable[[bytes], object]) -> None:
+        """The set in the format above, by ``write(bytes)`` calls."""
+
 
 class PySeenSet(dict):  # type: ignore[type-arg]
     """The fallback: a dict, so that ``in``, ``[]`` and adding run in C, as before the C table.
@@ -92,6 +115,71 @@ class PySeenSet(dict):  # type: ignore[type-arg]
         size = sys.getsizeof
         return dict.__sizeof__(self) + sum(size(k) + (0 if p is None else size(p)) for k, p in self.items())
 
+    def dump(self, write: Callable[[bytes], object]) -> None:
+        index = {fp: i for i, fp in enumerate(self)}
+        foreign: dict[int, int] = {}
+        parents = array("I")
+        for p in self.values():
+            if p is None:
+                parents.append(_NO_PARENT)
+            elif p in index:
+                parents.append(index[p])
+            else:
+                parents.append(_FOREIGN | foreign.setdefault(p, len(foreign)))
+        write(_MAGIC + struct.pack("<QQ", len(self), len(foreign)))
+        for values, code in ((list(self), "Q"), (parents, "I"), (list(foreign), "Q")):
+            for at in range(0, len(values), _CHUNK):
+                write(_little(array(code, values[at:at + _CHUNK])))
+
+    @classmethod
+    def load(cls, read: Callable[[int], bytes]) -> PySeenSet:
+        """A set from :meth:`dump`'s bytes (either implementation's), by ``read(n)`` calls."""
+        head = _read_exactly(read, 24)
+        if head[:8] != _MAGIC:
+            raise ValueError("not a seen-set dump")
+        n, m = struct.unpack("<QQ", head[8:])
+        if n > _MAX_ENTRIES or m > _MAX_ENTRIES:
+            raise ValueError("corrupt seen-set: impossible size")
+        fps, parents, foreign = _read_array(read, "Q", n), _read_array(read, "I", n), _read_array(read, "Q", m)
+        if len(set(fps)) != n or len(set(foreign)) != m:
+            raise ValueError("corrupt seen-set: a fingerprint appears twice")
+        seen = cls()
+        for fp, p in zip(fps, parents):
+            if p == _NO_PARENT:
+                seen[fp] = None
+            elif p & _FOREIGN:
+                if p & ~_FOREIGN >= m:
+                    raise ValueError("corrupt seen-set: a parent link points nowhere")
+                seen[fp] = foreign[p & ~_FOREIGN]
+            else:
+                if p >= n:
+                    raise ValueError("corrupt seen-set: a parent link points nowhere")
+                seen[fp] = fps[p]
+        return seen
+
+
+def _little(a: array) -> bytes:
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a.tobytes()
+
+
+def _read_exactly(read: Callable[[int], bytes], n: int) -> bytes:
+    data = read(n)
+    if len(data) != n:
+        raise ValueError("truncated seen-set")
+    return data
+
+
+def _read_array(read: Callable[[int], bytes], code: str, n: int) -> array:
+    out = array(code)
+    while len(out) < n:
+        k = min(_CHUNK, n - len(out))
+        out.frombytes(_read_exactly(read, k * out.itemsize))
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out
+
 
 def _load() -> tuple[type, str]:
     if os.environ.get("DISTCHECK_PURE_PYTHON"):
@@ -110,3 +198,9 @@ _implementation, IMPLEMENTATION = _load()
 def new_seen_set() -> SeenSet:
     """An empty seen-set, of the fastest implementation built here."""
     return _implementation()  # type: ignore[no-any-return]
+
+
+def load_seen_set(read: Callable[[int], bytes]) -> SeenSet:
+    """A seen-set of the fastest implementation built here, from a ``dump`` of either
+    (ValueError if the bytes are not one)."""
+    return _implementation.load(read)  # type: ignore[no-any-return]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from checker._cli_common import (
+    SECONDS,
+    fail,
     invariant_option,
     json_option,
     memory_option,
@@ -38,12 +42,19 @@ from checker._cli_common import (
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes for --mode bfs. Same counts, depth, verdict and trace as one process; "
                    "dfs and simulate run in one. (Not yet faster than one process: see the README.)")
+@click.option("--checkpoint", "checkpoint", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Write a checkpoint of the search to DIR periodically (--mode bfs; runs in one process).")
+@click.option("--resume", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Go on from the checkpoint in DIR (same spec and options), and keep checkpointing there.")
+@click.option("--checkpoint-every", type=SECONDS, default=None, metavar="SECONDS",
+              help="Seconds between checkpoints, at least nine times a checkpoint's own writing time. Default: 60.")
 @json_option()
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str, ...], mode: str,
                     max_states: int | None, max_depth: int | None, timeout: float | None,
                     memory_limit: int | None, symmetry: bool, deadlock: bool | None, seed: int, walks: int, walk_depth: int,
-                    replay: str | None, workers: int, as_json: bool, quiet: bool) -> None:
+                    replay: str | None, workers: int, checkpoint: str | None, resume: str | None,
+                    checkpoint_every: float | None, as_json: bool, quiet: bool) -> None:
     """Explore every reachable state of TARGET and check its invariants.
 
     TARGET is a bundled protocol (see `distcheck list`) or module:Class (a module importable
@@ -54,9 +65,14 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
     """
     from checker._resources import default_memory_limit
     from checker.explore import explore
+    from checker.explore._checkpoint import DEFAULT_EVERY
 
     memory = memory_limit or default_memory_limit()
+    if checkpoint is not None and resume is not None and os.path.realpath(checkpoint) != os.path.realpath(resume):
+        fail("--checkpoint and --resume name different directories (--resume DIR checkpoints to DIR)",
+             as_json=as_json)
     run_spec_command(target, params, lambda spec: explore(
         spec, mode=mode, invariants=list(invariants) or None, max_states=max_states,
         max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry, check_deadlock=deadlock,
-        walks=walks, walk_depth=walk_depth, seed=seed, replay=replay, workers=workers, progress=not quiet and not as_json), as_json)
+        walks=walks, walk_depth=walk_depth, seed=seed, replay=replay, workers=workers, progress=not quiet and not as_json,
+        checkpoint=resume or checkpoint, checkpoint_every=checkpoint_every or DEFAULT_EVERY, resume=resume is not None), as_json)
