@@ -36,6 +36,7 @@ Differences from Porcupine, each for a reason:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
@@ -44,6 +45,22 @@ import attrs
 from checker._faults import SPEC_FAULTS
 
 from ._history import Operation
+
+
+def _load() -> Any:
+    if os.environ.get("DISTCHECK_PURE_PYTHON"):
+        return None
+    try:
+        from checker.linearizability._csearch import Search  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return Search
+
+
+#: the C search loop (``_csearch.c``, built by setup.py), or None: the loop below is its twin
+_CSearch = _load()
+#: which loop runs: "c" or "python"
+IMPLEMENTATION = "python" if _CSearch is None else "c"
 
 #: how many steps (model calls, lifts, dead ends) between two pauses, when the caller looks at
 #: its limits and switches partitions; the search also pauses when its stop flag is set
@@ -121,6 +138,8 @@ def search(
             if ops[i].indeterminate:
                 match[node] = -1
     memos: dict[Any, dict[int, int]] = {}  # equal signatures share a memo
+    memo_ids: dict[Any, int] = {}
+    memo_id = [0] * size  # call nodes: the memo's number (the C loop's memo key)
     for node, (_t, kind, i) in enumerate(events, 1):
         if not kind:
             op = ops[i]
@@ -129,20 +148,43 @@ def search(
             bit[node] = 1 << i
             ro[node] = bool(read_only[i]) if read_only is not None else False
             node_op[node] = op
-            memo[node] = memos.setdefault(op.signature(), {})
+            sig = op.signature()
+            memo[node] = memos.setdefault(sig, {})
+            memo_id[node] = memo_ids.setdefault(sig, len(memo_ids))
     # Indeterminate operations with equal signatures are interchangeable: both may take effect
     # at any time after their calls, so a linearization using the later-called one alone can use
     # the earlier one instead. Linearizing them in call order prunes the symmetric duplicates.
     last_of: dict[Any, int] = {}
+    need_op = [0] * size  # call nodes: 1 + the index of that operation, 0 for none (the C loop)
     for node, (_t, kind, i) in enumerate(events, 1):
         if not kind and ops[i].indeterminate:
             sig = ops[i].signature()
             if sig in last_of:
-                need[node] = last_of[sig]
-            last_of[sig] = bit[node]
+                need_op[node] = last_of[sig] + 1
+                need[node] = 1 << last_of[sig]
+            last_of[sig] = i
 
     states: list[Any] = [init]  # interned model states: the search handles their ids
     sid_of: dict[Any, int] = {init: 0}
+    if _CSearch is not None:
+        loop = _CSearch(nxt, prv, match, opi, memo_id, ro, need_op, node_op, n, step, states, sid_of,
+                        stop if type(stop) is list else list(stop))
+        yield  # primed: set up
+        while True:
+            try:
+                done = loop.run(SLICE)
+            except SPEC_FAULTS as e:  # a model that exits must not end in exit 0
+                if loop.failed_node < 0:
+                    raise  # not the model's: the loop's own MemoryError
+                raise ModelFailure(node_op[loop.failed_node]) from e
+            if done is None:
+                yield
+            elif done:
+                order, sids, sid = loop.stack()
+                return Outcome(True, tuple(opi[abs(x)] for x in order),
+                               tuple(states[x] for x in sids) + (states[sid],))
+            else:
+                return _dead_end(ops, events, opi, loop.best(), states, call_node, loop.memo_get, step)
     seen: list[set[int]] = [set()]  # per state id: the linearized sets already explored
     stack_node: list[int] = []  # lifted call nodes; negative for a forced (read-only) step
     stack_sid: list[int] = []  # the state before each
@@ -227,7 +269,8 @@ def search(
         # backtrack: undo the last choice and try the next candidate after it
         while True:
             if not stack_node:
-                return _dead_end(ops, events, opi, best, states, call_node, memo, step)
+                return _dead_end(ops, events, opi, best, states, call_node,
+                                 lambda node, sid: memo[node].get(sid), step)
             node = pop_node()
             sid = pop_sid()
             forced = node < 0
@@ -256,7 +299,7 @@ def _dead_end(
     best: tuple[list[int], list[int], int, int],
     states: list[Any],
     call_node: list[int],
-    memo: list[dict[int, int]],
+    memo_get: Callable[[int, int], int | None],
     step: Callable[[Any, Operation], tuple[bool, Any]],
 ) -> Outcome:
     """The illegal outcome, from the deepest dead end: the operations still in the list before
@@ -272,7 +315,7 @@ def _dead_end(
     for _t, kind, i in events[: ret - 1]:
         if kind or i in done:
             continue
-        ns = memo[call_node[i]].get(sid)
+        ns = memo_get(call_node[i], sid)
         if ns is None:  # not tried there (cannot happen, but a report must not guess)
             try:
                 ok, new = step(states[sid], ops[i])

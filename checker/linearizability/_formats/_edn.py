@@ -9,6 +9,10 @@ Tagged values with no reader (Jepsen writes ``#jepsen.history.Op{...}`` records,
 ``#object[...]`` or ``#error {...}`` in ``:error`` fields) stand for their untagged value:
 a reader that returns it is registered with ``edn_format`` for each such tag met.
 
+Most histories are one op map of plain values a line: those are read by the fast path of
+:mod:`._edn_fast`, which gives up (and the whole text goes to ``edn_format``) on anything else.
+``edn_format`` is imported only when it is needed.
+
 Values keep their types (see :mod:`.._values`) from the token on: ``edn_format`` builds sets and
 maps with Python's equality, under which ``#{1 true}`` would have one element and
 ``{1 :a, 1.0 :b}`` one key. :func:`loads` therefore runs ``edn_format``'s own grammar with a
@@ -25,12 +29,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import edn_format
-
 from checker.errors import HistoryError
 
 from .._history import History, freeze
-from .._values import FALSE, TRUE, BigDecimal, Float, NotData
+from .._values import FALSE, TRUE, BigDecimal, Float, FrozenDict, NotData
+from ._edn_fast import EMPTY, NO, parse_value
 from ._events import pair_events
 
 
@@ -89,7 +92,10 @@ def _typed_loads(text: str) -> Any:
 def loads(text: str) -> Any:
     """One EDN value, typed (``None`` for empty text); tags without a reader are read as their
     untagged value. Raises ``edn_format``'s exceptions for invalid EDN."""
-    return _loads(_typed_loads, text)
+    value = parse_value(text)
+    if value is NO or value is EMPTY:
+        return _loads(_typed_loads, text)
+    return value
 
 # strings, comments, character literals, newlines and brackets: all the scanner needs to see
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|;[^\n]*|\\(?:newline|space|tab|return|\S)|[\n()\[\]{}]', re.S)
@@ -152,6 +158,8 @@ _UNKNOWN_TAG = re.compile(r"handle tag ImmutableDict\((.+)\)$")
 
 def _loads(fn: Any, text: str) -> Any:
     """``edn_format.loads``/``loads_all``, reading unknown tags as their untagged values."""
+    import edn_format
+
     for _ in range(100):
         try:
             return fn(text)
@@ -170,7 +178,23 @@ def _decode(text: str, source: str, line: int | None) -> Any:
         raise HistoryError(source, line, f"invalid EDN: {e}") from None
 
 
+def _fast_events(text: str) -> list[tuple[int, Any]] | None:
+    """``(line, op map)`` for a stream of one op map a line, all in :mod:`._edn_fast`'s subset;
+    ``None`` when a line is not (the slow path then reads the whole text)."""
+    events = []
+    for line, raw in enumerate(text.split("\n"), 1):
+        value = parse_value(raw)
+        if type(value) is FrozenDict:
+            events.append((line, value))
+        elif value is not EMPTY:
+            return None
+    return events or None
+
+
 def read_edn(text: str, source: str) -> History:
+    events = _fast_events(text)
+    if events is not None:
+        return pair_events(events, source, "edn")
     wrapped, spans = _spans(text, source)
     whole = _typed_loads if wrapped else _typed_loads_all
     try:
