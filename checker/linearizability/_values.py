@@ -245,8 +245,11 @@ def freeze(value: Any) -> Any:
     values nested more than :data:`MAX_DEPTH` deep, ``TypeError`` for a value that cannot be
     made hashable.
     """
-    if type(value) in _ATOMS:
+    t = type(value)
+    if t in _ATOMS:
         return value
+    if t is tuple and all(type(v) in _ATOMS for v in value):
+        return value  # already frozen: the commonest compound value ([1 4]), not rebuilt
     return _freeze(value, MAX_DEPTH)
 
 

@@ -75,7 +75,22 @@ op_fields = st.sampled_from([":process", ":type", ":f", ":key", ":value", ":inde
 op_maps = st.lists(st.tuples(op_fields, gaps, values, gaps), max_size=7).map(
     lambda fs: "{" + "".join(k + (g1 or " ") + v + g2 for k, g1, v, g2 in fs) + "}"
 )
-lines = st.tuples(gaps, st.one_of(op_maps, values), gaps).map("".join)
+# mostly inside the subset, so that nested vectors and maps are accepted and compared too
+plain_gaps = st.sampled_from([" ", ", ", ",", "\t"])
+plain_atoms = st.one_of(st.text("abz_-?", min_size=1, max_size=4).map(lambda s: ":" + s),
+                        st.text("ab x,", max_size=4).map(lambda s: '"' + s + '"'),
+                        st.integers(-(10**18), 10**18).map(str), st.sampled_from(["nil", "true", "false"]))
+
+
+def plain_forms(inner: Any) -> Any:
+    seq = st.lists(st.tuples(inner, plain_gaps), max_size=4).map(lambda ps: "".join(p + g for p, g in ps))
+    return st.one_of(seq.map(lambda s: "[" + s + "]"), seq.map(lambda s: "{" + s + "}"))
+
+
+plain_values = st.recursive(plain_atoms, plain_forms, max_leaves=10)
+plain_op_maps = st.lists(st.tuples(op_fields, plain_gaps, plain_values), max_size=6).map(
+    lambda fs: "{" + ", ".join(k + g + v for k, g, v in fs) + "}")
+lines = st.tuples(gaps, st.one_of(op_maps, values, plain_op_maps, plain_values), gaps).map("".join)
 
 
 @settings(max_examples=800, deadline=None)

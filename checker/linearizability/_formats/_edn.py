@@ -32,8 +32,8 @@ from typing import Any
 from checker.errors import HistoryError
 
 from .._history import History, freeze
-from .._values import FALSE, TRUE, BigDecimal, Float, FrozenDict, NotData
-from ._edn_fast import EMPTY, NO, parse_value
+from .._values import FALSE, TRUE, BigDecimal, Float, NotData
+from ._edn_fast import EMPTY, NO, parse_op_map, parse_value
 from ._events import pair_events
 
 
@@ -183,8 +183,8 @@ def _fast_events(text: str) -> list[tuple[int, Any]] | None:
     ``None`` when a line is not (the slow path then reads the whole text)."""
     events = []
     for line, raw in enumerate(text.split("\n"), 1):
-        value = parse_value(raw)
-        if type(value) is FrozenDict:
+        value = parse_op_map(raw)
+        if type(value) is dict:
             events.append((line, value))
         elif value is not EMPTY:
             return None

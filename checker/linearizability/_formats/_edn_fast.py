@@ -39,16 +39,21 @@ NO: Any = object()
 EMPTY: Any = object()
 
 _END = r"(?=[ \t,\]}]|\Z)"
-#: one token with the whitespace before it; groups: whole, open, close, string, keyword, integer,
-#: nil/true/false
-_TOKEN = re.compile(
-    r"([ \t,]*(?:([\[{])|([\]}])"
-    r'|"([^"\\]*)"' + _END
-    + r"|:([A-Za-z0-9_.*+!?$%&=<>-]+)" + _END
-    + r"|(-?(?:0|[1-9][0-9]{0,17}))" + _END  # longer ones: edn_format's int() limits and errors
-    + r"|(nil|true|false)" + _END
-    + "))"
-)
+_WS = "[ \t,]*"
+_STRING = r'"([^"\\]*)"' + _END
+_KEYWORD = r":([A-Za-z0-9_.*+!?$%&=<>-]+)" + _END
+_INTEGER = r"(-?(?:0|[1-9][0-9]{0,17}))" + _END  # longer ones: edn_format's int() limits and errors
+_WORD = r"(nil|true|false)" + _END
+#: one token, after its whitespace; groups: open, close, string, keyword, integer, nil/true/false
+_TOKEN = re.compile(_WS + r"(?:([\[{])|([\]}])|" + "|".join((_STRING, _KEYWORD, _INTEGER, _WORD)) + ")")
+#: a text that is nothing but tokens (checked before they are read: findall skips what no token
+#: matches, which must make the text fall back, not vanish)
+_TOKENS = re.compile("(?:" + _TOKEN.pattern + ")*" + _WS)
+#: the commonest line, a map of keywords to atoms, read pair by pair; groups: keyword, then the
+#: atom's groups as in _TOKEN
+_PAIR = _WS + _KEYWORD + "[ \t,]+(?:" + "|".join((_STRING, _KEYWORD, _INTEGER, _WORD)) + ")"
+_FLAT_MAP = re.compile(_WS + r"\{(?:" + re.sub(r"\((?!\?)", "(?:", _PAIR) + ")*" + _WS + r"\}" + _WS)
+_PAIRS = re.compile(_PAIR)
 _WORDS = {"nil": None, "true": TRUE, "false": FALSE}
 #: deeper values fall back (``freeze`` refuses values nested more than 256 deep, with a message)
 _MAX_DEPTH = 64
@@ -57,16 +62,37 @@ _MAX_DEPTH = 64
 def parse_value(text: str) -> Any:
     """The frozen value of ``text`` if it is one EDN value of the subset, :data:`EMPTY` if it is
     only whitespace, else :data:`NO`."""
-    tokens = _TOKEN.findall(text)
-    if sum(len(t[0]) for t in tokens) != len(text.rstrip(" \t,")):
+    value = parse_op_map(text)
+    return FrozenDict(value) if type(value) is dict else value
+
+
+def parse_op_map(text: str) -> Any:
+    """As :func:`parse_value`, but a top-level map is a ``dict`` (of frozen values): an event
+    for :func:`pair_events <._events.pair_events>`, which only reads it."""
+    if _FLAT_MAP.fullmatch(text):
+        pairs = _PAIRS.findall(text)
+        event = {}
+        for key, string, keyword, integer, word in pairs:
+            if string or keyword:
+                event[key] = string or keyword
+            elif integer:
+                event[key] = int(integer)
+            elif word:
+                event[key] = _WORDS[word]
+            else:  # the empty string ""
+                event[key] = ""
+        # a duplicate key: which one wins is edn_format's business
+        return event if len(event) == len(pairs) else NO
+    if not _TOKENS.fullmatch(text):
         return NO  # a character no token explains
+    tokens = _TOKEN.findall(text)
     if not tokens:
         return EMPTY
     stack: list[list[Any]] = []
     items: list[Any] = []  # the open container's elements (the top level's, at first)
     opener = ""
     openers: list[str] = []
-    for _whole, opening, closing, string, keyword, integer, word in tokens:
+    for opening, closing, string, keyword, integer, word in tokens:
         if opening:
             if len(stack) == _MAX_DEPTH:
                 return NO
@@ -81,9 +107,11 @@ def parse_value(text: str) -> Any:
             elif opener == "{" and closing == "}":
                 if len(items) % 2:
                     return NO
-                value = FrozenDict(zip(items[::2], items[1::2]))
+                value = dict(zip(items[::2], items[1::2]))
                 if 2 * len(value) != len(items):
                     return NO  # a duplicate key: which one wins is edn_format's business
+                if len(stack) > 1:  # not the top level's
+                    value = FrozenDict(value)
             else:
                 return NO
             items = stack.pop()
