@@ -31,10 +31,12 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from checker.linearizability import check, load_history
 
@@ -45,56 +47,74 @@ PORCUPINE = {
     "parse": (0.16, 0.09),
     "check": (0.72, 0.53),
     "command": (0.89, 0.64),
+    "command CPU": (0.89, 0.70),
 }
 COMMANDS = (("etcd", "jepsen"), ("kv", "kv"))
 
 
-def best_of(repeat: int, fn) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(max(1, repeat)):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def timed(argv: list[str], **kw: Any) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run a command: its wall seconds, its CPU seconds (user + system), its result."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, capture_output=True, text=True, **kw)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, p
 
 
-def distcheck_command(files: list[str], wrong: list[str], expected: dict[str, str]) -> float:
-    """One run of the whole command for every model; returns the wall time, records wrong verdicts."""
-    total = 0.0
+class Figures:
+    """The fastest of the rounds, per figure (and per file for the check)."""
+
+    def __init__(self) -> None:
+        self.best: dict[str, float] = {}
+        self.files: dict[str, float] = {}
+
+    def add(self, name: str, seconds: float) -> None:
+        self.best[name] = min(seconds, self.best.get(name, seconds))
+
+    def add_file(self, file: str, seconds: float) -> None:
+        self.files[file] = min(seconds, self.files.get(file, seconds))
+
+    def get(self, name: str) -> float:
+        return sum(self.files.values()) if name == "check" else self.best[name]
+
+
+def distcheck_round(files: list[str], cases: list[tuple[str, Any, str]], fig: Figures, wrong: list[str],
+                    expected: dict[str, str]) -> None:
+    t0 = time.perf_counter()
+    for f in files:
+        load_history(DATA / f)
+    fig.add("parse", time.perf_counter() - t0)
+    for file, history, model in cases:
+        result = check(history, model)
+        fig.add_file(file, result.seconds)
+        if result.verdict != expected[file]:
+            wrong.append(f"{file}: {result.verdict}, expected {expected[file]}")
+    wall = cpu = 0.0
     for model, folder in COMMANDS:
         mine = [f for f in files if f.startswith(folder + "/")]
-        t0 = time.perf_counter()
-        p = subprocess.run([sys.executable, "-m", "checker", "lin", "-m", model, "--json", *mine],
-                           cwd=DATA, capture_output=True, text=True)
-        total += time.perf_counter() - t0
+        w, c, p = timed([sys.executable, "-m", "checker", "lin", "-m", model, "--json", *mine], cwd=DATA)
+        wall += w
+        cpu += c
         verdicts = [json.loads(line)["verdict"] for line in p.stdout.splitlines() if line.strip()]
         if p.returncode not in (0, 1) or len(verdicts) != len(mine):
             wrong.append(f"distcheck lin -m {model}: exit {p.returncode}, {len(verdicts)} verdicts: {p.stderr[-300:]}")
             continue
         wrong.extend(f"command: {f}: {v}, expected {expected[f]}" for f, v in zip(mine, verdicts) if v != expected[f])
-    return total
+    fig.add("command", wall)
+    fig.add("command CPU", cpu)
 
 
-def porcupine_live(binary: str, files: list[str], repeat: int, wrong: list[str],
-                   expected: dict[str, str]) -> dict[str, tuple[float, float]]:
-    """Porcupine's parse, check and command seconds, with one core and with all."""
-
-    def run(cores: str, times: int) -> tuple[float, list[list[str]]]:
-        t0 = time.perf_counter()
-        p = subprocess.run([binary, str(times), *files], cwd=DATA, env=dict(os.environ, GOMAXPROCS=cores),
-                           capture_output=True, text=True, check=True)
-        wall = time.perf_counter() - t0
-        return wall, [line.split("\t") for line in p.stdout.splitlines() if not line.startswith("TOTAL")]
-
-    figures: dict[str, list[float]] = {"parse": [], "check": [], "command": []}
-    for cores in ("1", str(os.cpu_count() or 1)):
-        _wall, rows = run(cores, max(1, repeat))  # each file checked REPEAT times, the best counts
-        wrong.extend(f"porcupine: {f}: {v}, expected {expected[f]}" for f, v, *_ in rows if v != expected[f])
-        figures["check"].append(sum(float(r[3]) for r in rows))
-        once = [run(cores, 1) for _ in range(max(1, repeat))]  # whole runs: the command, its parse
-        figures["command"].append(min(w for w, _ in once))
-        figures["parse"].append(min(sum(float(r[2]) for r in rows) for _, rows in once))
-    return {k: (v[0], v[1]) for k, v in figures.items()}
+def porcupine_round(binary: str, cores: str, files: list[str], fig: Figures, wrong: list[str],
+                    expected: dict[str, str]) -> None:
+    wall, cpu, p = timed([binary, "1", *files], cwd=DATA, env=dict(os.environ, GOMAXPROCS=cores), check=True)
+    rows = [line.split("\t") for line in p.stdout.splitlines() if not line.startswith("TOTAL")]
+    wrong.extend(f"porcupine: {f}: {v}, expected {expected[f]}" for f, v, *_ in rows if v != expected[f])
+    fig.add("parse", sum(float(r[2]) for r in rows))
+    for f, _v, _parse, seconds in rows:
+        fig.add_file(f, float(seconds))
+    fig.add("command", wall)
+    fig.add("command CPU", cpu)
 
 
 def main() -> int:
@@ -111,23 +131,17 @@ def main() -> int:
     expected = {r["file"]: r["expected"] for r in rows}
     wrong: list[str] = []
 
-    # Porcupine first, then distcheck, so that neither finds the other's files in a cold cache
-    porcupine = PORCUPINE
-    if args.porcupine_bin:
-        porcupine = porcupine_live(args.porcupine_bin, files, args.repeat, wrong, expected)
-
-    parse = best_of(args.repeat, lambda: [load_history(DATA / f) for f in files])
     cases = [(f, load_history(DATA / f), "etcd" if f.startswith("jepsen/") else "kv") for f in files]
-    times = []
-    for file, history, model in cases:
-        results = [check(history, model) for _ in range(max(1, args.repeat))]
-        verdict = results[0].verdict
-        if verdict != expected[file]:
-            wrong.append(f"{file}: {verdict}, expected {expected[file]}")
-        times.append((min(r.seconds for r in results), file, model, verdict, len(history)))
-    times.sort(reverse=True)
-    total = sum(t[0] for t in times)
-    command = min(distcheck_command(files, wrong, expected) for _ in range(max(1, args.repeat)))
+    mine = Figures()
+    theirs = {"1": Figures(), "all": Figures()}
+    # rounds interleave the programs, so that load from elsewhere on the machine falls on both
+    for _ in range(max(1, args.repeat)):
+        if args.porcupine_bin:
+            for cores, fig in theirs.items():
+                porcupine_round(args.porcupine_bin, cores if cores != "all" else str(os.cpu_count() or 1),
+                                files, fig, wrong, expected)
+        distcheck_round(files, cases, mine, wrong, expected)
+    times = sorted(((mine.files[f], f, m, check(h, m).verdict, len(h)) for f, h, m in cases), reverse=True)
 
     from checker.linearizability._search import IMPLEMENTATION
 
@@ -139,10 +153,12 @@ def main() -> int:
         print(f"{sum(t[0] for t in times[len(shown):]):9.4f}  ... the other {len(times) - len(shown)} files")
     print(f"\n{len(times)} histories; search loop: {IMPLEMENTATION}; "
           f"Porcupine {'measured live' if args.porcupine_bin else 'figures of the docstring'}")
-    print(f"{'':10} {'distcheck':>10} {'Porcupine 1 core':>17} {'ratio':>6} {'Porcupine all':>14} {'ratio':>6}")
-    for name, mine in (("parse", parse), ("check", total), ("command", command)):
-        one, every = porcupine[name]
-        print(f"{name:10} {mine:9.3f}s {one:16.3f}s {mine / one:5.2f}x {every:13.3f}s {mine / every:5.2f}x")
+    print(f"{'':12} {'distcheck':>10} {'Porcupine 1 core':>17} {'ratio':>6} {'Porcupine all':>14} {'ratio':>6}")
+    for name in ("parse", "check", "command", "command CPU"):
+        one, every = ((theirs["1"].get(name), theirs["all"].get(name)) if args.porcupine_bin
+                      else PORCUPINE[name])
+        m = mine.get(name)
+        print(f"{name:12} {m:9.3f}s {one:16.3f}s {m / one:5.2f}x {every:13.3f}s {m / every:5.2f}x")
     for w in wrong:
         print("WRONG VERDICT", w, file=sys.stderr)
     print("verdicts: " + ("all as expected.tsv" if not wrong else f"{len(wrong)} WRONG"))

@@ -36,6 +36,7 @@ def __getattr__(name: str) -> Any:
         where)."""
 
     Unsupported.__module__ = __name__
+    Unsupported.__qualname__ = "Unsupported"  # pickled by reference, as a module-level class is
     globals().update(SpecError=SpecError, Unsupported=Unsupported)
     return globals()[name]
 

@@ -147,10 +147,10 @@ def get_model(name: str, *init: Any) -> Model:
     current directory first, as ``explore`` finds its targets); ``get_model(name, value)`` sets
     its initial state (``--init``), ``get_model(name)`` keeps the model's default. Every failure
     is a ``ValueError`` with a one-line message."""
-    from checker._imports import import_module_or_file, raised_at
-
     cls: Any = MODELS.get(name)
     if cls is None and ":" in name:
+        from checker._imports import import_module_or_file
+
         module_name, _, attr = name.rpartition(":")
         module = import_module_or_file(module_name, f"model {name!r}")
         cls = getattr(module, attr, None)
@@ -173,6 +173,8 @@ def get_model(name: str, *init: Any) -> Model:
         raise ValueError(f"model {name}: {e}") from None
     except SPEC_FAULTS as e:  # noqa: BLE001 -- a user model's constructor: one line
         # where it was raised, unless that is this call (a constructor that takes no --init)
+        from checker._imports import raised_at
+
         inner = e.__traceback__ is not None and e.__traceback__.tb_next is not None
         where = f"{raised_at(e)}: " if inner else ""
         raise ValueError(f"{where}cannot make model {name!r}: it {what_it_did(e)}") from None

@@ -48,6 +48,11 @@ typedef struct {
     /* memo */
     MemoSlot *memo;
     size_t memo_cap, memo_n;
+    /* per state id: bit (memo id % 64) set when the memo may hold (memo id, state id).  Most
+     * look-ups are for a state just reached, whose steps are all still unknown: the mask answers
+     * them without touching the table (perf on kv/c50-ok: the table's cache misses were 17%). */
+    uint64_t *memo_mask;
+    size_t mask_cap;
     /* seen */
     SeenSlot *seen;
     size_t seen_cap, seen_n;
@@ -93,7 +98,7 @@ static int memo_grow(Search *s) {
 }
 
 static int32_t memo_get(Search *s, int32_t mid, int32_t sid) {
-    if (!s->memo_cap) return -2;
+    if ((size_t)sid >= s->mask_cap || !((s->memo_mask[sid] >> (mid & 63)) & 1)) return -2;
     uint64_t key = ((uint64_t)(uint32_t)mid << 32) | (uint32_t)sid;
     size_t h = mix(key) & (s->memo_cap - 1);
     while (s->memo[h].used) {
@@ -105,6 +110,16 @@ static int32_t memo_get(Search *s, int32_t mid, int32_t sid) {
 
 static int memo_put(Search *s, int32_t mid, int32_t sid, int32_t value) {
     if (2 * (s->memo_n + 1) > s->memo_cap && memo_grow(s) < 0) return -1;
+    if ((size_t)sid >= s->mask_cap) {
+        size_t cap = s->mask_cap ? s->mask_cap : 1024;
+        while (cap <= (size_t)sid) cap *= 2;
+        uint64_t *m = PyMem_Realloc(s->memo_mask, cap * sizeof(uint64_t));
+        if (!m) { PyErr_NoMemory(); return -1; }
+        memset(m + s->mask_cap, 0, (cap - s->mask_cap) * sizeof(uint64_t));
+        s->memo_mask = m;
+        s->mask_cap = cap;
+    }
+    s->memo_mask[sid] |= 1ULL << (mid & 63);
     uint64_t key = ((uint64_t)(uint32_t)mid << 32) | (uint32_t)sid;
     size_t h = mix(key) & (s->memo_cap - 1);
     while (s->memo[h].used) h = (h + 1) & (s->memo_cap - 1);
@@ -187,7 +202,7 @@ static int32_t *int_array(PyObject *seq, Py_ssize_t n, const char *what) {
 static void Search_dealloc(Search *s) {
     PyMem_Free(s->nxt); PyMem_Free(s->prv); PyMem_Free(s->match); PyMem_Free(s->opi);
     PyMem_Free(s->memo_id); PyMem_Free(s->need); PyMem_Free(s->ro); PyMem_Free(s->zkey);
-    PyMem_Free(s->memo); PyMem_Free(s->seen); PyMem_Free(s->arena); PyMem_Free(s->lin);
+    PyMem_Free(s->memo); PyMem_Free(s->memo_mask); PyMem_Free(s->seen); PyMem_Free(s->arena); PyMem_Free(s->lin);
     PyMem_Free(s->stack_node); PyMem_Free(s->stack_sid);
     PyMem_Free(s->best_node); PyMem_Free(s->best_sid);
     Py_XDECREF(s->node_ops); Py_XDECREF(s->step); Py_XDECREF(s->states);
