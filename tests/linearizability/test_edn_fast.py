@@ -93,7 +93,7 @@ plain_op_maps = st.lists(st.tuples(op_fields, plain_gaps, plain_values), max_siz
 lines = st.tuples(gaps, st.one_of(op_maps, values, plain_op_maps, plain_values), gaps).map("".join)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(lines)
 @example('{:process 0, :type :invoke, :f :get, :key "1", :value nil}')
 @example('{:process -12, :type :ok, :f :put, :key "", :value "x 9 0 y"}')
@@ -117,13 +117,14 @@ def test_fast_path_agrees_with_edn_format(line: str) -> None:
 
 def test_fast_path_takes_porcupine_lines() -> None:
     for path in sorted(KV.glob("*.txt")):
-        for line in path.read_text().splitlines():
+        for i, line in enumerate(path.read_text().splitlines()):
             value = parse_value(line)
             assert value is not NO, line
-            assert typed(value) == typed(oracle(line))
+            if i % 10 == 0:  # edn_format is the slow part: a sample of the lines
+                assert typed(value) == typed(oracle(line))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(op_maps, st.just("")), min_size=1, max_size=6))
 def test_read_edn_same_history_either_way(maps: list[str]) -> None:
     """A whole stream: the fast path, where it applies, reads the same operations."""
