@@ -2,27 +2,32 @@
 
     python bench/lin_porcupine.py [--repeat N] [--top K] [--porcupine-bin BIN]
 
-Three figures for distcheck, each the fastest of ``--repeat`` runs (which keeps other load on
-the machine out of them):
+Figures for distcheck, each the fastest of ``--repeat`` rounds (which keeps other load on the
+machine out of them):
 
 * **parse**: reading the 108 files (``load_history``), in this process;
 * **check**: the check alone, per file (parsing excluded, as in Porcupine's own measurement),
   summed over the files; the slowest files are listed;
 * **command**: the whole ``distcheck lin`` command as a user runs it, in a fresh interpreter,
   start-up included: one invocation per model, ``distcheck lin -m etcd jepsen/*.log`` and
-  ``distcheck lin -m kv kv/*.txt`` (``lin`` takes several files; ``--model`` is per invocation).
+  ``distcheck lin -m kv kv/*.txt`` (``lin`` takes several files; ``--model`` is per invocation);
+* **command CPU**: the same commands' user + system CPU seconds (less sensitive to other load
+  than wall time; Porcupine with all cores may use more CPU than wall time).
 
 Every verdict, in this process and of the commands (``--json``), must match expected.tsv, else
 the script exits 1.
 
 Porcupine's figures are measured live when ``--porcupine-bin`` names a program built from
-Porcupine's own test code (its ``etcdModel``/``parseJepsenLog`` and ``kvModel``/``parseKvLog``):
-called as ``BIN REPEAT FILE...`` it checks each file (the etcd model for ``jepsen/`` paths, kv
-otherwise) ``REPEAT`` times and prints ``file<TAB>verdict<TAB>parse seconds<TAB>best check
-seconds`` per file. It is run with ``GOMAXPROCS=1`` (one core, as distcheck uses) and with all
-cores (Porcupine checks partitions in parallel); its whole command is its process's wall time
-with ``REPEAT`` 1. Without ``--porcupine-bin`` the figures below are used, measured on these
-machines (2 cores, Go 1.19, Porcupine at 55508eb) in the same run as distcheck's.
+Porcupine's own test code (its ``etcdModel``/``parseJepsenLog`` and ``kvModel``/``parseKvLog``,
+copied into a ``main`` package next to Porcupine's sources; not part of distcheck): called as
+``BIN REPEAT FILE...`` it parses each file and checks it (``CheckEvents``, the etcd model for
+``jepsen/`` paths, kv otherwise) ``REPEAT`` times, and prints ``file<TAB>verdict<TAB>parse
+seconds<TAB>best check seconds`` per file. It is run with ``GOMAXPROCS=1`` (one core, as distcheck
+uses) and with all cores (Porcupine checks partitions in parallel), ``REPEAT`` 1; its whole
+command is its process's wall time. The rounds interleave the two programs, so that load from
+elsewhere on a shared machine falls on both; each figure is the fastest of ``--repeat`` rounds
+(per file, for the check). Without ``--porcupine-bin`` the figures of :data:`PORCUPINE` are
+used, measured on these machines (2 cores, Go 1.19, Porcupine at 55508eb).
 """
 
 from __future__ import annotations
@@ -42,12 +47,13 @@ from checker.linearizability import check, load_history
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "porcupine"
 
-#: Porcupine, measured (see the module docstring): seconds for (one core, all cores)
+#: Porcupine, measured live by this script (``--repeat 3``, load average about 2): seconds for
+#: (one core, all cores). The check was 0.72 s and 0.53 s on an idle machine.
 PORCUPINE = {
-    "parse": (0.16, 0.09),
-    "check": (0.72, 0.53),
-    "command": (0.89, 0.64),
-    "command CPU": (0.89, 0.70),
+    "parse": (0.072, 0.089),
+    "check": (0.816, 0.818),
+    "command": (0.913, 1.267),
+    "command CPU": (0.853, 0.912),
 }
 COMMANDS = (("etcd", "jepsen"), ("kv", "kv"))
 
