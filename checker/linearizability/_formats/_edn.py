@@ -1,17 +1,20 @@
 """Jepsen EDN histories: a vector of op maps, or a stream of op maps (usually one a line, as
 Jepsen's ``history.edn`` and Porcupine's kv logs are written).
 
-The EDN itself is read by ``edn_format``. This module only finds where each top-level form
-starts, so that a problem can be reported with its line number: a small scanner that knows
-strings, comments, character literals and brackets, and nothing else of EDN.
+The EDN itself is read by ``edn_format``, except on the fast path below. This module only finds
+where each top-level form starts, so that a problem can be reported with its line number: a
+small scanner that knows strings, comments, character literals and brackets, and nothing else
+of EDN.
 
 Tagged values with no reader (Jepsen writes ``#jepsen.history.Op{...}`` records, and
 ``#object[...]`` or ``#error {...}`` in ``:error`` fields) stand for their untagged value:
 a reader that returns it is registered with ``edn_format`` for each such tag met.
 
 Most histories are one op map of plain values a line: those are read by the fast path of
-:mod:`._edn_fast`, which gives up (and the whole text goes to ``edn_format``) on anything else.
-``edn_format`` is imported only when it is needed.
+:mod:`._edn_fast` (Porcupine's 9,148 kv lines: 1.3 s through ``edn_format``, 0.07 s), which
+gives up on any line outside its subset, and the whole text then goes to ``edn_format``, so that
+a history is never read half one way and half the other. ``edn_format`` is imported only when it
+is needed (about 55 ms).
 
 Values keep their types (see :mod:`.._values`) from the token on: ``edn_format`` builds sets and
 maps with Python's equality, under which ``#{1 true}`` would have one element and
