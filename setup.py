@@ -15,4 +15,6 @@ setup(ext_modules=[
     Extension("spec._cfingerprint", ["spec/_cfingerprint.c"], optional=True, extra_compile_args=["-O2"]),
     Extension("checker.explore._cseen", ["checker/explore/_cseen.c"], optional=True,
               extra_compile_args=["-O2"]),
+    Extension("checker.linearizability._csearch", ["checker/linearizability/_csearch.c"], optional=True,
+              extra_compile_args=["-O2"]),
 ])

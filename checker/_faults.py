@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from spec import SpecError
-
 #: What code of the user's (a spec, a model) may raise that an engine reports as its error: every
 #: ``Exception``, and the standard library's ``BaseException``s but ``KeyboardInterrupt`` (an
 #: ``except`` clause for the loops that cannot afford :func:`spec_may_not_exit` around each call).
@@ -34,6 +32,7 @@ def spec_may_not_exit(what: str) -> Iterator[None]:
         if type(e).__module__.split(".")[0] == "checker":
             raise  # distcheck's own control flow (the prover's refusals are BaseExceptions)
         from checker._sources import exception_location
+        from spec import SpecError  # here: ``distcheck lin`` imports this module, not the spec language
 
         raise SpecError(f"{exception_location(e)}: {what} {what_it_did(e)}: spec code must return or raise an "
                         "exception, not end the process") from None

@@ -34,8 +34,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import edn_format
-
 
 class NotData(ValueError):
     """A value that cannot be part of a history (NaN, an infinity)."""
@@ -194,6 +192,10 @@ class FrozenDict(Mapping[Any, Any]):
     def __len__(self) -> int:
         return len(self._d)
 
+    def get(self, key: Any, default: Any = None) -> Any:
+        # Mapping's get goes through __getitem__ and an exception: reading events calls this
+        return self._d.get(key, default)
+
     def __hash__(self) -> int:
         if self._h is None:
             self._h = hash(frozenset(self._d.items()))
@@ -226,11 +228,6 @@ def _not_finite(value: Any) -> NotData:
 _ATOMS = frozenset({int, str, type(None), Bool})
 
 
-#: types whose value is their ``name`` (EDN keywords and symbols; the generic ``name`` test
-#: below covers them too, after many others)
-_NAMED = frozenset({edn_format.Keyword, edn_format.Symbol})
-
-
 #: how deeply values may nest (Jepsen's are a few levels deep): deeper ones are refused, so
 #: that hashing, comparing and rendering them never exhaust the interpreter's stack
 MAX_DEPTH = 256
@@ -248,8 +245,11 @@ def freeze(value: Any) -> Any:
     values nested more than :data:`MAX_DEPTH` deep, ``TypeError`` for a value that cannot be
     made hashable.
     """
-    if type(value) in _ATOMS:
+    t = type(value)
+    if t in _ATOMS:
         return value
+    if t is tuple and all(type(v) in _ATOMS for v in value):
+        return value  # already frozen: the commonest compound value ([1 4]), not rebuilt
     return _freeze(value, MAX_DEPTH)
 
 
@@ -257,8 +257,6 @@ def _freeze(value: Any, depth: int) -> Any:
     t = type(value)
     if t in _ATOMS:
         return value
-    if t in _NAMED:  # EDN keywords and symbols, the commonest values after int and str
-        return value.name
     if t is bool:
         return TRUE if value else FALSE
     if t is Float or t is float:

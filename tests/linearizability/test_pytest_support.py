@@ -68,7 +68,7 @@ def test_history_directory_as_test_items(tmp_path: Path) -> None:
     p = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--rootdir={tmp_path}",
          "--distcheck-histories", str(d), "--distcheck-model", "etcd",
-         "--distcheck-timeout", "0.02", str(tmp_path)],
+         "--distcheck-timeout", "0.001", str(tmp_path)],
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
     )
     out = p.stdout

@@ -14,7 +14,7 @@ from typing import Any
 
 from checker.errors import HistoryError
 
-from ._lines import text_lines
+from ._lines import head_lines
 from .._history import History
 from ._edn import read_edn
 from ._events import pair_events
@@ -35,7 +35,7 @@ def detect(text: str, source: str) -> str:
     """The format of ``text``: a Jepsen log line among the first lines, else by the first
     character of the first non-blank line (``{`` that parses as JSON: JSON Lines; ``{``, ``[``,
     ``(``, ``;`` or ``#``: EDN)."""
-    lines = [ln for ln in text_lines(text)[:200] if ln.strip()]
+    lines = [ln for ln in head_lines(text, 200) if ln.strip()]
     if any(_JEPSEN_LOG.search(ln) for ln in lines[:50]):
         return "jepsen-log"
     if not lines:

@@ -15,3 +15,18 @@ def text_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+def head_lines(text: str, n: int) -> list[str]:
+    """The first ``n`` lines of ``text`` (as :func:`text_lines` splits it), without splitting the
+    rest: format detection looks at the head of files of any size."""
+    lines = []
+    pos = 0
+    for m in _EOL.finditer(text):
+        lines.append(text[pos : m.start()])
+        pos = m.end()
+        if len(lines) == n:
+            return lines
+    if pos < len(text):
+        lines.append(text[pos:])
+    return lines
