@@ -159,6 +159,8 @@ def explore_json_before(r: ExploreResult) -> dict[str, Any]:
         # added with issue 9 (--replay): the states of a replayed run the trace begins with
         "replayed": r.replayed,
         "replay_skipped": r.replay_skipped,
+        # added with issue 11 (--workers, --backend ray): the processes the search ran on
+        "workers": r.workers,
     }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -35,6 +36,7 @@ from checker.explore.result import ExploreResult, ExploreVerdict
 __all__ = ["explore", "ExploreResult", "ExploreVerdict", "load_target", "MODES"]
 
 MODES = ("bfs", "dfs", "simulate")
+BACKENDS = ("local", "ray")
 
 
 def explore(
@@ -58,6 +60,8 @@ def explore(
     checkpoint: str | os.PathLike[str] | None = None,
     checkpoint_every: float = DEFAULT_EVERY,
     resume: bool = False,
+    backend: str = "local",
+    address: str | None = None,
 ) -> ExploreResult:
     """Explore ``spec``'s reachable states and check its invariants.
 
@@ -75,7 +79,9 @@ def explore(
     a replayed run never gives verdict ``ok``: finding nothing is ``unknown``.
     ``workers`` (None: every core) runs breadth-first search on that many processes, with the
     same counts, depth, verdict and trace as one (``checker.explore._parallel``); DFS and
-    simulation always run in one process.
+    simulation always run in one process.  ``backend="ray"`` runs those workers as Ray actors
+    (``checker.explore._ray``): on a private local Ray instance, or on the cluster at
+    ``address``.
     ``checkpoint`` (a directory) writes a checkpoint there every ``checkpoint_every`` seconds
     (and when a time or memory limit ends the run); ``resume`` goes on from the checkpoint
     there, to the result an uninterrupted run gives (``checker.explore._checkpoint``).
@@ -91,6 +97,10 @@ def explore(
         workers = default_workers()
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise SpecError(f"workers must be a positive number of processes, not {workers!r}")
+    if backend not in BACKENDS:
+        raise SpecError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
+    if address is not None and backend != "ray":
+        raise SpecError("an address is only for backend 'ray'")
     if timeout is None:
         timeout = time_limit
     if timeout is not None and not (0 < timeout < float("inf")):
@@ -115,22 +125,33 @@ def explore(
                         memory_limit=memory_limit)
         if checkpointing is not None:
             return bfs(model, limits, progress, checkpointing)
+        ray = None if backend != "ray" else {
+            "address": address,
+            "options": {"invariants": invariants, "symmetry": symmetry, "check_deadlock": check_deadlock}}
         if replay is None:
-            return _search(model, mode, limits, progress, walks, walk_depth, seed, workers)
-        return _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed, workers)
+            return _search(model, mode, limits, progress, walks, walk_depth, seed, workers, ray)
+        return _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed, workers,
+                            ray)
 
 
 def _search(model: PreparedSpec, mode: str, limits: Limits, progress: bool, walks: int, walk_depth: int,
-            seed: int, workers: int = 1) -> ExploreResult:
+            seed: int, workers: int = 1, ray: dict[str, Any] | None = None) -> ExploreResult:
     if mode == "bfs":
-        return bfs(model, limits, progress) if workers == 1 else parallel_bfs(model, limits, progress, workers)
+        if workers == 1:
+            return bfs(model, limits, progress)
+        if ray is not None:
+            from checker.explore._ray import bfs as ray_bfs
+
+            return ray_bfs(model, limits, progress, workers, **ray)
+        return parallel_bfs(model, limits, progress, workers)
     if mode == "dfs":
         return dfs(model, limits, progress)
     return simulate(model, limits, progress, walks=walks, walk_depth=walk_depth, seed=seed)
 
 
 def _from_replay(model: PreparedSpec, steps: list[ReplayStep], mode: str, limits: Limits, progress: bool,
-                 walks: int, walk_depth: int, seed: int, workers: int = 1) -> ExploreResult:
+                 walks: int, walk_depth: int, seed: int, workers: int = 1,
+                 ray: dict[str, Any] | None = None) -> ExploreResult:
     """Replay ``steps``, then search from the run's last state; the result is about a run from
     the initial state: its trace begins with the run, its depth and ``max_depth`` count the run's
     states, its seconds and ``timeout`` include the replay, and ``ok`` -- which would claim every
@@ -154,7 +175,7 @@ def _from_replay(model: PreparedSpec, steps: list[ReplayStep], mode: str, limits
     limits = attrs.evolve(limits, max_depth=None if limits.max_depth is None else limits.max_depth - (n - 1),
                           time_limit=None if limits.time_limit is None else max(limits.time_limit - spent, 1e-6))
     result = _search(attrs.evolve(model, init_states=[run.trace[-1].state]), mode, limits, progress, walks,
-                     walk_depth, seed, workers)
+                     walk_depth, seed, workers, ray)
     changes: dict[str, object] = {
         "trace": (*run.trace, *result.trace[1:]) if result.trace else (),
         "replayed": n, "replay_skipped": run.skipped,

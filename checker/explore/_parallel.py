@@ -56,6 +56,7 @@ import traceback
 import warnings
 from array import array
 from multiprocessing.connection import Connection, wait
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -74,6 +75,7 @@ from checker.explore._engine import (
     depth_limit,
 )
 from checker.explore._model import PreparedSpec, SpecRuntimeError
+from checker.explore._seen import new_seen_set
 from checker.explore.result import ExploreResult, ExploreVerdict
 from checker.errors import SpecError
 
@@ -99,16 +101,18 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def bfs(model: PreparedSpec, limits: Limits, progress: bool, workers: int) -> ExploreResult:
-    """Breadth-first search on up to ``workers`` processes (see the module docstring)."""
+def bfs(model: PreparedSpec, limits: Limits, progress: bool, workers: int,
+        coordinator: Callable[[_Search, int], _Coordinator] | None = None) -> ExploreResult:
+    """Breadth-first search on up to ``workers`` processes (see the module docstring): forked
+    ones, or those ``coordinator(search, workers)`` starts (``_ray``'s actors)."""
     search = _Search(model, limits, "bfs", progress)
     used = [1]
-    if workers > 1 and available():
+    if workers > 1 and (coordinator is not None or available()):
         def handoff(search: _Search, level: list[tuple[Any, int]], depth: int) -> ExploreResult | None:
             if len(level) < HANDOFF_LEVEL:
                 return None
             used[0] = workers
-            return _Coordinator(search, workers).run(level, depth)
+            return (coordinator or _Coordinator)(search, workers).run(level, depth)
         search.handoff = handoff
     result = _run(search, _bfs)
     return attrs.evolve(result, workers=used[0])
@@ -187,7 +191,10 @@ class _Worker:
         self.admissible = search.admissible
         self.stop, self.rss = stop, rss
         inherited = search.seen
-        self.seen: dict[int, int | None] = {fp: inherited[fp] for fp in inherited if fp % n == me}
+        self.seen = new_seen_set()  # (the compact table: parents another worker owns are fine)
+        for fp in inherited:
+            if fp % n == me:
+                self.seen[fp] = inherited[fp]
         #: (rank, state, fingerprint), in rank order
         self.frontier: list[tuple[int, Any, int]] = [(r, s, fp) for r, (s, fp) in enumerate(level) if fp % n == me]
         self.lens: list[int] = []  # successors of each expanded frontier state
@@ -412,17 +419,34 @@ def _worker_main(me: int, n: int, conn: Connection, search: _Search, level: list
     except (EOFError, BrokenPipeError):
         pass  # the coordinator is gone
     except BaseException as e:  # noqa: BLE001 -- the one-process search's answer to each, sent there
-        if isinstance(e, MemoryError):
-            why: tuple[str, ...] = ("memory",)
-        elif isinstance(e, KeyboardInterrupt):  # (raised by spec code: SIGINT is ignored here)
-            why = ("interrupted",)
-        elif not isinstance(e, Exception) and type(e).__module__.split(".")[0] != "checker":
-            why = ("exit", f"{exception_location(e)}: the spec {type(spec).__name__} {what_it_did(e)}: spec "
-                           "code must return or raise an exception, not end the process")
-        else:  # a bug of the engine's own: say what it was
-            why = ("bug", traceback.format_exc())
         with contextlib.suppress(Exception):
-            conn.send(("died", *why))
+            conn.send(died_because(e, spec))
+
+
+def died_because(e: BaseException, spec: Any) -> tuple[str, ...]:
+    """What a worker that ``e`` ended tells the coordinator (see :func:`_answer`): the
+    one-process search's answer to each kind of exception."""
+    if isinstance(e, MemoryError):
+        return ("died", "memory")
+    if isinstance(e, KeyboardInterrupt):  # (raised by spec code: SIGINT is ignored in workers)
+        return ("died", "interrupted")
+    if not isinstance(e, Exception) and type(e).__module__.split(".")[0] != "checker":
+        return ("died", "exit", f"{exception_location(e)}: the spec {type(spec).__name__} {what_it_did(e)}: "
+                "spec code must return or raise an exception, not end the process")
+    return ("died", "bug", "".join(traceback.format_exception(e)))  # a bug of the engine's own
+
+
+def _answer(i: int, reply: Any) -> Any:
+    """Worker ``i``'s reply, or what its death means here."""
+    if isinstance(reply, tuple) and reply and reply[0] == "died":
+        if reply[1] == "memory":
+            raise MemoryError
+        if reply[1] == "interrupted":
+            raise KeyboardInterrupt
+        if reply[1] == "exit":
+            raise SpecError(reply[2])
+        raise RuntimeError(f"explore worker {i} failed:\n{reply[2]}")
+    return reply
 
 
 # --- the coordinator --------------------------------------------------------------------------
@@ -473,17 +497,12 @@ class _Coordinator:
         self.procs: list[Any] = []
 
     def run(self, level: list[tuple[Any, int]], depth: int) -> ExploreResult:
-        ctx = multiprocessing.get_context("fork")
-        self.stop = ctx.RawValue("i", 0)
-        self.rss = ctx.RawArray("q", self.n + 1)
         search = self.search
         status = search.progress.status  # its refresh thread must not be running at a fork
         try:
             if status is not None:
                 status.stop()
-            with warnings.catch_warnings():  # (3.12+ warns of forking a multi-threaded process)
-                warnings.simplefilter("ignore", DeprecationWarning)
-                self.start(ctx, level)
+            self.start(level)
             if status is not None:
                 status.start()
             seen = _RemoteSeen(self, len(search.seen))
@@ -499,7 +518,18 @@ class _Coordinator:
         finally:
             self.close()
 
-    def start(self, ctx: Any, level: list[tuple[Any, int]]) -> None:
+    # --- the transport: how workers start, get messages, answer and end (``_ray`` has another) ---
+
+    def start(self, level: list[tuple[Any, int]]) -> None:
+        """Fork the workers, each with the seen-set and ``level`` (this process's memory)."""
+        ctx = multiprocessing.get_context("fork")
+        self.stop = ctx.RawValue("i", 0)
+        self.rss = ctx.RawArray("q", self.n + 1)
+        with warnings.catch_warnings():  # (3.12+ warns of forking a multi-threaded process)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.fork(ctx, level)
+
+    def fork(self, ctx: Any, level: list[tuple[Any, int]]) -> None:
         for i in range(self.n):
             here, there = ctx.Pipe()
             p = ctx.Process(target=_worker_main, args=(i, self.n, there, self.search, level, self.stop, self.rss),
@@ -531,21 +561,14 @@ class _Coordinator:
                     reply = conn.recv()
                 except (EOFError, OSError):
                     raise self.died(i) from None
-                if isinstance(reply, tuple) and reply and reply[0] == "died":
-                    if reply[1] == "memory":
-                        raise MemoryError
-                    if reply[1] == "interrupted":
-                        raise KeyboardInterrupt
-                    if reply[1] == "exit":
-                        raise SpecError(reply[2])
-                    raise RuntimeError(f"explore worker {i} failed:\n{reply[2]}")
-                got[i] = reply
+                got[i] = _answer(i, reply)
             for conn, i in waiting.items():
                 if not self.procs[i].is_alive():
                     raise self.died(i)
         return got
 
     def died(self, i: int) -> _WorkerDied:
+        """Worker ``i``'s process is gone: how, for the ``unknown`` verdict's limit."""
         code = self.procs[i].exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         hint = " (by the kernel's out-of-memory killer?)" if code == -signal.SIGKILL else ""

@@ -39,9 +39,14 @@ from checker._cli_common import (
 @click.option("--replay", type=click.Path(dir_okay=False), default=None,
               help="Replay this run first (JSON Lines of steps, or a --json result) and search from its last "
                    "state; finding nothing is then 'unknown'.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes for --mode bfs. Same counts, depth, verdict and trace as one process; "
-                   "dfs and simulate run in one. (Not yet faster than one process: see the README.)")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes for --mode bfs (default: every core). Same counts, depth, verdict and "
+                   "trace as one process; dfs and simulate run in one.")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where the workers run: forked processes, or Ray actors (pip install 'distcheck[ray]').")
+@click.option("--address", default=None, metavar="ADDR",
+              help="With --backend ray: the Ray cluster to use (auto, or the head's HOST:PORT). "
+                   "Default: a private local instance for this run.")
 @click.option("--checkpoint", "checkpoint", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Write a checkpoint of the search to DIR periodically (--mode bfs; runs in one process).")
 @click.option("--resume", type=click.Path(file_okay=False), default=None, metavar="DIR",
@@ -53,8 +58,9 @@ from checker._cli_common import (
 def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str, ...], mode: str,
                     max_states: int | None, max_depth: int | None, timeout: float | None,
                     memory_limit: int | None, symmetry: bool, deadlock: bool | None, seed: int, walks: int, walk_depth: int,
-                    replay: str | None, workers: int, checkpoint: str | None, resume: str | None,
-                    checkpoint_every: float | None, as_json: bool, quiet: bool) -> None:
+                    replay: str | None, workers: int | None, backend: str, address: str | None,
+                    checkpoint: str | None, resume: str | None, checkpoint_every: float | None, as_json: bool,
+                    quiet: bool) -> None:
     """Explore every reachable state of TARGET and check its invariants.
 
     TARGET is a bundled protocol (see `distcheck list`) or module:Class (a module importable
@@ -74,5 +80,6 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
     run_spec_command(target, params, lambda spec: explore(
         spec, mode=mode, invariants=list(invariants) or None, max_states=max_states,
         max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry, check_deadlock=deadlock,
-        walks=walks, walk_depth=walk_depth, seed=seed, replay=replay, workers=workers, progress=not quiet and not as_json,
-        checkpoint=resume or checkpoint, checkpoint_every=checkpoint_every or DEFAULT_EVERY, resume=resume is not None), as_json)
+        walks=walks, walk_depth=walk_depth, seed=seed, replay=replay, workers=workers, backend=backend,
+        address=address, progress=not quiet and not as_json, checkpoint=resume or checkpoint,
+        checkpoint_every=checkpoint_every or DEFAULT_EVERY, resume=resume is not None), as_json)

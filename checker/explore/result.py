@@ -197,6 +197,7 @@ class ExploreResult:
             "trace": [step_json(s) for s in self.trace],
             "replayed": self.replayed,
             "replay_skipped": self.replay_skipped,
+            "workers": self.workers,
         }
         if self.linearizability is not None:
             out["linearizability"] = self.linearizability.to_json()
