@@ -160,7 +160,8 @@ def test_cli_timeout_within_ten_percent(tmp_path: Path) -> None:
     """``distcheck lin --timeout 1``, wall clock of the whole process. The process also starts
     Python, imports distcheck and reads the file, which ``--timeout`` (seconds per history's
     check) does not cover: that fixed cost is measured as the same command's run on a one-line
-    history of the same model, and allowed on top of the 10%."""
+    history of the same model, and allowed twice on top of the 10%: on a loaded machine one
+    start-up can take twice another (the check's own 10% is asserted on ``seconds`` exactly)."""
     (tmp_path / "slowmodel.py").write_text(SLOW_MODEL)
     write_history(tmp_path / "h.jsonl", concurrent_writes())
     write_history(tmp_path / "tiny.jsonl", concurrent_writes(1)[:1])
@@ -177,7 +178,7 @@ def test_cli_timeout_within_ten_percent(tmp_path: Path) -> None:
         rec = json.loads(p.stdout)
         assert rec["verdict"] == "unknown" and rec["reason"].startswith("timed out after 1 s")
         assert 1.0 <= rec["seconds"] <= 1 + SLACK
-        assert elapsed <= 1 + SLACK + fixed, (elapsed, fixed)
+        assert elapsed <= 1 + SLACK + 2 * fixed, (elapsed, fixed)
 
 
 def big_appends(n: int = 14, size: int = 200_000) -> list[Operation]:
