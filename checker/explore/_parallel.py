@@ -4,7 +4,10 @@ The search starts in this process, as ``_engine._bfs``; at the first level bound
 next level holds at least :data:`HANDOFF_LEVEL` states, that level and the seen-set are handed
 to ``N`` worker processes forked from this one (so the prepared spec, its generated code and its
 classes need no pickling).  Worker ``i`` owns the fingerprints ``fp % N == i``: their part of the
-seen-set (fingerprint -> parent fingerprint) and the frontier states they hash to.  This process
+seen-set (fingerprint -> parent fingerprint).  States never move: a worker expands the states it
+admitted itself (at the hand-off, those of the level it owns), so only fingerprints, keys and
+parent links cross between processes (pickling a state costs about as much as computing it:
+shipping each state to its owner made Raft's search a third more work).  This process
 becomes the coordinator: it routes messages, decides how each level ends, and builds the result
 with the one-process engine's own code (``_Search``), reading parent links from the workers.
 
@@ -19,7 +22,8 @@ one-process BFS meets successors, and expands states, in key order.  So, each le
    fingerprint keeps the smallest key -- the one the one-process BFS would admit;
 3. *admit*: each worker admits its winning successors in key order -- the state class, the
    constraints, the type and the invariants, with the live parent state, exactly as
-   ``_Search.admit`` does -- and ships the admitted states to their owners;
+   ``_Search.admit`` does -- keeps the admitted states as its part of the next level, and sends
+   each one's fingerprint and parent to the fingerprint's owner, for its seen-set;
 4. the coordinator takes the first event in key order (a deadlock, spec code raising, a
    violation), or the state limit if it comes first, and computes the counts the one-process
    search had at that point; otherwise each admitted state's rank in the next level follows
@@ -200,7 +204,8 @@ class _Worker:
         self.lens: list[int] = []  # successors of each expanded frontier state
         self.claims: list[dict[int, tuple[int, Any, int]]] = []
         self.won: list[list[int]] = []
-        self.ship: list[list[tuple[int, int, int, int, Any]]] = []
+        self.ship: list[list[tuple[int, int]]] = []
+        self.kept: list[tuple[int, int, int, Any]] = []
         self.probe = False
         self.every, self.looked, self.count = 1, time.perf_counter(), 0
         self.checks, self.typed = model.checks, model.typed
@@ -308,8 +313,9 @@ class _Worker:
         return {sender: array("I", w).tobytes() for sender, w in enumerate(won) if sender != me}
 
     def op_admit(self, incoming: dict[int, bytes]) -> Any:
-        """Admit this worker's winning successors in key order, as ``_Search.admit`` does, and
-        ship the admitted states to their owners."""
+        """Admit this worker's winning successors in key order, as ``_Search.admit`` does: the
+        states stay here (this worker expands them next), their fingerprints and parents go to
+        their owners' seen-sets."""
         me, claims, frontier = self.me, self.claims, self.frontier
         items = []
         for owner in range(self.n):
@@ -325,7 +331,8 @@ class _Worker:
         admitted: list[int] = []
         parents_r: list[int] = []
         parents_c: list[int] = []
-        ship: list[list[tuple[int, int, int, int, Any]]] = [[] for _ in range(self.n)]
+        ship: list[list[tuple[int, int]]] = [[] for _ in range(self.n)]  # per owner: (fp, parent fp)
+        kept: list[tuple[int, int, int, Any]] = []  # (parent rank, index among its admitted, fp, state)
         event = stop = None
         beyond = False
         last: tuple[int, int] | None = None
@@ -343,7 +350,8 @@ class _Worker:
                 else:
                     parents_r.append(r)
                     parents_c.append(1)
-                ship[owner].append((r, parents_c[-1] - 1, fp, sfp, t))
+                ship[owner].append((fp, sfp))
+                kept.append((r, parents_c[-1] - 1, fp, t))
                 last = (key, fp)
                 if not checks(t, s) and self.really_failed(t, s):
                     event = self.event("check", key, fp=fp, sfp=sfp, t=t, s=s)
@@ -356,9 +364,9 @@ class _Worker:
             stop = self.stopped()
             if stop:
                 break
-        self.ship = ship
+        self.ship, self.kept = ship, kept
         self.claims = []
-        payloads = {o: _dumps(p) for o, p in enumerate(ship) if o != me and p}
+        payloads = {o: (_u64([e[0] for e in p]), _u64([e[1] for e in p])) for o, p in enumerate(ship) if o != me and p}
         return (_u64(admitted), _u64(parents_r), _u64(parents_c), payloads, event, beyond, last, stop)
 
     def really_failed(self, t: Any, s: Any) -> bool:
@@ -371,19 +379,18 @@ class _Worker:
             return True
         return bool(names) or model.typed is None or model.typed(t, s)
 
-    def admit_incoming(self, offsets: array, incoming: dict[int, bytes]) -> None:
-        """The next level: the states shipped to this worker, with their ranks."""
-        seen = self.seen
-        frontier: list[tuple[int, Any, int]] = []
-        add = frontier.append
-        for sender in range(self.n):
-            batch = self.ship[self.me] if sender == self.me else pickle.loads(incoming[sender]) if sender in incoming else ()
-            for r, j, fp, sfp, t in batch:
+    def admit_incoming(self, offsets: array, incoming: dict[int, tuple[bytes, bytes]]) -> None:
+        """The next level: the states this worker admitted, with their ranks; and the seen-set
+        entries of every worker's admitted states that this worker owns."""
+        seen, me = self.seen, self.me
+        for fp, sfp in self.ship[me]:
+            seen[fp] = sfp
+        for fps, parents in incoming.values():
+            for fp, sfp in zip(_from_u64(fps), _from_u64(parents)):
                 seen[fp] = sfp
-                add((offsets[r] + j, t, fp))
-        frontier.sort(key=_rank)
-        self.frontier = frontier
-        self.ship = []
+        # (kept in key order: the ranks ascend)
+        self.frontier = [(offsets[r] + j, t, fp) for r, j, fp, t in self.kept]
+        self.ship, self.kept = [], []
 
     def op_gensum(self, key: int) -> int:
         """Successors counted (as ``generated``) by the one-process search up to the event at ``key``."""
