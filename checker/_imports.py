@@ -10,6 +10,7 @@ import importlib.util
 import os
 import sys
 import traceback
+import types
 from typing import Any
 
 from checker._faults import describe_exception
@@ -41,12 +42,7 @@ def import_module_or_file(module_name: str, what: str, error: type[Exception] = 
                 # A file named like another module (json.py) must not shadow it for the rest of
                 # the run: it gets a name of its own.
                 name = f"distcheck_file.{name}"
-            loader_spec = importlib.util.spec_from_file_location(name, path)
-            assert loader_spec is not None and loader_spec.loader is not None
-            module = importlib.util.module_from_spec(loader_spec)
-            sys.modules[name] = module
-            loader_spec.loader.exec_module(module)
-            return module
+            return load_file_as(name, path)
         if os.getcwd() not in sys.path:
             sys.path.insert(0, os.getcwd())
         return importlib.import_module(module_name)
@@ -60,6 +56,23 @@ def import_module_or_file(module_name: str, what: str, error: type[Exception] = 
         raise error(f"importing {module_name} called sys.exit({e.code!r})") from None
     except Exception as e:  # noqa: BLE001 -- the module raised while being imported
         raise error(f"{raised_at(e)}: importing {module_name} raised {describe_exception(e)}") from None
+
+
+def load_file_as(name: str, path: str) -> Any:
+    """Execute the file ``path`` as the module ``name`` (registered in ``sys.modules``, with its
+    parent package when ``name`` is dotted: pickle finds a class by importing its module's name,
+    so ``distcheck_file.wide`` must be importable once loaded)."""
+    parent, _, _ = name.rpartition(".")
+    if parent and parent not in sys.modules:
+        package = types.ModuleType(parent)
+        package.__path__ = []  # a namespace with no files: only what was loaded into it
+        sys.modules[parent] = package
+    loader_spec = importlib.util.spec_from_file_location(name, path)
+    assert loader_spec is not None and loader_spec.loader is not None
+    module = importlib.util.module_from_spec(loader_spec)
+    sys.modules[name] = module
+    loader_spec.loader.exec_module(module)
+    return module
 
 
 def _importable(name: str) -> bool:

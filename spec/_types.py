@@ -484,6 +484,9 @@ class RecordOf(Type):
     TLA+ record set ``[type: {"Prepared"}, rm: RM]``.  Fields not listed must be left at a single
     value (checked by membership against ``fixed``)."""
 
+    #: attributes that a search changes, not part of what the type is (``checker._identity``)
+    __dc_transient__ = ("vouched",)
+
     def __init__(self, cls: type, **fields: Any) -> None:
         names = [f.name for f in attrs.fields(cls)]
         unknown = set(fields) - set(names)

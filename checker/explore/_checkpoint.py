@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import inspect
 import json
 import os
 import pickle
@@ -49,6 +48,7 @@ from typing import IO, Any
 import attrs
 
 from checker.errors import SpecError
+from checker._identity import canonical, instance_digest, source_digest
 from checker.explore._seen import SeenSet, load_seen_set
 from checker.explore._spill import Level, Spiller
 
@@ -99,16 +99,14 @@ def identity(model: Any, max_depth: int | None) -> dict[str, Any]:
     """What a resumed run must share with the checkpointed one (see the module docstring)."""
     spec = model.spec
     cls = type(spec)
-    try:
-        with open(inspect.getsourcefile(cls) or "", "rb") as f:
-            source = hashlib.sha256(f.read()).hexdigest()
-    except (OSError, TypeError):
-        source = None
     inits = hashlib.sha256(b"".join(_U64.pack(model.fingerprint(s)) for s in model.init_states)).hexdigest()
     return {
         "spec class": f"{cls.__module__}:{cls.__qualname__}",
-        "parameters": repr(sorted(spec.param_values().items())),
-        "spec source (sha256)": source,
+        "parameters": ", ".join(f"{k}={canonical(v)}" for k, v in sorted(spec.param_values().items())),
+        # the instance itself (a spec configured after construction is another spec), and the
+        # source of every module of the spec's own code (a helper module's constant included)
+        "spec instance (sha256)": instance_digest(spec),
+        "spec source (sha256)": source_digest(cls),
         "initial states (sha256 of their fingerprints)": inits,
         "invariants": list(model.invariants),
         "constraints": list(model.constraints),

@@ -24,8 +24,8 @@ with local workers, so a small spec never starts it).  With ``--address`` (``aut
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
+import pickle
 import sys
 import time
 from typing import Any
@@ -34,7 +34,17 @@ from checker._resources import rss_bytes
 from checker.errors import SpecError
 from checker.explore._engine import Limits, _Search
 from checker.explore._model import PreparedSpec, prepare
-from checker.explore._parallel import _answer, _Coordinator, _Worker, _WorkerDied, bfs as parallel_bfs, died_because
+from checker._identity import instance_digest
+from checker._imports import load_file_as
+from checker.explore._parallel import (
+    _answer,
+    _Coordinator,
+    _dumps,
+    _Worker,
+    _WorkerDied,
+    bfs as parallel_bfs,
+    died_because,
+)
 from checker.explore.result import ExploreResult
 
 
@@ -57,14 +67,22 @@ def _import_ray() -> Any:
 
 
 def _recipe(model: PreparedSpec, options: dict[str, Any]) -> dict[str, Any]:
-    """How an actor makes the same prepared spec."""
+    """How an actor makes the same prepared spec: the instance itself, pickled, where it can be
+    (a spec configured after construction is another spec than its constructor's), else its
+    class and parameters; and the instance's digest, which the actor's copy must match."""
     cls = type(model.spec)
     if "<locals>" in cls.__qualname__ or "<locals>" in model.state_cls.__qualname__:
         raise SpecError(f"--backend ray: {cls.__qualname__} and its state class must be defined at the top "
                         "level of a module (Ray's workers import them by name)")
     module = sys.modules[cls.__module__]
+    try:
+        instance: bytes | None = pickle.dumps(model.spec)
+    except Exception:  # noqa: BLE001 -- a lambda in an attribute, say: rebuilt from its parameters
+        instance = None
     return {"module": cls.__module__, "file": getattr(module, "__file__", None), "qualname": cls.__qualname__,
-            "params": model.spec.param_values(), "options": options, "path": list(sys.path), "cwd": os.getcwd()}
+            # (pickled: a parameter may be a record of the spec's module, which the actor imports first)
+            "params": pickle.dumps(model.spec.param_values()), "instance": instance, "digest": instance_digest(model.spec),
+            "options": options, "path": list(sys.path)}
 
 
 def _rebuild(recipe: dict[str, Any]) -> PreparedSpec:
@@ -80,15 +98,23 @@ def _rebuild(recipe: dict[str, Any]) -> PreparedSpec:
         except ImportError:
             if not recipe["file"] or not os.path.isfile(recipe["file"]):
                 raise
-            loader = importlib.util.spec_from_file_location(name, recipe["file"])
-            assert loader is not None and loader.loader is not None
-            module = importlib.util.module_from_spec(loader)
-            sys.modules[name] = module
-            loader.loader.exec_module(module)
-    cls: Any = module
-    for part in recipe["qualname"].split("."):
-        cls = getattr(cls, part)
-    return prepare(cls(**recipe["params"]), **recipe["options"])
+            module = load_file_as(name, recipe["file"])
+    if recipe["instance"] is not None:
+        spec = pickle.loads(recipe["instance"])
+    else:
+        cls: Any = module
+        for part in recipe["qualname"].split("."):
+            cls = getattr(cls, part)
+        spec = cls(**pickle.loads(recipe["params"]))
+    if instance_digest(spec) != recipe["digest"]:
+        raise _NotTheSame(f"--backend ray: {type(spec).__name__} could not be rebuilt in a Ray worker as the "
+                          "instance explored (its attributes differ: is it configured after construction "
+                          "with something that cannot be pickled?)")
+    return prepare(spec, **recipe["options"])
+
+
+class _NotTheSame(SpecError):
+    """The actor's spec is not the driver's: an input error (exit 2), not a worker's death."""
 
 
 class _Flag:
@@ -99,22 +125,37 @@ class _Flag:
 
 
 class _Actor:
-    """One worker of the partitioned search, in a Ray actor process."""
+    """One worker of the partitioned search, in a Ray actor process.  The spec is rebuilt first,
+    and only then are the seen-set and the level unpickled (``load``): their states' classes
+    may live in a module that only the rebuilding imports (a ``file.py:Class`` target)."""
 
-    def __init__(self, me: int, n: int, recipe: dict[str, Any], limits: Limits, time_left: float | None,
-                 seen: tuple[list[int], list[int | None]], level: list[tuple[Any, int]]) -> None:
+    def __init__(self, me: int, n: int, recipe: dict[str, Any]) -> None:
+        self.me, self.n = me, n
         self.spec: Any = None
+        self.failed: tuple[str, ...] | None = None
         try:
-            model = _rebuild(recipe)
-            self.spec = model.spec
-            search = _Search(model, limits, "bfs", False)
-            for fp, parent in zip(*seen):
-                search.seen[fp] = parent
-            self.worker = _Worker(me, n, None, search, level, _Flag(), [0] * (n + 1))  # type: ignore[arg-type]
-            self.worker.deadline = None if time_left is None else time.perf_counter() + time_left
-            self.failed: tuple[str, ...] | None = None
+            self.model = _rebuild(recipe)
+            self.spec = self.model.spec
+        except _NotTheSame as e:
+            self.failed = ("died", "exit", str(e))
         except BaseException as e:  # noqa: BLE001 -- told to the coordinator at the first call
             self.failed = died_because(e, self.spec)
+
+    def load(self, limits: Limits, time_left: float | None, seen: bytes, level: bytes) -> Any:
+        if self.failed is not None:
+            return self.failed
+        try:
+            search = _Search(self.model, limits, "bfs", False)
+            fps, parents = pickle.loads(seen)
+            for fp, parent in zip(fps, parents):
+                search.seen[fp] = parent
+            self.worker = _Worker(self.me, self.n, None, search, pickle.loads(level), _Flag(),  # type: ignore[arg-type]
+                                  [0] * (self.n + 1))
+            self.worker.deadline = None if time_left is None else time.perf_counter() + time_left
+        except BaseException as e:  # noqa: BLE001
+            self.failed = died_because(e, self.spec)
+            return self.failed
+        return None
 
     def call(self, op: str, *args: Any) -> Any:
         if self.failed is not None:
@@ -150,12 +191,12 @@ class _RayCoordinator(_Coordinator):
             self.started_ray = True
         search = self.search
         fps = list(search.seen)
-        seen = (fps, [search.seen[fp] for fp in fps])
+        seen = ray.put(pickle.dumps((fps, [search.seen[fp] for fp in fps])))
+        level_bytes = ray.put(_dumps(level))
         left = None if search.deadline is None else max(search.deadline - time.perf_counter(), 1e-6)
         actor = ray.remote(num_cpus=1)(_Actor)
-        seen_ref, level_ref = ray.put(seen), ray.put(level)
-        self.actors = [actor.remote(i, self.n, self.recipe, search.limits, left, seen_ref, level_ref)
-                       for i in range(self.n)]
+        self.actors = [actor.remote(i, self.n, self.recipe) for i in range(self.n)]
+        self._get({i: a.load.remote(search.limits, left, seen, level_bytes) for i, a in enumerate(self.actors)})
 
     def ask(self, i: int, msg: tuple[Any, ...]) -> Any:
         return self._get({i: self.actors[i].call.remote(*msg)})[i]

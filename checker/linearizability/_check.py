@@ -229,7 +229,7 @@ def check(
         call, ret = op.call, op.ret
         # the readers' operations (integer positions) in one test; anything else in _validate
         if not (type(call) is int and (type(ret) is int or ret == math.inf) and call <= ret
-                and op.type in _TYPES):
+                and op.type in _TYPES and (ret == math.inf or op.type != "info")):
             _validate(history.source, op)
     if isinstance(model, str):
         model = get_model(model)
@@ -298,7 +298,8 @@ _TYPES = frozenset({"ok", "fail", "info"})
 
 def _validate(source: str, op: Operation) -> None:
     """What the search relies on, for operations made in Python (the readers check it too):
-    a known type, and times that are ordered numbers with the return not before the call."""
+    a known type, times that are ordered numbers with the return not before the call, and no
+    return for an indeterminate operation."""
     if op.type not in ("ok", "fail", "info"):
         raise HistoryError(source, op.line, f"operation {op.id}: type must be ok, fail or info, got {op.type!r}")
     call, ret = op.call, op.ret
@@ -306,6 +307,11 @@ def _validate(source: str, op: Operation) -> None:
             or isinstance(ret, bool) or not math.isfinite(call) or math.isnan(ret) or ret < call:
         raise HistoryError(source, op.line, f"operation {op.id}: call {call!r} and return {ret!r} "
                            "must be numbers, the call finite and the return not before it")
+    if op.type == "info" and ret != math.inf:
+        # the search takes an indeterminate operation's return as the end of time: a finite one
+        # would let every history past it pass
+        raise HistoryError(source, op.line, f"operation {op.id}: an indeterminate (info) operation has no "
+                           f"return: its return must be math.inf, not {ret!r}")
 
 
 def _run(

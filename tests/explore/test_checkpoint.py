@@ -144,8 +144,9 @@ def test_twophase_resumes_with_options_and_limits(n_rm: int, bug: str | None, kw
 
 
 def test_a_time_limit_leaves_a_checkpoint_the_run_goes_on_from(tmp_path: Any) -> None:
-    """The time limit counts the whole run: what went before is counted on resume."""
-    spec = TwoPhase(n_rm=5)
+    """The time limit counts the whole run: what went before is counted on resume.  (6 RMs:
+    the run must outlast 0.2 s on a fast machine too -- 5 RMs take about 0.15 s.)"""
+    spec = TwoPhase(n_rm=6)
     stopped = explore(spec, checkpoint=tmp_path, timeout=0.2)
     assert stopped.verdict == "unknown" and "time limit" in (stopped.limit or "")
     again = explore(spec, checkpoint=tmp_path, resume=True, timeout=0.2)  # no time left: stops at its first look
