@@ -46,8 +46,9 @@ class Renamings:
         if IMPLEMENTATION == "c" and not os.environ.get("DISTCHECK_PURE_PYTHON"):
             from spec import _cfingerprint  # type: ignore[attr-defined]
 
-            self._c = _cfingerprint
-            self._program = _cfingerprint.permuted_compile(self._compile(t), self.perms)
+            if hasattr(_cfingerprint, "permuted"):  # (an extension built before it had one: the reference)
+                self._c = _cfingerprint
+                self._program = _cfingerprint.permuted_compile(self._compile(t), self.perms)
 
     def reference(self, value: Any) -> list[int]:
         """The definition: rename with the type's permuters, then fingerprint."""
