@@ -207,6 +207,19 @@ static int cmp_u64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+static inline void sort_u64(uint64_t *a, Py_ssize_t n) {
+    if (n <= 32) {  /* insertion sort: sets in states are small */
+        for (Py_ssize_t i = 1; i < n; i++) {
+            uint64_t x = a[i];
+            Py_ssize_t j = i;
+            while (j > 0 && a[j - 1] > x) { a[j] = a[j - 1]; j--; }
+            a[j] = x;
+        }
+    } else {
+        qsort(a, (size_t)n, sizeof(uint64_t), cmp_u64);
+    }
+}
+
 static int fp_frozenset(PyObject *o, uint64_t tag, uint64_t *out) {
     Py_ssize_t n = PySet_GET_SIZE(o);
     uint64_t small[32];
@@ -224,16 +237,7 @@ static int fp_frozenset(PyObject *o, uint64_t tag, uint64_t *out) {
     }
     Py_DECREF(it);
     if (PyErr_Occurred()) goto fail;
-    if (n <= 32) {  /* insertion sort: sets in states are small */
-        for (Py_ssize_t a = 1; a < n; a++) {
-            uint64_t x = fps[a];
-            Py_ssize_t b = a;
-            while (b > 0 && fps[b - 1] > x) { fps[b] = fps[b - 1]; b--; }
-            fps[b] = x;
-        }
-    } else {
-        qsort(fps, (size_t)n, sizeof(uint64_t), cmp_u64);
-    }
+    sort_u64(fps, n);
     Node nd;
     node_start(&nd, tag);
     absorb(&nd, (uint64_t)n);
@@ -447,6 +451,382 @@ static int fp_of(PyObject *o, uint64_t *out, int nested) {
     return 0;
 }
 
+/* --- fingerprints of renamed values (symmetry) ---------------------------------------------- *
+ *
+ * spec/_orbits.py compiles a state type into a program (nested tuples, ops below) and a list of
+ * G renamings; permuted() then computes, for every renaming k, fingerprint(rename_k(value))
+ * without building a renamed value: a node whose type holds ids yields G fingerprints at once,
+ * from its children's G, and a node whose type holds none is fingerprinted once (fp_of and its
+ * caches) for all k.  The same tags and words as fp_of, so the same values as the reference,
+ * spec/_orbits.py's python_fingerprints (rename with the type's permuters, then fingerprint).
+ * Where a value is not as the type says (an id that is not one, a tuple of the wrong length, a
+ * set two of whose members one renaming merges), a node answers BAIL and the caller computes
+ * the reference instead: this walk only takes the case where it provably agrees with it. */
+
+enum { OP_CONST = 0, OP_ID = 1, OP_TUPLE = 2, OP_SET = 3, OP_RECORD = 4, OP_PRODUCT = 5,
+       OP_UNION = 6, OP_PY = 7 };
+#define BAIL 1
+
+typedef struct PNode {
+    int op;
+    int dom;                /* OP_ID, OP_TUPLE: the domain's index (-1: a tuple not indexed by one) */
+    Py_ssize_t nkids;       /* OP_TUPLE, OP_SET: 1; OP_RECORD: its fields; OP_PRODUCT, OP_UNION */
+    struct PNode **kids;
+    PyTypeObject *cls;      /* OP_RECORD (strong reference) */
+    uint64_t seed;          /* OP_RECORD: the class's seed */
+    Py_ssize_t *offsets;    /* OP_RECORD: the fields' slot offsets (-1: getattr) */
+    PyObject *names;        /* OP_RECORD: the field names, in fingerprint order */
+    PyObject *dispatch;     /* OP_UNION: {type: index of kid}; a type not in it: kid nkids-1 */
+    PyObject *fn;           /* OP_PY: fn(value, k) -> fingerprint of renaming k of value */
+} PNode;
+
+typedef struct {
+    PNode *root;
+    Py_ssize_t G, ndom;
+    Py_ssize_t *n;          /* each domain's size */
+    Py_ssize_t **perm;      /* perm[k * ndom + d][i]: the new id of old id i */
+    Py_ssize_t **inv;       /* inv[k * ndom + d][j]: the old id of new id j */
+    uint64_t **idfp;        /* idfp[d][j]: the fingerprint of the int j */
+} Program;
+
+static void pnode_free(PNode *nd) {
+    if (!nd) return;
+    for (Py_ssize_t i = 0; i < nd->nkids; i++) pnode_free(nd->kids[i]);
+    PyMem_Free(nd->kids);
+    PyMem_Free(nd->offsets);
+    Py_XDECREF(nd->cls);
+    Py_XDECREF(nd->names);
+    Py_XDECREF(nd->dispatch);
+    Py_XDECREF(nd->fn);
+    PyMem_Free(nd);
+}
+
+static void program_free(PyObject *capsule) {
+    Program *p = PyCapsule_GetPointer(capsule, "distcheck.permuted");
+    if (!p) return;
+    pnode_free(p->root);
+    for (Py_ssize_t i = 0; i < p->G * p->ndom; i++) {
+        if (p->perm) PyMem_Free(p->perm[i]);
+        if (p->inv) PyMem_Free(p->inv[i]);
+    }
+    for (Py_ssize_t d = 0; d < p->ndom; d++) if (p->idfp) PyMem_Free(p->idfp[d]);
+    PyMem_Free(p->perm);
+    PyMem_Free(p->inv);
+    PyMem_Free(p->idfp);
+    PyMem_Free(p->n);
+    PyMem_Free(p);
+}
+
+static PNode *pnode_compile(PyObject *prog, Py_ssize_t ndom) {
+    if (!PyTuple_Check(prog) || PyTuple_GET_SIZE(prog) < 1) {
+        PyErr_SetString(PyExc_ValueError, "a program node is a non-empty tuple");
+        return NULL;
+    }
+    PNode *nd = PyMem_Calloc(1, sizeof(PNode));
+    if (!nd) { PyErr_NoMemory(); return NULL; }
+    nd->op = (int)PyLong_AsLong(PyTuple_GET_ITEM(prog, 0));
+    nd->dom = -1;
+    Py_ssize_t size = PyTuple_GET_SIZE(prog);
+    PyObject *kids = NULL;
+    switch (nd->op) {
+    case OP_CONST:
+        break;
+    case OP_ID:
+        if (size != 2) goto bad;
+        nd->dom = (int)PyLong_AsLong(PyTuple_GET_ITEM(prog, 1));
+        if (nd->dom < 0 || nd->dom >= ndom) goto bad;
+        break;
+    case OP_TUPLE:
+        if (size != 3) goto bad;
+        nd->dom = (int)PyLong_AsLong(PyTuple_GET_ITEM(prog, 2));
+        if (nd->dom < -1 || nd->dom >= ndom) goto bad;
+        /* fall through: one kid */
+    case OP_SET:
+        if (size < 2) goto bad;
+        nd->nkids = 1;
+        nd->kids = PyMem_Calloc(1, sizeof(PNode *));
+        if (!nd->kids) goto nomem;
+        if (!(nd->kids[0] = pnode_compile(PyTuple_GET_ITEM(prog, 1), ndom))) goto fail;
+        break;
+    case OP_RECORD: {  /* (OP_RECORD, cls, (field program, ...) in fingerprint order) */
+        if (size != 3 || !PyType_Check(PyTuple_GET_ITEM(prog, 1))) goto bad;
+        PyTypeObject *cls = (PyTypeObject *)PyTuple_GET_ITEM(prog, 1);
+        TypeInfo *info = kind_of(cls);
+        if (!info) goto fail;
+        if (info->kind != KIND_RECORD) goto bad;
+        nd->cls = (PyTypeObject *)Py_NewRef((PyObject *)cls);
+        nd->seed = info->seed;
+        nd->names = Py_NewRef(info->extra);
+        kids = PyTuple_GET_ITEM(prog, 2);
+        if (!PyTuple_Check(kids) || PyTuple_GET_SIZE(kids) != info->nfields) goto bad;
+        nd->offsets = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(info->nfields ? info->nfields : 1));
+        if (!nd->offsets) goto nomem;
+        for (Py_ssize_t i = 0; i < info->nfields; i++) nd->offsets[i] = info->offsets[i];
+        goto compile_kids;
+    }
+    case OP_PRODUCT:  /* (OP_PRODUCT, (program, ...)) */
+        if (size != 2) goto bad;
+        kids = PyTuple_GET_ITEM(prog, 1);
+        goto compile_kids;
+    case OP_UNION:  /* (OP_UNION, {type: index}, (program, ..., default program)) */
+        if (size != 3 || !PyDict_Check(PyTuple_GET_ITEM(prog, 1))) goto bad;
+        nd->dispatch = Py_NewRef(PyTuple_GET_ITEM(prog, 1));
+        kids = PyTuple_GET_ITEM(prog, 2);
+        if (!PyTuple_Check(kids) || PyTuple_GET_SIZE(kids) < 1) goto bad;
+        goto compile_kids;
+    case OP_PY:
+        if (size != 2) goto bad;
+        nd->fn = Py_NewRef(PyTuple_GET_ITEM(prog, 1));
+        break;
+    default:
+        goto bad;
+    }
+    if (PyErr_Occurred()) goto fail;
+    return nd;
+compile_kids:
+    if (!PyTuple_Check(kids)) goto bad;
+    nd->nkids = PyTuple_GET_SIZE(kids);
+    nd->kids = PyMem_Calloc((size_t)(nd->nkids ? nd->nkids : 1), sizeof(PNode *));
+    if (!nd->kids) goto nomem;
+    for (Py_ssize_t i = 0; i < nd->nkids; i++)
+        if (!(nd->kids[i] = pnode_compile(PyTuple_GET_ITEM(kids, i), ndom))) goto fail;
+    return nd;
+bad:
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "malformed program node");
+    goto fail;
+nomem:
+    PyErr_NoMemory();
+fail:
+    pnode_free(nd);
+    return NULL;
+}
+
+/* permuted_compile(program, perms): perms is a list of G renamings, each a tuple of one
+   permutation (a tuple of ints) per domain. */
+static PyObject *permuted_compile(PyObject *self, PyObject *args) {
+    PyObject *prog, *perms;
+    if (!PyArg_ParseTuple(args, "OO!", &prog, &PyList_Type, &perms)) return NULL;
+    Py_ssize_t G = PyList_GET_SIZE(perms);
+    if (G < 1 || !PyTuple_Check(PyList_GET_ITEM(perms, 0))) {
+        PyErr_SetString(PyExc_ValueError, "perms: a non-empty list of tuples of permutations");
+        return NULL;
+    }
+    Program *p = PyMem_Calloc(1, sizeof(Program));
+    if (!p) return PyErr_NoMemory();
+    PyObject *capsule = PyCapsule_New(p, "distcheck.permuted", program_free);
+    if (!capsule) { PyMem_Free(p); return NULL; }
+    Py_ssize_t ndom = PyTuple_GET_SIZE(PyList_GET_ITEM(perms, 0));
+    p->G = G;
+    p->ndom = ndom;
+    p->n = PyMem_Calloc((size_t)(ndom ? ndom : 1), sizeof(Py_ssize_t));
+    p->perm = PyMem_Calloc((size_t)(G * ndom > 0 ? G * ndom : 1), sizeof(Py_ssize_t *));
+    p->inv = PyMem_Calloc((size_t)(G * ndom > 0 ? G * ndom : 1), sizeof(Py_ssize_t *));
+    p->idfp = PyMem_Calloc((size_t)(ndom ? ndom : 1), sizeof(uint64_t *));
+    if (!p->n || !p->perm || !p->inv || !p->idfp) { PyErr_NoMemory(); goto fail; }
+    for (Py_ssize_t k = 0; k < G; k++) {
+        PyObject *r = PyList_GET_ITEM(perms, k);
+        if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != ndom) goto bad;
+        for (Py_ssize_t d = 0; d < ndom; d++) {
+            PyObject *q = PyTuple_GET_ITEM(r, d);
+            if (!PyTuple_Check(q)) goto bad;
+            Py_ssize_t n = PyTuple_GET_SIZE(q);
+            if (k == 0) p->n[d] = n;
+            else if (n != p->n[d]) goto bad;
+            Py_ssize_t *f = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n ? n : 1));
+            Py_ssize_t *b = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n ? n : 1));
+            p->perm[k * ndom + d] = f;
+            p->inv[k * ndom + d] = b;
+            if (!f || !b) { PyErr_NoMemory(); goto fail; }
+            for (Py_ssize_t i = 0; i < n; i++) b[i] = -1;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                Py_ssize_t j = PyLong_AsSsize_t(PyTuple_GET_ITEM(q, i));
+                if (j < 0 || j >= n || b[j] != -1) goto bad;  /* (an error is -1 too) */
+                f[i] = j;
+                b[j] = i;
+            }
+        }
+    }
+    for (Py_ssize_t d = 0; d < ndom; d++) {
+        p->idfp[d] = PyMem_Malloc(sizeof(uint64_t) * (size_t)(p->n[d] ? p->n[d] : 1));
+        if (!p->idfp[d]) { PyErr_NoMemory(); goto fail; }
+        for (Py_ssize_t j = 0; j < p->n[d]; j++) {
+            Node nd;
+            node_start(&nd, TAG_INT);
+            absorb(&nd, (uint64_t)j);
+            p->idfp[d][j] = node_finish(&nd);
+        }
+    }
+    if (!(p->root = pnode_compile(prog, ndom))) goto fail;
+    return capsule;
+bad:
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "perms: each renaming is one permutation per domain");
+fail:
+    Py_DECREF(capsule);
+    return NULL;
+}
+
+static int pwalk(const Program *p, const PNode *nd, PyObject *o, uint64_t *out);
+
+/* The children's fingerprints, G per child: child i's renaming k at kid[i * G + k]. */
+static int pwalk_record(const Program *p, const PNode *nd, PyObject *o, uint64_t *kid) {
+    Py_ssize_t G = p->G;
+    for (Py_ssize_t i = 0; i < nd->nkids; i++) {
+        PyObject *v;
+        Py_ssize_t off = nd->offsets[i];
+        if (off >= 0 && (v = *(PyObject **)((char *)o + off)) != NULL) Py_INCREF(v);
+        else if (!(v = PyObject_GetAttr(o, PyTuple_GET_ITEM(nd->names, i)))) return -1;
+        int r = pwalk(p, nd->kids[i], v, kid + i * G);
+        Py_DECREF(v);
+        if (r) return r;
+    }
+    return 0;
+}
+
+static int pwalk(const Program *p, const PNode *nd, PyObject *o, uint64_t *out) {
+    Py_ssize_t G = p->G;
+    switch (nd->op) {
+    case OP_CONST: {
+        uint64_t c;
+        if (fp_of(o, &c, 1) < 0) return -1;
+        for (Py_ssize_t k = 0; k < G; k++) out[k] = c;
+        return 0;
+    }
+    case OP_ID: {
+        if (!PyLong_CheckExact(o)) return BAIL;
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+        Py_ssize_t d = nd->dom;
+        if (overflow || v < 0 || v >= p->n[d]) { PyErr_Clear(); return BAIL; }
+        for (Py_ssize_t k = 0; k < G; k++) out[k] = p->idfp[d][p->perm[k * p->ndom + d][v]];
+        return 0;
+    }
+    case OP_PY: {
+        for (Py_ssize_t k = 0; k < G; k++) {
+            PyObject *kk = PyLong_FromSsize_t(k);
+            PyObject *r = kk ? PyObject_CallFunctionObjArgs(nd->fn, o, kk, NULL) : NULL;
+            Py_XDECREF(kk);
+            if (!r) return -1;
+            out[k] = PyLong_AsUnsignedLongLongMask(r);
+            Py_DECREF(r);
+            if (PyErr_Occurred()) return -1;
+        }
+        return 0;
+    }
+    case OP_UNION: {
+        PyObject *idx = PyDict_GetItemWithError(nd->dispatch, (PyObject *)Py_TYPE(o));
+        Py_ssize_t i = nd->nkids - 1;
+        if (idx) i = PyLong_AsSsize_t(idx);
+        else if (PyErr_Occurred()) return -1;
+        if (i < 0 || i >= nd->nkids) { if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "bad union index"); return -1; }
+        return pwalk(p, nd->kids[i], o, out);
+    }
+    default:
+        break;
+    }
+    /* containers: their children's fingerprints first */
+    Py_ssize_t n;
+    if (nd->op == OP_TUPLE || nd->op == OP_PRODUCT) {
+        if (!PyTuple_CheckExact(o)) return BAIL;
+        n = PyTuple_GET_SIZE(o);
+        if (nd->op == OP_PRODUCT && n != nd->nkids) return BAIL;
+        if (nd->op == OP_TUPLE && nd->dom >= 0 && n != p->n[nd->dom]) return BAIL;
+    } else if (nd->op == OP_SET) {
+        if (!PyFrozenSet_CheckExact(o)) return BAIL;
+        n = PySet_GET_SIZE(o);
+    } else {  /* OP_RECORD */
+        if (Py_TYPE(o) != nd->cls) return BAIL;
+        n = nd->nkids;
+    }
+    uint64_t small[512];
+    size_t need = (size_t)(n * G + (nd->op == OP_SET ? n : 0));
+    uint64_t *kid = need <= 512 ? small : PyMem_Malloc(need * sizeof(uint64_t));
+    if (!kid) { PyErr_NoMemory(); return -1; }
+    int r = 0;
+    if (Py_EnterRecursiveCall(" while fingerprinting a renamed state")) { r = -1; goto done; }
+    if (nd->op == OP_RECORD) {
+        r = pwalk_record(p, nd, o, kid);
+    } else if (nd->op == OP_SET) {
+        PyObject *it = PyObject_GetIter(o), *item;
+        Py_ssize_t i = 0;
+        if (!it) r = -1;
+        while (!r && (item = PyIter_Next(it)) != NULL) {
+            r = i < n ? pwalk(p, nd->kids[0], item, kid + i * G) : BAIL;
+            Py_DECREF(item);
+            i++;
+        }
+        Py_XDECREF(it);
+        if (!r && PyErr_Occurred()) r = -1;
+        if (!r && i != n) r = BAIL;
+    } else {
+        for (Py_ssize_t i = 0; !r && i < n; i++)
+            r = pwalk(p, nd->op == OP_PRODUCT ? nd->kids[i] : nd->kids[0], PyTuple_GET_ITEM(o, i), kid + i * G);
+    }
+    Py_LeaveRecursiveCall();
+    if (r) goto done;
+    for (Py_ssize_t k = 0; k < G; k++) {
+        Node h;
+        if (nd->op == OP_RECORD) {
+            node_start(&h, TAG_RECORD);
+            absorb(&h, nd->seed);
+            for (Py_ssize_t i = 0; i < n; i++) absorb(&h, kid[i * G + k]);
+        } else if (nd->op == OP_SET) {
+            uint64_t *col = kid + n * G;
+            for (Py_ssize_t i = 0; i < n; i++) col[i] = kid[i * G + k];
+            sort_u64(col, n);
+            /* two members one renaming makes one value: the set would shrink; the reference
+               knows which one it keeps */
+            for (Py_ssize_t i = 1; i < n; i++) if (col[i] == col[i - 1]) { r = BAIL; goto done; }
+            node_start(&h, TAG_FROZENSET);
+            absorb(&h, (uint64_t)n);
+            for (Py_ssize_t i = 0; i < n; i++) absorb(&h, col[i]);
+        } else {
+            node_start(&h, TAG_TUPLE);
+            absorb(&h, (uint64_t)n);
+            if (nd->op == OP_TUPLE && nd->dom >= 0) {
+                const Py_ssize_t *inv = p->inv[k * p->ndom + nd->dom];
+                for (Py_ssize_t j = 0; j < n; j++) absorb(&h, kid[inv[j] * G + k]);
+            } else {
+                for (Py_ssize_t i = 0; i < n; i++) absorb(&h, kid[i * G + k]);
+            }
+        }
+        out[k] = node_finish(&h);
+    }
+done:
+    if (kid != small) PyMem_Free(kid);
+    return r;
+}
+
+/* permuted(program, value, least): the fingerprints of value's G renamings (a list), or their
+   least (an int) if least is true; None where the walk bails (see above). */
+static PyObject *permuted(PyObject *self, PyObject *args) {
+    PyObject *capsule, *o;
+    int least;
+    if (!PyArg_ParseTuple(args, "OOp", &capsule, &o, &least)) return NULL;
+    Program *p = PyCapsule_GetPointer(capsule, "distcheck.permuted");
+    if (!p) return NULL;
+    uint64_t small[64];
+    uint64_t *out = p->G <= 64 ? small : PyMem_Malloc(sizeof(uint64_t) * (size_t)p->G);
+    if (!out) return PyErr_NoMemory();
+    PyObject *res = NULL;
+    int r = pwalk(p, p->root, o, out);
+    if (r == BAIL) {
+        res = Py_NewRef(Py_None);
+    } else if (r == 0 && least) {
+        uint64_t m = out[0];
+        for (Py_ssize_t k = 1; k < p->G; k++) if (out[k] < m) m = out[k];
+        res = PyLong_FromUnsignedLongLong(m);
+    } else if (r == 0) {
+        res = PyList_New(p->G);
+        for (Py_ssize_t k = 0; res && k < p->G; k++) {
+            PyObject *x = PyLong_FromUnsignedLongLong(out[k]);
+            if (!x) { Py_CLEAR(res); break; }
+            PyList_SET_ITEM(res, k, x);
+        }
+    }
+    if (out != small) PyMem_Free(out);
+    return res;
+}
+
 /* --- the module ------------------------------------------------------------------------------ */
 
 static PyObject *fingerprint(PyObject *self, PyObject *o) {
@@ -469,6 +849,8 @@ static PyMethodDef methods[] = {
     {"fingerprint", fingerprint, METH_O, "The 64-bit fingerprint of a state value (see spec._fingerprint)."},
     {"setup", setup, METH_O, "Install the Python function that classifies types."},
     {"clear_caches", clear_caches, METH_NOARGS, "Forget the cached fingerprints of nested values."},
+    {"permuted_compile", permuted_compile, METH_VARARGS, "Compile a renaming program (see spec._orbits)."},
+    {"permuted", permuted, METH_VARARGS, "The fingerprints of a value's renamings (see spec._orbits)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -539,6 +539,28 @@ class RecordOf(Type):
         return f"{self.cls.__qualname__}[{inner}]"
 
 
+def _holds(t: Type) -> frozenset[type] | None:
+    """The Python types of ``t``'s values (None: any -- a subclass of these types may
+    define its membership otherwise)."""
+    kind = type(t)
+    if kind is Ids or kind is Ints:
+        return frozenset({int})
+    if t is Bool:
+        return frozenset({bool})
+    if kind is OneOf:
+        return frozenset(map(type, t.options))
+    if kind is TupleOf or kind is SeqOf:
+        return frozenset({tuple})
+    if kind is SetOf:
+        return frozenset({frozenset})
+    if kind is RecordOf:
+        return frozenset({t.cls})
+    if kind is Union:
+        parts = [_holds(m) for m in t.members]
+        return None if None in parts else frozenset().union(*parts)
+    return None
+
+
 class Union(Type):
     """Values of any of ``members`` (e.g. the different message records of a protocol)."""
 
@@ -590,28 +612,7 @@ class Union(Type):
         if all(p is None for p in renamings):
             return None
 
-        def holds(t: Type) -> frozenset[type] | None:
-            """The Python types of ``t``'s values (None: any -- a subclass of these types may
-            define its membership otherwise)."""
-            kind = type(t)
-            if kind is Ids or kind is Ints:
-                return frozenset({int})
-            if t is Bool:
-                return frozenset({bool})
-            if kind is OneOf:
-                return frozenset(map(type, t.options))
-            if kind is TupleOf or kind is SeqOf:
-                return frozenset({tuple})
-            if kind is SetOf:
-                return frozenset({frozenset})
-            if kind is RecordOf:
-                return frozenset({t.cls})
-            if kind is Union:
-                parts = [holds(m) for m in t.members]
-                return None if None in parts else frozenset().union(*parts)
-            return None
-
-        types = [holds(m) for m in members]
+        types = [_holds(m) for m in members]
         ident: Permuter = lambda v, perm: v  # noqa: E731 -- a member without ids of the domain
         rename = [ident if p is None else p for p in renamings]
         n = domain.n

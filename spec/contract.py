@@ -27,13 +27,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 from spec._fingerprint import collision_probability, exact_key, fingerprint, same_value, stable_order
 
 if TYPE_CHECKING:
-    from spec._types import Type
+    from collections.abc import Sequence
+
+    from spec._orbits import Renamings
+    from spec._types import Ids, Type
 
 __all__ = [
     "SymbolicInterpretation", "active", "interpreted", "concretely",
     "fingerprint", "exact_key", "same_value", "collision_probability", "RESERVED_PREFIX",
     "LANGUAGE_FILES",
-    "stable_order", "plain_record",
+    "stable_order", "plain_record", "renamings",
 ]
 
 
@@ -44,6 +47,17 @@ def plain_record(cls: type) -> bool:
     from spec._values import _plain  # (spec._values imports this module)
 
     return _plain(cls)
+
+
+def renamings(t: Type, domains: Sequence[Ids], perms: Sequence[tuple[tuple[int, ...], ...]]) -> Renamings:
+    """The fingerprints of values of ``t`` under each renaming of ``perms`` (one permutation of
+    each of ``domains`` per renaming): ``renamings(...).fingerprints(v)[k]`` is the fingerprint
+    of ``v`` with its ids renamed by ``perms[k]`` -- computed without building the renamed
+    values when the C extension is built (see ``spec._orbits``).  Symmetry reduction's inner
+    loop."""
+    from spec._orbits import Renamings  # (spec._orbits imports this module, through spec._types)
+
+    return Renamings(t, domains, perms)
 
 
 class SymbolicInterpretation(Protocol):
@@ -140,4 +154,4 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 LANGUAGE_FILES: frozenset[str] = frozenset(
     os.path.join(_HERE, f) for f in ("__init__.py", "contract.py", "_values.py", "_lang.py",
                                      "_helpers.py", "_types.py", "_fingerprint.py", "_map.py",
-                                     "_linearizable.py"))
+                                     "_linearizable.py", "_orbits.py"))

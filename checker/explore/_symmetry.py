@@ -2,8 +2,17 @@
 interchangeable node ids (TLC's ``SYMMETRY Permutations(RM)``).
 
 The canonical fingerprint of ``s`` is the least fingerprint of ``π(s)`` over a set ``C(s)`` of
-candidate permutations.  TLC takes every permutation (``n!`` of them).  We take fewer, without
-losing canonicity:
+candidate renamings.  A renaming permutes every symmetric domain at once, so the group is the
+product of the domains' permutation groups (2 RMs and 3 acceptors: 2 x 6 = 12 renamings).
+
+*Small groups* (at most :data:`WHOLE_GROUP` renamings): ``C(s)`` is the whole group, as TLC
+does -- exact by definition, whatever the state looks like, and fast, because
+``spec.contract.renamings`` computes the fingerprints of all the renamed states in one walk of
+``s`` without building any of them (in C: a node without ids is fingerprinted once for every
+renaming, an id costs a table look-up, a set a sort per renaming).
+
+*Larger groups* (``n!`` grows too fast to try: TwoPhase's 7 RMs are 5,040 renamings) take fewer
+candidates, without losing canonicity:
 
 1. *Signatures.*  Each id gets a signature that renaming ids cannot change: what every field
    looks like from that id (see ``_signature_parts``).  ``C(s)`` is the set of permutations that list ids by increasing
@@ -17,22 +26,29 @@ losing canonicity:
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from spec import Ids, MapOf, Product, RecordOf, SeqOf, SetOf, SpecError, TupleOf, Type, Union
-from spec.contract import fingerprint
+from spec.contract import fingerprint, renamings
+
+#: The largest group searched whole.  Up to 4! (PaxosCommit's 2 RMs x 3 acceptors are 12) the
+#: whole group costs less than the signatures below, which take a Python walk of the state per
+#: id before the first candidate is fingerprinted (bench/symmetry.py measures both).
+WHOLE_GROUP = 24
 
 
 class Canonicalizer:
-    """``fingerprint(s)``: the least fingerprint over the candidate renamings of ``s``.
+    """``fingerprint(s)``: the least fingerprint over the candidate renamings of ``s`` (the
+    whole group when it has at most ``whole_group`` renamings).
 
     ``where`` (the spec's ``file:line``) prefixes a :class:`spec.SpecError` raised while
     renaming: a value of a ``Union`` that two members with different renamings both hold.  A
     state outside ``state_type``, which cannot be renamed, keeps its plain fingerprint."""
 
     def __init__(self, state_type: Type, domains: Sequence[Ids], base: Callable[[Any], int],
-                 where: str = "<unknown>") -> None:
+                 where: str = "<unknown>", whole_group: int = WHOLE_GROUP) -> None:
         self.base = base
         self.state_type = state_type
         self.where = where
@@ -43,6 +59,13 @@ class Canonicalizer:
                 continue  # the domain occurs nowhere in the state: nothing to permute
             others = frozenset(e for e in domains if e is not d)
             self.domains.append((d, permute, _signature_parts(state_type, d, others)))
+        size = 1
+        for d, _, _ in self.domains:
+            size *= math.factorial(d.n)
+        self._whole = None
+        if 1 < size <= whole_group:
+            group = list(itertools.product(*(list(itertools.permutations(range(d.n))) for d, _, _ in self.domains)))
+            self._whole = renamings(state_type, [d for d, _, _ in self.domains], group).least
 
     def fingerprint(self, s: Any) -> int:
         try:
@@ -65,6 +88,8 @@ class Canonicalizer:
             return False
 
     def _fingerprint(self, s: Any) -> int:
+        if self._whole is not None:
+            return self._whole(s)
         choices = [self._candidates(s, d, permute, parts) for d, permute, parts in self.domains]
         best = None
         for combo in itertools.product(*choices):

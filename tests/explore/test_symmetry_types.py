@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from checker.explore._symmetry import Canonicalizer
 from spec import (
-    Bool, Ids, Ints, OneOf, Optional, RecordOf, SeqOf, SetOf, SpecError, TupleOf, Type, Union, fingerprint, record,
+    Bool, Ids, Ints, Map, MapOf, OneOf, Optional, Product, RecordOf, SeqOf, SetOf, SpecError, TupleOf, Type, Union, fingerprint, record,
 )
 
 D = Ids("D", 3)
@@ -59,6 +59,10 @@ def rename(v: Any, t: Type, perms: dict[Ids, tuple[int, ...]]) -> Any:
         return tuple(rename(x, t.elem, perms) for x in v)
     if isinstance(t, SetOf):
         return frozenset(rename(x, t.elem, perms) for x in v)
+    if isinstance(t, Product):
+        return tuple(rename(x, e, perms) for x, e in zip(v, t.elems, strict=True))
+    if isinstance(t, MapOf):
+        return Map({rename(k, t.key, perms): rename(x, t.value, perms) for k, x in v.pairs})
     if isinstance(t, RecordOf):
         return t.cls(**{name: rename(getattr(v, name), ft, perms) for name, ft in t.fields.items()})
     if isinstance(t, Union):
