@@ -544,6 +544,9 @@ def _bfs(search: _Search) -> ExploreResult:
             del chunk
         if at_depth_limit:
             break
+        # and at the level's end, whatever the clock said: a fast spec makes up to _CHECK_EVERY
+        # expansions between two looks, a whole level of a small one
+        spiller.look(nxt, seen)
         level, nxt = nxt, None
         depth += 1
         if search.handoff is not None and level:
