@@ -85,6 +85,17 @@ def test_the_memory_limit_sets_the_budget() -> None:
     assert _same(plain, spilled), spilled.render_text()
 
 
+def test_the_budget_is_looked_at_when_a_level_ends(monkeypatch: Any) -> None:
+    """On a fast machine the loop looks at the clock every 1,024 expansions, after a whole
+    level of TwoPhase with 5 RMs (at most 1,425 states): the level's end must look too (the
+    test above failed so in CI).  Here the clock is looked at that seldom on every machine."""
+    from checker.explore import _engine
+
+    monkeypatch.setattr(_engine, "_LOOK_SECONDS", 1e9)
+    monkeypatch.setattr(_engine, "_CHECK_EVERY", 10**9)
+    test_the_memory_limit_sets_the_budget()
+
+
 def test_what_cannot_fit_ends_unknown_with_statistics() -> None:
     r = explore(TwoPhase(n_rm=5), memory_limit=2**20)
     assert r.verdict == "unknown" and r.limit is not None and r.limit.startswith("memory limit of 1 MiB")
