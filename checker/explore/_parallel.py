@@ -7,7 +7,8 @@ classes need no pickling).  Worker ``i`` owns the fingerprints ``fp % N == i``: 
 seen-set (fingerprint -> parent fingerprint).  States never move: a worker expands the states it
 admitted itself (at the hand-off, those of the level it owns), so only fingerprints, keys and
 parent links cross between processes (pickling a state costs about as much as computing it:
-shipping each state to its owner made Raft's search a third more work).  This process
+when each state was shipped to its owner, Raft's search took 1.35x one process's CPU time, and
+keeping them cut 18% of that on its first 300,000 states).  This process
 becomes the coordinator: it routes messages, decides how each level ends, and builds the result
 with the one-process engine's own code (``_Search``), reading parent links from the workers.
 
