@@ -276,13 +276,14 @@ class TupleOf(Type):
 
     def permuter(self, domain: Ids) -> Permuter | None:
         inner = self.elem.permuter(domain)
+        n = self.length
         if self.index is domain:
             if inner is None:
-                return lambda v, perm: _reorder(v, perm)
-            return lambda v, perm: _reorder(tuple(inner(x, perm) for x in v), perm)
+                return lambda v, perm: _reorder(_shaped(v, tuple, n), perm)
+            return lambda v, perm: _reorder(tuple(inner(x, perm) for x in _shaped(v, tuple, n)), perm)
         if inner is None:
             return None
-        return lambda v, perm: tuple(inner(x, perm) for x in v)
+        return lambda v, perm: tuple(inner(x, perm) for x in _shaped(v, tuple, n))
 
     def ids(self) -> frozenset[Ids]:
         own = frozenset({self.index}) if isinstance(self.index, Ids) else frozenset()
@@ -290,6 +291,18 @@ class TupleOf(Type):
 
     def __repr__(self) -> str:
         return f"[{self.index!r} -> {self.elem!r}]"
+
+
+def _shaped(v: Any, cls: type, length: int | None = None) -> Any:
+    """``v``, if it has the shape its type's permuter renames (of class ``cls``, of ``length``
+    entries); else ValueError.  A permuter renames members of its type only, as ``Ids``' does:
+    one that turned a list or an over-long tuple into a member (``tuple(...)``, ``zip``) would
+    put a state outside ``state_type`` in the orbit of one inside it, and symmetry reduction
+    would drop it unchecked (the canonical fingerprint keeps the plain one where renaming
+    raises)."""
+    if v.__class__ is not cls or (length is not None and len(v) != length):
+        raise ValueError(f"{v!r} is not a value of this type")
+    return v
 
 
 def _reorder(v: tuple[Any, ...], perm: Sequence[int]) -> tuple[Any, ...]:
@@ -337,7 +350,7 @@ class SetOf(Type):
         inner = self.elem.permuter(domain)
         if inner is None:
             return None
-        return lambda v, perm: _renamed_set(v, inner, perm)
+        return lambda v, perm: _renamed_set(_shaped(v, frozenset), inner, perm)
 
     def ids(self) -> frozenset[Ids]:
         return self.elem.ids()
@@ -381,7 +394,7 @@ class SeqOf(Type):
         inner = self.elem.permuter(domain)
         if inner is None:
             return None
-        return lambda v, perm: tuple(inner(x, perm) for x in v)
+        return lambda v, perm: tuple(inner(x, perm) for x in _shaped(v, tuple))
 
     def ids(self) -> frozenset[Ids]:
         return self.elem.ids()
@@ -417,7 +430,8 @@ class Product(Type):
         inner = [t.permuter(domain) for t in self.elems]
         if all(p is None for p in inner):
             return None
-        return lambda v, perm: tuple(x if p is None else p(x, perm) for x, p in zip(v, inner))
+        n = len(inner)
+        return lambda v, perm: tuple(x if p is None else p(x, perm) for x, p in zip(_shaped(v, tuple, n), inner))
 
     def ids(self) -> frozenset[Ids]:
         return frozenset().union(*(t.ids() for t in self.elems))
@@ -461,7 +475,7 @@ class MapOf(Type):
             return None
         same = lambda x, perm: x  # noqa: E731
         rk, rv = pk or same, pv or same
-        return lambda m, perm: Map({rk(k, perm): rv(v, perm) for k, v in m.pairs})
+        return lambda m, perm: Map({rk(k, perm): rv(v, perm) for k, v in _shaped(m, Map).pairs})
 
     def ids(self) -> frozenset[Ids]:
         return self.key.ids() | self.value.ids()
@@ -529,7 +543,8 @@ class RecordOf(Type):
         inner = {n: p for n, t in self.fields.items() if (p := t.permuter(domain)) is not None}
         if not inner:
             return None
-        return lambda v, perm: evolve(v, **{n: p(getattr(v, n), perm) for n, p in inner.items()})
+        cls = self.cls
+        return lambda v, perm: evolve(_shaped(v, cls), **{n: p(getattr(v, n), perm) for n, p in inner.items()})
 
     def ids(self) -> frozenset[Ids]:
         return frozenset().union(*(t.ids() for t in self.fields.values()))

@@ -53,6 +53,7 @@ class Canonicalizer:
         self.state_type = state_type
         self.where = where
         self.domains: list[tuple[Ids, Callable[[Any, Sequence[int]], Any], list[Callable[[Any], Sequence[Any]]]]] = []
+        domains = list(dict.fromkeys(domains))  # (a domain listed twice is the same group)
         for d in domains:
             permute = state_type.permuter(d)
             if permute is None:
