@@ -20,6 +20,7 @@ from spec._types import (
     as_type,
 )
 from spec._map import Map
+from spec._temporal import SF, WF, always_eventually, eventually, eventually_always, leads_to, temporal
 from spec._fingerprint import fingerprint
 from spec._linearizable import Event, EventOf, Linearizable, linearizable
 from spec._values import evolve, is_record, record
@@ -27,6 +28,8 @@ from spec._values import evolve, is_record, record
 __all__ = [
     # declaring a spec
     "Spec", "SpecError", "action", "invariant", "inductive_invariant", "constraint", "members", "record", "evolve",
+    # temporal properties and fairness (liveness)
+    "temporal", "eventually", "leads_to", "always_eventually", "eventually_always", "WF", "SF",
     # helpers usable in both interpretations
     "size", "exists", "forall", "count", "select", "image", "union_all", "maximum", "replace_at",
     "ite", "implies", "choose",

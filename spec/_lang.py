@@ -31,6 +31,7 @@ from typing import Any, ClassVar, NoReturn
 import attrs
 
 from spec._fingerprint import stable_order
+from spec._temporal import Fairness, Temporal, _TemporalDecl
 from spec._types import Ids, Type
 
 __all__ = [
@@ -270,7 +271,7 @@ def _target(f: Any, decorator: str, takes: str) -> tuple[str, str]:
         hint = (" (an @inductive_invariant is checked by explore too, when named with --invariant)"
                 if {previous, decorator} == {"@invariant", "@inductive_invariant"} else "")
         raise SpecError(f"{where}: {qual} is decorated both {decorator} and {previous}: a method is one of an "
-                        f"action, an invariant, an inductive invariant or a constraint{hint}")
+                        f"action, an invariant, an inductive invariant, a constraint or a temporal property{hint}")
     return where, qual
 
 
@@ -473,6 +474,9 @@ class Spec:
     bug_replays: ClassVar[Mapping[str, str]] = {}
     #: report reachable states with no enabled action (TLC's ``CHECK_DEADLOCK``)
     check_deadlock: ClassVar[bool] = True
+    #: the fairness conditions of the temporal properties: ``WF(...)``/``SF(...)`` (TLA+'s
+    #: ``WF_vars``, ``SF_vars``; see ``spec._temporal``), none by default
+    fairness: Sequence[Fairness] = ()
     #: the type of every state (TLA+'s ``TypeOK``); needed for symmetry and by the prover
     state_type: Type | None = None
     #: id domains whose ids are interchangeable (TLC's ``SYMMETRY Permutations(RM)``)
@@ -652,6 +656,37 @@ class Spec:
     def constraints(self) -> list[Callable[[Any], Any]]:
         return [getattr(self, attr) for attr, _ in self._ordered("__dc_constraint__")]
 
+    @classmethod
+    def temporal_names(cls) -> list[str]:
+        """Names of the temporal properties, in source order."""
+        return [d.name for _, d in cls._ordered("__dc_temporal__")]
+
+    def temporal_properties(self, names: str | Iterable[str] | None = None) -> dict[str, Temporal]:
+        """The temporal properties named ``names`` (default: every one), each built by calling
+        its method.  An unknown name, or a method that raises or returns something other than a
+        formula, is a :class:`SpecError` with its ``file:line``."""
+        known = {decl.name: (attr, decl) for attr, decl in self._ordered("__dc_temporal__")}
+        wanted = list(known) if names is None else list(dict.fromkeys([names] if isinstance(names, str) else names))
+        unknown = [n for n in wanted if n not in known]
+        if unknown:
+            raise SpecError(f"{type(self).__name__} has no temporal property {', '.join(map(repr, unknown))} "
+                            f"(known: {', '.join(known) or 'none'})")
+        out: dict[str, Temporal] = {}
+        for n in wanted:
+            attr, decl = known[n]
+            where = source_of(decl.fn)
+            try:
+                formula = getattr(self, attr)()
+            except SpecError:
+                raise
+            except Exception as e:  # noqa: BLE001 -- spec code: one line naming the property
+                raise SpecError(f"{where}: temporal property {n} raised {_describe(e)}") from None
+            if not isinstance(formula, Temporal):
+                raise SpecError(f"{where}: temporal property {n} returned {_a(formula)}, not a formula: return "
+                                "eventually(P), leads_to(P, Q), always_eventually(P) or eventually_always(P)")
+            out[n] = formula
+        return out
+
 
 def _refuse_undeclared_override(own: Any, inherited: Any, attr: str, base: type) -> None:
     """A method overriding a declared one without a declaration of its own would silently stop
@@ -677,19 +712,19 @@ def _refuse_same_names(found: Sequence[tuple[int, str, Any]]) -> None:
     like the method of another: a trace step or a ``--invariant`` would not say which is meant.
     ``found`` holds ``(depth in the MRO, attribute, declaration)``; the later declaration (a
     subclass's, or further down the file) is blamed."""
-    ordered = sorted((e for e in found if isinstance(e[2], (_ActionDecl, _InvariantDecl))),
+    ordered = sorted((e for e in found if isinstance(e[2], (_ActionDecl, _InvariantDecl, _TemporalDecl))),
                      key=lambda e: (-e[0], _line(e[2].fn)))
     by_name: dict[str, tuple[str, Any]] = {}
     by_method: dict[str, tuple[str, Any]] = {}
 
     def what(decl: Any) -> str:
-        kind = ("action" if isinstance(decl, _ActionDecl)
-                else "inductive invariant" if decl.inductive else "invariant")
+        kind = ("action" if isinstance(decl, _ActionDecl) else "temporal property"
+                if isinstance(decl, _TemporalDecl) else "inductive invariant" if decl.inductive else "invariant")
         return f"{kind} {decl.fn.__qualname__}"
 
     def refuse(decl: Any, other: Any, how: str) -> NoReturn:
         action = isinstance(decl, _ActionDecl)
-        use = "a trace" if action else "a report or --invariant"
+        use = "a trace" if action else "a report, --invariant or --property"
         consequence = (f"{use} could not say which one {'ran' if action else 'is meant'}" if how == "same"
                        else f"{use} naming it would point to the other method")
         like = (f"as is {what(other)} ({source_of(other.fn)})" if how == "same"

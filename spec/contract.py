@@ -13,8 +13,9 @@ explorer runs.  So every such place is named here, and a new one must be added h
 
 The rest of this module is what the engines may use of the spec language beyond its public names
 (``spec.__all__``): value identity (:func:`fingerprint`, :func:`exact_key`, :func:`same_value`),
-the collision estimate, the field prefix reserved for the prover, and the files that make up the
-language (so that an engine can tell spec code from the language's own frames in a traceback).
+the collision estimate, the field prefix reserved for the prover, the files that make up the
+language (so that an engine can tell spec code from the language's own frames in a traceback),
+and the temporal formulas and fairness conditions a spec declares (``spec._temporal``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from spec._fingerprint import collision_probability, exact_key, fingerprint, same_value, stable_order
+from spec._temporal import (
+    AlwaysEventually, Eventually, EventuallyAlways, Fairness, LeadsTo, Temporal, predicate_name,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,6 +41,7 @@ __all__ = [
     "fingerprint", "exact_key", "same_value", "collision_probability", "RESERVED_PREFIX",
     "LANGUAGE_FILES",
     "stable_order", "plain_record", "renamings",
+    "Temporal", "Eventually", "LeadsTo", "AlwaysEventually", "EventuallyAlways", "Fairness", "predicate_name",
 ]
 
 
@@ -154,4 +159,4 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 LANGUAGE_FILES: frozenset[str] = frozenset(
     os.path.join(_HERE, f) for f in ("__init__.py", "contract.py", "_values.py", "_lang.py",
                                      "_helpers.py", "_types.py", "_fingerprint.py", "_map.py",
-                                     "_linearizable.py", "_orbits.py"))
+                                     "_linearizable.py", "_orbits.py", "_temporal.py"))

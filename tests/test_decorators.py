@@ -58,7 +58,7 @@ class Base(Spec):
 
 DECORATORS = {"@action": action, "@invariant": invariant, "@inductive_invariant": inductive_invariant,
               "@constraint": constraint}
-ANY = " is decorated both {outer} and {inner}: a method is one of an action, an invariant, an inductive invariant or a constraint"
+ANY = " is decorated both {outer} and {inner}: a method is one of an action, an invariant, an inductive invariant, a constraint or a temporal property"
 
 
 def _pred(self, s):  # PRED
@@ -577,7 +577,7 @@ def test_two_invariants_of_one_name_are_refused() -> None:
             return True
 
     message = exactly(f"{at('INDUCTIVE')}: inductive invariant {C.Ind.__qualname__} is named 'Safe', as is "
-                      f"invariant {C.Safe.__qualname__} ({at('SAFETY')}): a report or --invariant could not say "
+                      f"invariant {C.Safe.__qualname__} ({at('SAFETY')}): a report, --invariant or --property could not say "
                       "which one is meant; give one of them another name=")
     with pytest.raises(SpecError, match=message):
         C.invariant_names()
@@ -599,7 +599,7 @@ def test_an_invariant_named_like_another_invariants_method() -> None:
 
     with pytest.raises(SpecError, match=exactly(
             f"{at('INV-A')}: invariant {C.Mine.__qualname__} is named 'Other', the method name of invariant "
-            f"{C.Other.__qualname__} ({at('INV-B')}), which is named 'Third': a report or --invariant naming it "
+            f"{C.Other.__qualname__} ({at('INV-B')}), which is named 'Third': a report, --invariant or --property naming it "
             "would point to the other method; give one of them another name=")):
         C.invariant_names()
 

@@ -161,6 +161,13 @@ def explore_json_before(r: ExploreResult) -> dict[str, Any]:
         "replay_skipped": r.replay_skipped,
         # added with issue 11 (--workers, --backend ray): the processes the search ran on
         "workers": r.workers,
+        # added with issue 12 (liveness): the temporal properties checked, their fairness, a
+        # lasso's loop, the state graph's edges and the states the constraint cut off
+        "properties": list(r.properties),
+        "fairness": list(r.fairness),
+        "lasso": None if r.lasso is None else r.lasso.to_json(),
+        "edges": r.edges,
+        "liveness_cut": r.liveness_cut,
     }
 
 

@@ -28,6 +28,7 @@ from checker._target import load_target
 from checker.errors import SpecError
 from checker.explore._checkpoint import DEFAULT_EVERY, Checkpointing
 from checker.explore._engine import Limits, bfs, depth_limit, dfs, simulate
+from checker.explore._liveness import check as check_properties, resolve_fairness
 from checker.explore._model import PreparedSpec, prepare
 from checker.explore._parallel import bfs as parallel_bfs, default_workers
 from checker.explore._replay import ReplayStep, ReplayTimeout, replay_prefix, replay_steps
@@ -44,6 +45,7 @@ def explore(
     *,
     mode: str = "bfs",
     invariants: str | Sequence[str] | None = None,
+    properties: str | Sequence[str] | None = None,
     max_states: int | None = None,
     max_depth: int | None = None,
     timeout: float | None = None,
@@ -68,7 +70,12 @@ def explore(
     ``mode``: ``bfs`` (default; the counterexample is a shortest one), ``dfs``, or ``simulate``
     (``walks`` random walks of up to ``walk_depth`` states from ``seed``; never verdict ``ok``).
     ``invariants`` selects invariants by name (one name or several; default: all the spec's
-    ``@invariant`` safety properties).  ``timeout`` (seconds; ``time_limit`` is an alias) and
+    ``@invariant`` safety properties).  ``properties`` selects temporal properties (``@temporal``)
+    by name; by default every one is checked, after the safety search has found every reachable
+    state and no violation, on the state graph under the spec's ``fairness``
+    (``checker.explore._liveness``).  Naming invariants and no properties checks no property,
+    and the other way round.  Temporal properties are not checked in simulation mode, and are
+    refused with symmetry reduction.  ``timeout`` (seconds; ``time_limit`` is an alias) and
     ``memory_limit`` (bytes of resident memory) end the run with verdict ``unknown``.
     ``symmetry`` explores one state per orbit of the spec's declared symmetry; it is off by
     default because it is only sound for invariants that are themselves symmetric.
@@ -119,19 +126,45 @@ def explore(
         workers = 1  # (checkpoints of a search on workers: not yet)
     elif resume:
         raise SpecError("resume needs the checkpoint directory (checkpoint=...)")
+    if properties is None and invariants is not None:
+        properties = ()
+    elif properties is not None and invariants is None:
+        invariants = ()
+    started = time.perf_counter()
     with spec_may_not_exit(f"the spec {type(spec).__name__}"):
         model = prepare(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
+        temporal = {} if properties == () else spec.temporal_properties(properties)
+        if temporal:
+            if model.symmetry:
+                raise SpecError(f"temporal properties ({', '.join(temporal)}) are not checked under symmetry "
+                                "reduction, which can change their verdict (a fair cycle of orbits need not be one "
+                                "of states): explore without symmetry, or name the invariants to check "
+                                "(--invariant), which leaves the temporal properties out")
+            resolve_fairness(model)  # a malformed declaration fails before the search, not after it
         limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                         memory_limit=memory_limit)
         if checkpointing is not None:
-            return bfs(model, limits, progress, checkpointing)
+            result = bfs(model, limits, progress, checkpointing)
+            return _check_temporal(model, temporal, result, limits, started)
         ray = None if backend != "ray" else {
             "address": address,
             "options": {"invariants": invariants, "symmetry": symmetry, "check_deadlock": check_deadlock}}
         if replay is None:
-            return _search(model, mode, limits, progress, walks, walk_depth, seed, workers, ray)
+            result = _search(model, mode, limits, progress, walks, walk_depth, seed, workers, ray)
+            return _check_temporal(model, temporal, result, limits, started)
+        # (a replayed run's search is never "ok": the temporal properties stay unchecked)
         return _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed, workers,
                             ray)
+
+
+def _check_temporal(model: PreparedSpec, temporal: dict[str, Any], result: ExploreResult, limits: Limits,
+                    started: float) -> ExploreResult:
+    """The temporal properties, checked once the safety search has found every reachable state
+    and nothing wrong (any other verdict stands as it is)."""
+    if not temporal or result.verdict is not ExploreVerdict.OK:
+        return result
+    deadline = None if limits.time_limit is None else started + limits.time_limit
+    return check_properties(model, temporal, result, deadline, limits.max_states, limits.memory_limit)
 
 
 def _search(model: PreparedSpec, mode: str, limits: Limits, progress: bool, walks: int, walk_depth: int,

@@ -21,7 +21,11 @@ from checker._cli_common import (
 @click.command("explore")
 @click.argument("target")
 @param_option()
-@invariant_option("Check only this invariant (repeatable). Default: every invariant the spec declares.")
+@invariant_option("Check only this invariant (repeatable). Default: every invariant the spec declares "
+                  "(and, with no --property, no temporal property).")
+@click.option("--property", "properties", multiple=True, metavar="NAME",
+              help="Check only this temporal property (repeatable), under the spec's fairness. Default: every "
+                   "one the spec declares (and, with no --invariant, no invariant).")
 @click.option("--mode", type=click.Choice(["bfs", "dfs", "simulate"]), default="bfs", show_default=True,
               help="bfs finds a shortest counterexample; simulate runs random walks (never 'ok').")
 @click.option("--max-states", type=click.IntRange(min=1), help="Stop (verdict unknown) past this many distinct states.")
@@ -55,13 +59,15 @@ from checker._cli_common import (
               help="Seconds between checkpoints, at least nine times a checkpoint's own writing time. Default: 60.")
 @json_option()
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
-def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str, ...], mode: str,
+def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str, ...], properties: tuple[str, ...],
+                    mode: str,
                     max_states: int | None, max_depth: int | None, timeout: float | None,
                     memory_limit: int | None, symmetry: bool, deadlock: bool | None, seed: int, walks: int, walk_depth: int,
                     replay: str | None, workers: int | None, backend: str, address: str | None,
                     checkpoint: str | None, resume: str | None, checkpoint_every: float | None, as_json: bool,
                     quiet: bool) -> None:
-    """Explore every reachable state of TARGET and check its invariants.
+    """Explore every reachable state of TARGET and check its invariants, then its temporal
+    properties on the state graph.
 
     TARGET is a bundled protocol (see `distcheck list`) or module:Class (a module importable
     from the current directory, or path/to/file.py:Class).
@@ -78,7 +84,8 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
         fail("--checkpoint and --resume name different directories (--resume DIR checkpoints to DIR)",
              as_json=as_json)
     run_spec_command(target, params, lambda spec: explore(
-        spec, mode=mode, invariants=list(invariants) or None, max_states=max_states,
+        spec, mode=mode, invariants=list(invariants) or None, properties=list(properties) or None,
+        max_states=max_states,
         max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry, check_deadlock=deadlock,
         walks=walks, walk_depth=walk_depth, seed=seed, replay=replay, workers=workers, backend=backend,
         address=address, progress=not quiet and not as_json, checkpoint=resume or checkpoint,

@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from checker import exitcodes
-from checker.report import Step, describe_step, render_trace, step_json, to_json
+from checker.report import Step, describe_step, param_json, render_trace, step_json, to_json
 from checker.results import Verdict
 
 
@@ -72,6 +72,27 @@ class LinearizabilityReport:
 
 
 @attrs.frozen
+class Lasso:
+    """How a liveness counterexample's trace repeats: after its last state the behaviour takes
+    ``action`` (with ``params``) back to state ``loop_to`` (1-based) and goes round for ever --
+    or, when ``action`` is None, stays in the last state for ever (stuttering; then ``loop_to``
+    is the last state)."""
+
+    loop_to: int
+    action: str | None
+    params: dict[str, Any] = attrs.Factory(dict)
+
+    def render_text(self) -> str:
+        if self.action is None:
+            return f"-> stays in state {self.loop_to} for ever (stuttering)"
+        return f"-> {describe_step(self.action, self.params)} back to state {self.loop_to}, and round again for ever"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"loop_to": self.loop_to, "action": self.action,
+                "params": {k: param_json(v) for k, v in self.params.items()}}
+
+
+@attrs.frozen
 class ExploreResult:
     """What one exploration found.
 
@@ -113,6 +134,16 @@ class ExploreResult:
     #: the processes the search ran on: 1, or the workers of ``--workers`` once a level was
     #: large enough to hand to them (breadth-first search only; see ``_parallel``)
     workers: int = 1
+    #: the temporal properties checked (``@temporal``; after every invariant held) and the
+    #: fairness conditions they were checked under
+    properties: tuple[str, ...] = ()
+    fairness: tuple[str, ...] = ()
+    #: for a violated temporal property: how the trace repeats for ever
+    lasso: Lasso | None = None
+    #: with temporal properties checked: the state graph's edges, and how many states had a
+    #: successor outside the state constraint (the behaviours through it were not checked)
+    edges: int | None = None
+    liveness_cut: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -137,9 +168,20 @@ class ExploreResult:
         if self.collision_probability is not None:
             stats += (f"\nfingerprint collision probability {self.collision_probability:.1e} "
                       "(TLC's estimate: distinct x (generated - distinct) / 2^64)")
+        if self.properties and self.verdict is not ExploreVerdict.ERROR:
+            stats += (f"\ntemporal properties {', '.join(self.properties)}"
+                      + (f" under {', '.join(self.fairness)}" if self.fairness else " (no fairness)")
+                      + ("" if self.edges is None else f"; {self.edges:,} edges in the state graph"))
+            if self.liveness_cut:
+                stats += (f"\nthe state constraint cut off successors of {_states(self.liveness_cut)}: the temporal "
+                          "properties were checked on the behaviours that stay within it")
+        ok_head = ("ok: every reachable state satisfies every invariant"
+                   + (", and every fair behaviour every temporal property" if self.properties else ""))
         head = {
-            ExploreVerdict.OK: "ok: every reachable state satisfies every invariant",
-            ExploreVerdict.VIOLATION: (f"violation: the state is outside state_type: {self.detail}"
+            ExploreVerdict.OK: ok_head,
+            ExploreVerdict.VIOLATION: (f"violation: temporal property {self.violated[0]} ({self.detail}) is violated "
+                                       "by a fair behaviour" if self.lasso is not None
+                                       else f"violation: the state is outside state_type: {self.detail}"
                                        if self.violated == ("state_type",) and self.detail
                                        else f"violation: invariant {self.violated[0]} is violated" if len(self.violated) == 1
                                        else f"violation: invariants {', '.join(self.violated)} are violated"),
@@ -160,7 +202,11 @@ class ExploreResult:
             what = {ExploreVerdict.VIOLATION: (shortest if self.mode == "bfs" else "Trace to the violation"),
                     ExploreVerdict.DEADLOCK: "Trace to the deadlocked state",
                     ExploreVerdict.ERROR: "Trace to the state where spec code failed"}.get(self.verdict, "Trace")
-            parts.append(f"\n{what} ({len(self.trace)} states):\n{render_trace(self.trace)}")
+            if self.lasso is not None:
+                what = "A fair behaviour violating it, as a lasso"
+            parts.append(f"\n{what} ({_states(len(self.trace))}):\n{render_trace(self.trace)}")
+            if self.lasso is not None:
+                parts.append(self.lasso.render_text())
         if self.verdict is ExploreVerdict.ERROR:
             if self.failing_action:
                 what = describe_step(self.failing_action, self.failing_params) + " failed"
@@ -198,6 +244,11 @@ class ExploreResult:
             "replayed": self.replayed,
             "replay_skipped": self.replay_skipped,
             "workers": self.workers,
+            "properties": list(self.properties),
+            "fairness": list(self.fairness),
+            "lasso": None if self.lasso is None else self.lasso.to_json(),
+            "edges": self.edges,
+            "liveness_cut": self.liveness_cut,
         }
         if self.linearizability is not None:
             out["linearizability"] = self.linearizability.to_json()
