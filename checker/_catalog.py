@@ -1,5 +1,5 @@
 """``distcheck list``: the bundled protocols, with what both ``explore`` and ``prove`` take
-(parameters, invariants, inductive invariants, seeded bugs)."""
+(parameters, invariants, inductive invariants, temporal properties, seeded bugs)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from checker._cli_common import fail, json_option
 
 
 def catalog() -> list[dict[str, Any]]:
-    """``{name, target, description, params, invariants, inductive_invariants, bugs, bug_params,
-    bug_replays}`` for every bundled protocol; the description is the spec's one line of plain text (``Spec.summary``)."""
+    """``{name, target, description, params, invariants, inductive_invariants, properties,
+    fairness, bugs, bug_params, bug_replays}`` for every bundled protocol; the description is the spec's one line of plain text (``Spec.summary``)."""
     from spec.catalog import BUNDLED
 
     from checker._target import resolve_class
@@ -31,6 +31,9 @@ def catalog() -> list[dict[str, Any]]:
             "params": {p.name: p.default for p in cls.parameters()},
             "invariants": invariant_names(cls),  # Linearizable too, for a spec declaring a history
             "inductive_invariants": cls.invariant_names(inductive=True),
+            # temporal properties (explore checks them by default) and the class's fairness
+            "properties": cls.temporal_names(),
+            "fairness": [f.describe() for f in cls.fairness] if isinstance(cls.fairness, (tuple, list)) else [],
             "bugs": dict(cls.bugs),
             # the parameters each bug shows with, beyond bug=NAME (empty: the default instance)
             "bug_params": {b: dict(cls.bug_params.get(b, {})) for b in cls.bugs},
@@ -42,7 +45,8 @@ def catalog() -> list[dict[str, Any]]:
 
 
 @click.command("list")
-@json_option("Print a JSON list of {name, target, description, params, invariants, inductive_invariants, bugs, bug_params, bug_replays}.")
+@json_option("Print a JSON list of {name, target, description, params, invariants, inductive_invariants, "
+             "properties, fairness, bugs, bug_params, bug_replays}.")
 def list_command(as_json: bool) -> None:
     """List the bundled protocols, their parameters, invariants and seeded bugs."""
     from checker.errors import SpecError
@@ -62,6 +66,9 @@ def list_command(as_json: bool) -> None:
         click.echo(f"{'':<12} invariants: {', '.join(e['invariants'])}")
         if e["inductive_invariants"]:
             click.echo(f"{'':<12} inductive invariants (for prove): {', '.join(e['inductive_invariants'])}")
+        if e["properties"]:
+            fair = f" under {', '.join(e['fairness'])}" if e["fairness"] else " (no fairness)"
+            click.echo(f"{'':<12} temporal properties: {', '.join(e['properties'])}{fair}")
         bugs = ", ".join(e["bugs"]) or "none"
         click.echo(f"{'':<12} bugs (-p bug=NAME): {bugs}")
         for bug, path in e["bug_replays"].items():

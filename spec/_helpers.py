@@ -82,22 +82,26 @@ def maximum(coll: Iterable[T], key: Callable[[T], Any] | None = None, default: A
     return max(coll, key=key, default=default) if key is not None else max(coll, default=default)
 
 
-def replace_at(f: Any, *path_and_value: Any) -> Any:
+_NONE: Any = object()  # replace_at's missing argument
+
+
+def replace_at(f: Any, index: Any = _NONE, value: Any = _NONE, *deeper: Any) -> Any:
     """``[f EXCEPT ![i] = value]``: ``replace_at(f, i, value)``; nested, ``[f EXCEPT ![i][j] =
     value]`` is ``replace_at(f, i, j, value)``, to any depth.  ``f`` and each level inside it is a
     tuple indexed by node id or a :class:`spec.Map` (where a new key extends the domain, as
     ``@@`` does)."""
-    if len(path_and_value) < 2:
+    # (Positional parameters, not *args: this runs once per successor of most specs, and
+    # packing and unpacking a tuple of arguments cost a fifth of TwoPhase's whole search.)
+    if deeper:
+        *path, last = (value, *deeper)
+        return replace_at(f, index, replace_at(f[index], *path, last))
+    if value is _NONE:
         raise TypeError("replace_at(f, i, [j, ...,] value): give at least one index and the value")
-    *path, value = path_and_value
-    if len(path) > 1:
-        head = path[0]
-        return replace_at(f, head, replace_at(f[head], *path[1:], value))
-    index = path[0]
-    if isinstance(f, Map):
-        return f.set(index, value)
-    if _contract.active is not None:
-        return _contract.active.replace_at(f, index, value)
+    if f.__class__ is not tuple or _contract.active is not None:
+        if isinstance(f, Map):
+            return f.set(index, value)
+        if _contract.active is not None:
+            return _contract.active.replace_at(f, index, value)
     old = f[index]
     if old is value or (old == value and same_value(old, value)):
         # unchanged: keep the tuple, so that evolve can tell nothing changed (``==`` alone is not

@@ -351,6 +351,16 @@ static int SeenSet_setitem(SeenSet *self, PyObject *key, PyObject *value) {
     return 0;
 }
 
+/* `seen.index(fp)`: fp's position in the insertion order, or -1 if it is not a member (the
+ * liveness pass numbers states so, and stores its edges as these numbers). */
+static PyObject *SeenSet_index(SeenSet *self, PyObject *key) {
+    uint64_t fp;
+    size_t pos;
+    if (as_fp(key, &fp, 0) != 0)
+        return PyLong_FromLong(-1);
+    return PyLong_FromLongLong(probe(&self->members, fp, &pos));
+}
+
 static PyObject *SeenSet_last(SeenSet *self, PyObject *Py_UNUSED(ignored)) {
     if (self->members.n == 0)
         Py_RETURN_NONE;
@@ -589,6 +599,7 @@ static PyMappingMethods SeenSet_as_mapping = {
 
 static PyMethodDef SeenSet_methods[] = {
     {"last", (PyCFunction)SeenSet_last, METH_NOARGS, "The fingerprint added last, or None if empty."},
+    {"index", (PyCFunction)SeenSet_index, METH_O, "index(fp): fp's position in the insertion order, or -1."},
     {"keys", (PyCFunction)SeenSet_keys, METH_NOARGS, "The fingerprints, in the order they were added."},
     {"__sizeof__", (PyCFunction)SeenSet_sizeof, METH_NOARGS, "nbytes."},
     {"dump", (PyCFunction)SeenSet_dump, METH_O, "dump(write): the set in the checkpoint format, by write(bytes) calls."},

@@ -52,6 +52,7 @@ behaviour of the spec, and fairness was judged with the cut-off steps counted as
 
 from __future__ import annotations
 
+import sys
 import time
 from array import array
 from collections import deque
@@ -69,6 +70,7 @@ from checker._faults import describe_exception
 from checker._resources import describe, rss_bytes
 from checker._sources import exception_location, spec_source
 from checker.explore._model import PreparedSpec, SpecRuntimeError
+from checker.explore._seen import IMPLEMENTATION as SEEN_IMPLEMENTATION, new_seen_set
 from checker.explore.result import ExploreResult, ExploreVerdict, Lasso
 from checker.report import Step
 
@@ -142,17 +144,28 @@ class Graph:
     offsets: array
     dst: array
     label: array
-    parent: array  # index -> the BFS parent's index (-1: an initial state)
-    parent_label: array
     inits: dict[int, Any]  # index -> the initial state
     labels: list[tuple[int, tuple[Any, ...]]]  # label -> (action index, parameter values)
     truth: list[bytearray]  # predicate number -> its value in each state
     generated: int
     cut: int  # states with a successor outside the constraint
+    numbering: Any = None  # fingerprint -> number (the C seen-set, or a dict)
 
     @property
     def n(self) -> int:
         return len(self.fps)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the graph proper: its arrays, the predicates' values and the numbering
+        (the fallback dict counted with its int objects)."""
+        arrays = sum(a.itemsize * len(a) for a in (self.fps, self.offsets, self.dst, self.label))
+        bits = sum(len(b) for b in self.truth)
+        numbering = getattr(self.numbering, "nbytes", None)
+        if numbering is None and isinstance(self.numbering, dict):
+            numbering = sys.getsizeof(self.numbering) + sum(sys.getsizeof(k) + sys.getsizeof(v)
+                                                             for k, v in self.numbering.items())
+        return arrays + bits + (numbering or 0)
 
     def out(self, i: int) -> range:
         return range(self.offsets[i], self.offsets[i + 1])
@@ -210,9 +223,20 @@ def build_graph(model: PreparedSpec, predicates: Sequence[tuple[str, Callable[[A
     fingerprint = model.fingerprint
     admits = model.admits if model.constraints else None
     state_cls = model.state_cls
-    index: dict[int, int] = {}
-    fps, offsets, dst, lab = array("Q"), array("q", [0]), array("l"), array("l")
-    parent, parent_label = array("l"), array("l")
+    # fingerprint -> state number: the C seen-set's insertion order where it is built (about 25
+    # bytes a state), else a dict
+    if SEEN_IMPLEMENTATION == "c":
+        numbering = new_seen_set()
+        number_of = numbering.index
+
+        def number(fp: int, j: int) -> None:
+            numbering[fp] = None
+    else:
+        numbers: dict[int, int] = {}
+        number_of = lambda fp: numbers.get(fp, -1)  # noqa: E731
+        number = numbers.__setitem__
+    # 4 bytes an edge for each of its destination and its label: at most 2**31 - 1 of either
+    fps, offsets, dst, lab = array("Q"), array("q", [0]), array("i"), array("i")
     truth = [bytearray() for _ in predicates]
     evaluate = [(name, fn, bits.append) for (name, fn), bits in zip(predicates, truth)]
     inits: dict[int, Any] = {}
@@ -220,14 +244,12 @@ def build_graph(model: PreparedSpec, predicates: Sequence[tuple[str, Callable[[A
     cut = 0
     cap = float("inf") if max_states is None else max_states
 
-    def found(t: Any, fp: int, p: int, pl: int) -> int:
+    def found(t: Any, fp: int) -> int:
         j = len(fps)
         if j >= cap:
             raise _Limit(f"state limit of {max_states:,} reached before the state graph was complete")
-        index[fp] = j
+        number(fp, j)
         fps.append(fp)
-        parent.append(p)
-        parent_label.append(pl)
         for name, fn, add in evaluate:
             r = fn(t)
             if r is not True and r is not False:
@@ -242,8 +264,8 @@ def build_graph(model: PreparedSpec, predicates: Sequence[tuple[str, Callable[[A
         if admits is not None and not admits(s):
             continue
         fp = fingerprint(s)
-        if fp not in index:
-            inits[found(s, fp, -1, -1)] = s
+        if number_of(fp) < 0:
+            inits[found(s, fp)] = s
     i = 0
     countdown = _CHECK_EVERY
     while queue:
@@ -260,9 +282,9 @@ def build_graph(model: PreparedSpec, predicates: Sequence[tuple[str, Callable[[A
                 cut_here = True
                 continue
             fp = fingerprint(t)
-            j = index.get(fp)
-            if j is None:
-                j = found(t, fp, i, k)
+            j = number_of(fp)
+            if j < 0:
+                j = found(t, fp)
             elif j == i:
                 continue  # a step to the same state is stuttering
             dst.append(j)
@@ -278,7 +300,8 @@ def build_graph(model: PreparedSpec, predicates: Sequence[tuple[str, Callable[[A
             if memory_limit is not None and rss_bytes() > memory_limit:
                 raise _Limit(f"memory limit of {describe(memory_limit)} reached while recording the state graph "
                              "for the temporal properties")
-    return Graph(fps, offsets, dst, lab, parent, parent_label, inits, labels, truth, generated, cut)
+    return Graph(fps, offsets, dst, lab, inits, labels, truth, generated, cut,
+                 numbering if SEEN_IMPLEMENTATION == "c" else numbers)
 
 
 # --- strongly connected components and fair cycles --------------------------------------------------------

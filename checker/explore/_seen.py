@@ -84,6 +84,10 @@ class SeenSet(Protocol):
     def last(self) -> int | None:
         """The member added last (the last state found), or None if empty."""
 
+    def index(self, fp: int) -> int:
+        """``fp``'s position in the insertion order (0 for the first member), or -1 if it is not
+        a member."""
+
     @property
     def nbytes(self) -> int:
         """Bytes the set holds, slack included (the C table: its own allocations, exactly; the
@@ -109,6 +113,14 @@ class PySeenSet(dict):  # type: ignore[type-arg]
 
     def last(self) -> int | None:
         return next(reversed(self), None)
+
+    def index(self, fp: int) -> int:
+        # Linear: the fallback keeps no positions (only the liveness pass asks, and it keeps its
+        # own dict where the C table is missing: see ``_liveness``).
+        for i, member in enumerate(self):
+            if member == fp:
+                return i
+        return -1
 
     @property
     def nbytes(self) -> int:
