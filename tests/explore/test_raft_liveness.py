@@ -13,7 +13,7 @@ import pytest
 from checker.explore import explore
 from spec.raft import Candidate, Leader, Raft, RaftLiveness
 from tests.explore import raft_tla
-from tests.explore.raft_tla import CURRENT_TERM
+from tests.explore.raft_tla import CURRENT_TERM, STATE
 
 
 def cut_states(max_term: int, term_guard: bool = False) -> int:
@@ -73,8 +73,21 @@ def test_timeout_fairness_holds_within_the_bound(fair: str) -> None:
 
 
 def test_timeout_fairness_at_max_term_3() -> None:
+    """The "ok" of WF(Timeout), argued independently on the transliteration: no step lowers a
+    term and every Timeout raises one, so no cycle takes a Timeout; and in every leaderless state
+    some Timeout is enabled.  So a leaderless behaviour that stays in the bound -- ending in a
+    cycle or stuttering -- is never fair for Timeout."""
+    spec = raft_tla.RaftTLA(2, 1, 3, 1, 1, 1)
+    states = raft_tla.bfs(spec, check=False)["states"]
+    for s in states:
+        for label, t in spec.next(s):
+            assert all(a <= b for a, b in zip(s[CURRENT_TERM], t[CURRENT_TERM]))
+            assert label != "Timeout" or sum(t[CURRENT_TERM]) > sum(s[CURRENT_TERM])
+        if raft_tla.LEADER not in s[STATE]:
+            assert any(label == "Timeout" for label, _ in spec.next(s))
     r = explore(RaftLiveness(max_term=3, fair="timeout"))
-    assert r.verdict.value == "ok" and r.distinct_states == 18627 and r.liveness_cut == cut_states(3)
+    assert r.verdict.value == "ok" and r.distinct_states == len(states) == 18627
+    assert r.liveness_cut == cut_states(3)
 
 
 def test_the_ok_is_vacuous_with_max_term_1() -> None:
