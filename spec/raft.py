@@ -660,7 +660,9 @@ _ELECTION = ("RequestVote", "Receive", "BecomeLeader")
 class RaftLiveness(Raft):
     """:class:`Raft` with the liveness property ``EventuallyLeader`` under the fairness named by
     ``fair`` (a key of :attr:`FAIRNESS`), and with ``term_guard`` Timeout disabled at
-    ``max_term`` rather than cut off by the constraint (see the module docstring)."""
+    ``max_term`` rather than cut off by the constraint (see the module docstring).  Two servers
+    by default: the liveness search records the whole state graph, and Raft's three-server
+    instance (1,943,913 states) is a scale benchmark for the safety search alone."""
 
     description = ("Raft (Ongaro's raft.tla) with the liveness property <>(some server is leader), "
                    "under a choice of fairness (parameter fair)")
