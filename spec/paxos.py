@@ -27,6 +27,37 @@ prover prints that counterexample to induction).  ``IndInv`` adds the missing co
 Lamport's own proof of the Paxos consensus algorithm (``specifications/byzpaxos/PConProof.tla``,
 ``P1bInv``: ``m.bal > m.mbal`` and the sender did not vote in ballots ``m.mbal+1 .. m.bal-1``), and
 is inductive.
+
+**Liveness** (:class:`PaxosLiveness`).  ``Paxos.tla`` states safety only (``Spec == Init /\\
+[][Next]_vars``, no fairness), and :class:`Paxos` keeps it so: it declares no temporal property,
+and ``distcheck explore paxos`` checks invariants alone.  :class:`PaxosLiveness` adds
+``EventuallyChosen`` (``<>(chosen # {})``, with Voting.tla's ``chosen``) and takes its fairness
+as a parameter, ``fair`` -- a named choice, so that the CLI can pass it (``distcheck explore
+spec.paxos:PaxosLiveness -p fair=none``) -- rather than fixing one: the point of the property is
+how its verdict depends on the fairness.  Without fairness it fails on the initial state (a
+behaviour may stutter there for ever).  With ``WF_vars(Next)`` it holds: every step that is not
+stuttering adds a message or raises a ``maxBal``, so the state graph has no cycle but
+self-loops, a fair behaviour ends stuttering in a state where nothing is enabled, and in such a
+state every acceptor has promised the highest ballot ``max_ballot`` and voted in it (the 1a of
+``max_ballot`` was sent, all the 1b's answer it, its 2a was sent, every acceptor received it), so
+its value is chosen.  Weak fairness of each of the four actions separately, or of each of their
+instances, holds for the same reason; leaving any one of the four out fails (the behaviour
+stutters where that action alone is enabled).
+
+**Why this does not contradict FLP.**  Fischer, Lynch and Paterson show that no deterministic
+asynchronous protocol tolerating one crash decides in every fair run.  For Paxos the bad runs
+are duelling proposers: the leader of ballot ``b+1`` gets its promises before ballot ``b``'s 2a
+reaches the acceptors, whose ``Phase2b`` is then disabled, then ballot ``b+2`` pre-empts ``b+1``,
+and so on -- an infinite behaviour in which every action is taken (``WF_vars(Next)`` holds, and
+so does weak fairness of every instance, since a pre-empted 2a's ``Phase2b`` is disabled for
+good) and nothing is chosen.  It needs infinitely many ballots.  With ``Ballot`` bounded there
+is a last ballot which nobody can pre-empt -- the bound plays the part of the eventually unique
+leader (or the partial synchrony) that real Paxos relies on for progress -- so every behaviour
+takes finitely many steps, and fairness then forces it to the end.  (The duel itself is still
+visible below the bound: under ``WF_vars(Next)`` a value need not be chosen in any ballot below
+``max_ballot``; tests/explore/test_paxos_liveness.py checks it.)  Nor does the model tolerate a
+crash: fairness of ``Next`` obliges every acceptor, not only a quorum, to keep taking its enabled
+steps.
 """
 
 from __future__ import annotations
@@ -35,9 +66,11 @@ import itertools
 from typing import ClassVar
 
 from spec import (
-    Ids, Ints, Optional, RecordOf, SetOf, Spec, TupleOf, Union, action, exists, forall, image,
-    implies, inductive_invariant, invariant, ite, members, record, replace_at, select, size,
+    WF, Ids, Ints, Optional, RecordOf, SetOf, Spec, TupleOf, Union, action, eventually,
+    exists, forall, image, implies, inductive_invariant, invariant, ite, members, record,
+    replace_at, select, size, temporal,
 )
+from spec.contract import Fairness
 
 
 @record
@@ -270,3 +303,39 @@ class Paxos(Spec):
                 m.bal > m.mbal
                 and forall(range(m.mbal + 1, m.bal), lambda b: self.DidNotVoteAt(votes, m.acc, b))))
         )
+
+
+class PaxosLiveness(Paxos):
+    """:class:`Paxos` with the liveness property ``EventuallyChosen`` under the fairness named
+    by ``fair`` (a key of :attr:`FAIRNESS`; see the module docstring for the verdicts)."""
+
+    description = ("Single-decree Paxos (Lamport's Paxos.tla) with the liveness property "
+                   "<>(chosen # {}), under a choice of fairness (parameter fair)")
+
+    #: the fairness variants, by name.  ``next`` is ``WF_vars(Next)``; ``actions`` weak fairness
+    #: of each action as a whole (any ballot, any acceptor); ``each`` of every action instance.
+    FAIRNESS: ClassVar[dict[str, tuple[Fairness, ...]]] = {
+        "none": (),
+        "next": (WF(),),
+        "actions": (WF("Phase1a"), WF("Phase1b"), WF("Phase2a"), WF("Phase2b")),
+        "each": (WF("Phase1a", each=True), WF("Phase1b", each=True), WF("Phase2a", each=True),
+                 WF("Phase2b", each=True)),
+    }
+
+    def __init__(self, n_acceptors: int = 3, n_values: int = 2, max_ballot: int = 1,
+                 fair: str = "next", bug: str | None = None) -> None:
+        super().__init__(n_acceptors=n_acceptors, n_values=n_values, max_ballot=max_ballot, bug=bug)
+        if fair not in self.FAIRNESS:
+            raise ValueError(f"fair must be one of {', '.join(self.FAIRNESS)}, not {fair!r}")
+        self.fair = fair
+        # an instance attribute: the fairness is part of the instance, as the bounds are
+        self.fairness = self.FAIRNESS[fair]
+
+    def Chosen(self, s: PaxosState) -> bool:  # noqa: N802 -- reads as the formula's name
+        """``chosen # {}``: some value is chosen."""
+        return self.chosen(s) != frozenset()
+
+    @temporal
+    def EventuallyChosen(self):
+        """``<>(chosen # {})``: every (fair) behaviour reaches a state where a value is chosen."""
+        return eventually(self.Chosen)

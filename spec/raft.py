@@ -107,6 +107,37 @@ as long as the shortest trace from the initial state, which ``--symmetry`` finds
 ``vote-twice`` (a vote granted whatever ``votedFor`` holds) breaks ``ElectionSafety`` in 17
 states, on 2 servers with ``max_term`` 2 and on the default instance alike (where the search
 meets 108,052 states first).
+
+**Liveness** (:class:`RaftLiveness`).  raft.tla states no fairness and no liveness, and
+:class:`Raft` keeps it so (``distcheck explore raft``, the scale benchmark, checks invariants
+alone).  :class:`RaftLiveness` adds ``EventuallyLeader`` (``<>(\\E i : state[i] = Leader)``)
+under the fairness named by ``fair``, and ``term_guard`` (Timeout disabled at ``max_term``
+instead of its step being cut by the constraint).  On 2 servers, ``max_term`` 2 and 3 (the
+tests, tests/explore/test_raft_liveness.py, run 2, and 3 for ``WF(Timeout)``): without fairness, and with any fairness that leaves ``Timeout``
+out (even strong fairness of each instance of ``RequestVote``, ``Receive``, ``BecomeLeader``), it
+fails on the initial state, where only ``Timeout`` is enabled.  ``WF_vars(Next)`` fails on a real
+cycle: a candidate sends a RequestVote (to itself) that the network drops, for ever -- every step
+a ``Next`` step, all within the bound.  ``WF(Timeout)`` alone makes it hold -- and so it does
+with ``max_term`` 1, where the model is the initial state alone and no leader is ever elected.
+
+**What the state constraint does to a verdict.**  A step to a state outside the constraint is
+not explored, but the engine counts it as enabled (the spec takes it; only the model stops), so
+a behaviour that stutters where such a step is owed by fairness is not fair and is neither
+reported nor checked any further: it has left the model.  ``WF(Timeout)`` owes a timeout in every
+leaderless state (some server is a follower or candidate there), each timeout raises a term, so
+every fair leaderless behaviour leaves the bound: the "ok" says only that no fair behaviour stays
+within ``max_term`` without a leader -- nothing about the spec itself, where timing out for ever
+is a fair leaderless behaviour.  (``result.liveness_cut`` counts the states with a cut successor:
+for ``max_term`` 2, all but the initial one of the 1,657: a Timeout past ``max_term`` is cut off
+in all of them, a step past the message or log bounds in 1,314.)  A violation, on the other hand,
+is a behaviour of the spec, with fairness judged with the cut steps enabled: it is never an
+artefact of the bound.  Bounding terms in the spec instead, as Paxos.tla bounds its
+ballots (``term_guard=True``), makes the verdict a statement about a spec again, and it is a
+violation under each fairness tried, strong fairness of each instance of every action included:
+the servers reach the last term without a leader -- a candidate restarts (``Restart`` keeps the
+term), or two candidates split the vote -- and no term is left.  Paxos's last ballot cannot be
+wasted so: a ballot has one leader, which never gives up, while a Raft term can have two
+candidates, and a candidate may restart.
 """
 
 from __future__ import annotations
@@ -115,9 +146,10 @@ from enum import IntEnum
 from typing import ClassVar
 
 from spec import (
-    Bool, Ids, Ints, Map, MapOf, Optional, RecordOf, SeqOf, SetOf, Spec, TupleOf, Union, action,
-    constraint, invariant, members, record, replace_at,
+    SF, WF, Bool, Ids, Ints, Map, MapOf, Optional, RecordOf, SeqOf, SetOf, Spec, TupleOf, Union,
+    action, constraint, eventually, invariant, members, record, replace_at, temporal,
 )
+from spec.contract import Fairness
 
 
 class ServerState(IntEnum):
@@ -617,3 +649,62 @@ class Raft(Spec):
                 if a[:k] != b[:k]:
                     return False
         return True
+
+
+#: every action of raft.tla's Next, for the fairness variants that name them all
+_NEXT = ("Restart", "Timeout", "RequestVote", "BecomeLeader", "ClientRequest", "AdvanceCommitIndex",
+         "AppendEntries", "Receive", "DuplicateMessage", "DropMessage")
+_ELECTION = ("RequestVote", "Receive", "BecomeLeader")
+
+
+class RaftLiveness(Raft):
+    """:class:`Raft` with the liveness property ``EventuallyLeader`` under the fairness named by
+    ``fair`` (a key of :attr:`FAIRNESS`), and with ``term_guard`` Timeout disabled at
+    ``max_term`` rather than cut off by the constraint (see the module docstring).  Two servers
+    by default: the liveness search records the whole state graph, and Raft's three-server
+    instance (1,943,913 states) is a scale benchmark for the safety search alone."""
+
+    description = ("Raft (Ongaro's raft.tla) with the liveness property <>(some server is leader), "
+                   "under a choice of fairness (parameter fair)")
+
+    #: the fairness variants, by name.  ``election``: weak fairness of each instance of the
+    #: actions that elect a candidate, Timeout left out; ``strong``: strong fairness of each
+    #: instance of every action.
+    FAIRNESS: ClassVar[dict[str, tuple[Fairness, ...]]] = {
+        "none": (),
+        "next": (WF(),),
+        "timeout": (WF("Timeout"),),
+        "timeout-each": (WF("Timeout", each=True),),
+        "election": tuple(WF(a, each=True) for a in _ELECTION),
+        "election-strong": tuple(SF(a, each=True) for a in _ELECTION),
+        "next-election-strong": (WF(),) + tuple(SF(a, each=True) for a in _ELECTION),
+        "strong": tuple(SF(a, each=True) for a in _NEXT),
+    }
+
+    def __init__(self, n_servers: int = 2, n_values: int = 1, max_term: int = 2, max_log: int = 1,
+                 max_msgs: int = 1, max_dup: int = 1, fair: str = "next", term_guard: bool = False,
+                 bug: str | None = None) -> None:
+        super().__init__(n_servers=n_servers, n_values=n_values, max_term=max_term, max_log=max_log,
+                         max_msgs=max_msgs, max_dup=max_dup, bug=bug)
+        if fair not in self.FAIRNESS:
+            raise ValueError(f"fair must be one of {', '.join(self.FAIRNESS)}, not {fair!r}")
+        self.fair, self.term_guard = fair, term_guard
+        self.fairness = self.FAIRNESS[fair]
+
+    @action(i="Server")
+    def Timeout(self, s: RaftState, i: int) -> RaftState | None:
+        """raft.tla's Timeout; with ``term_guard``, disabled in the last term ``max_term`` (the
+        terms bounded in the spec, as Paxos.tla bounds its ballots, rather than by the
+        constraint)."""
+        if self.term_guard and s.currentTerm[i] >= self.max_term:
+            return None
+        return Raft.Timeout(self, s, i)
+
+    def SomeLeader(self, s: RaftState) -> bool:  # noqa: N802 -- reads as the formula's name
+        """``\\E i \\in Server : state[i] = Leader``."""
+        return Leader in s.state
+
+    @temporal
+    def EventuallyLeader(self):
+        """``<>(\\E i \\in Server : state[i] = Leader)``: every fair behaviour elects a leader."""
+        return eventually(self.SomeLeader)
