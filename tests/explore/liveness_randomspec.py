@@ -130,7 +130,7 @@ def random_case(pick: Pick, max_states: int = 6) -> Case:
     """A random case; ``pick(lo, hi)`` draws an int in ``[lo, hi]``."""
     n = pick(1, max_states)
     inits = tuple(sorted({pick(0, n - 1) for _ in range(pick(1, 2))}))
-    density = pick(15, 45)  # percent of (instance, state) pairs with a step
+    density = pick(15, 60)  # percent of (instance, state) pairs with a step
     table = []
     for name, params in ACTIONS.items():
         for ps in params:
@@ -146,7 +146,7 @@ def random_case(pick: Pick, max_states: int = 6) -> Case:
     p = _subset(pick, n, pick(10, 70))
     q = _subset(pick, n, pick(10, 60))
     fairness = []
-    for _ in range(pick(0, 3)):
+    for _ in range(pick(0, 4)):
         strong = pick(0, 1) == 1
         each = pick(0, 1) == 1
         if pick(0, 4) == 0:
@@ -155,3 +155,46 @@ def random_case(pick: Pick, max_states: int = 6) -> Case:
             names = tuple(a for a in ACTIONS if pick(0, 1)) or (list(ACTIONS)[pick(0, 2)],)
         fairness.append((strong, each, names))
     return Case(n, inits, tuple(table), cut, has_constraint, form, p, q, tuple(fairness))
+
+
+INSTANCES = tuple((name, ps) for name, params in ACTIONS.items() for ps in params)
+
+
+def gadget_case(pick: Pick, max_states: int = 6) -> Case:
+    """A random case built round the shape where fairness decides: a cycle through states
+    ``0..k-1`` (``k >= 2``) and an *escape* instance enabled on a random part of the cycle, leading
+    out of it; then random steps among the states after it, random predicates and fairness whose
+    first condition names the escape's action.  On such a spec WF and SF, and whole-action and
+    per-instance fairness, often give different verdicts -- on uniformly random tables they
+    seldom do (about 1% of cases, as measured)."""
+    n = pick(3, max_states)
+    k = pick(2, min(4, n - 1))
+    moves: dict[tuple[str, tuple[Any, ...]], dict[int, int]] = {inst: {} for inst in INSTANCES}
+    for i in range(k):  # the cycle, each step by a random instance
+        moves[INSTANCES[pick(0, len(INSTANCES) - 1)]][i] = (i + 1) % k
+    escape = INSTANCES[pick(0, len(INSTANCES) - 1)]
+    on = [i for i in range(k) if pick(0, 1)] or [pick(0, k - 1)]
+    for i in on:
+        moves[escape][i] = pick(k, n - 1)
+    for inst in INSTANCES:  # noise: more steps after the cycle (some back into it), a few on it
+        for x in range(n):
+            if x not in moves[inst] and pick(0, 99) < (30 if x >= k else 8):
+                moves[inst][x] = x if pick(0, 7) == 0 else pick(0, n - 1)
+    inits = (0,) if pick(0, 2) else (0, pick(0, n - 1))
+    has_constraint = pick(0, 3) == 0
+    cut = frozenset(x for x in range(k, n) if pick(0, 3) == 0) if has_constraint else frozenset()
+    form = FORMS[pick(0, 3)]
+    outside = range(k, n)
+    if form == "eventually_always":  # <>[]P: the cycle is where ~P is
+        p = frozenset(x for x in range(n) if x >= k or pick(0, 2) == 0)
+    else:  # the goal lies outside the cycle (mostly)
+        p = frozenset(x for x in outside if pick(0, 1)) | frozenset(x for x in range(k) if pick(0, 5) == 0)
+    q = frozenset(x for x in outside if pick(0, 1)) | frozenset(x for x in range(k) if pick(0, 7) == 0)
+    if form == "leads_to":  # a trigger on the cycle or before it
+        p = p | {pick(0, k - 1)}
+    fairness = [(pick(0, 1) == 1, pick(0, 1) == 1, (escape[0],))]
+    for _ in range(pick(0, 2)):
+        names = () if pick(0, 4) == 0 else (list(ACTIONS)[pick(0, 2)],)
+        fairness.append((pick(0, 1) == 1, pick(0, 1) == 1, names))
+    table = tuple((inst, tuple(sorted(moves[inst].items()))) for inst in INSTANCES)
+    return Case(n, inits, table, cut, has_constraint, form, p, q, tuple(fairness))
