@@ -19,7 +19,7 @@ plain reachability sweeps, judge fairness on ``(V, all edges in V)``, and judge 
 (:func:`verdict_by_edge_subsets` drops that argument and enumerates every edge subset, for
 tiny graphs: a check of the reduction itself.)
 
-**The semantics judged** (spec/_temporal.py; /tmp/liveness-api.md):
+**The semantics judged** (spec/_temporal.py's docstring, issue 12):
 
 * a step ``s -> t`` with ``t == s`` is stuttering: it is no step of its action and does not make
   it enabled;

@@ -43,7 +43,7 @@ class Case:
     inits: tuple[int, ...]
     #: (action, params) -> {state: successor}
     table: tuple[tuple[tuple[str, tuple[Any, ...]], tuple[tuple[int, int], ...]], ...]
-    cut: frozenset[int]  # states outside the constraint (None: no @constraint at all)
+    cut: frozenset[int]  # states outside the constraint (with has_constraint)
     has_constraint: bool
     form: str
     p: frozenset[int]
