@@ -164,7 +164,8 @@ def _check_temporal(model: PreparedSpec, temporal: dict[str, Any], result: Explo
     if not temporal or result.verdict is not ExploreVerdict.OK:
         return result
     deadline = None if limits.time_limit is None else started + limits.time_limit
-    return check_properties(model, temporal, result, deadline, limits.max_states, limits.memory_limit)
+    return check_properties(model, temporal, result, deadline, limits.max_states, limits.memory_limit,
+                            limits.max_depth)
 
 
 def _search(model: PreparedSpec, mode: str, limits: Limits, progress: bool, walks: int, walk_depth: int,
