@@ -134,7 +134,8 @@ def explore(
     with spec_may_not_exit(f"the spec {type(spec).__name__}"):
         model = prepare(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
         temporal = {} if properties == () else spec.temporal_properties(properties)
-        if temporal:
+        # (a simulation or a replayed run never checks them, so symmetry does not conflict there)
+        if temporal and mode != "simulate" and replay is None:
             if model.symmetry:
                 raise SpecError(f"temporal properties ({', '.join(temporal)}) are not checked under symmetry "
                                 "reduction, which can change their verdict (a fair cycle of orbits need not be one "
