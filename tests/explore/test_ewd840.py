@@ -11,7 +11,8 @@ disjunction yield the same successor once per true disjunct, and TLC counts each
 counts one successor per enabled action instance.  The transliteration below counts both ways
 and reproduces both numbers, so the difference is that convention and nothing else.
 
-N = 6 and 7 take 20 s and 5 minutes here (TLC: 10 s and 30 s), so they are not in the suite:
+N = 6 and 7 took 20 s and 303 s here with other jobs running (TLC: 10 s and 30 s), so they are not in
+the suite:
 ``python -m tests.explore.test_ewd840 6 7`` checks them.
 """
 
