@@ -14,4 +14,5 @@ BUNDLED: dict[str, str] = {
     "lww": "spec.lww:LWW",
     "vclock": "spec.lww:VClock",
     "raft": "spec.raft:Raft",
+    "ewd840": "spec.ewd840:EWD840",
 }

@@ -12,6 +12,25 @@ TLC's figures for this spec, which the explorer reproduces: 288 distinct states 
 ``TCConsistent`` comes from ``TCommit.tla`` (TwoPhase implements TCommit).  The inductive
 invariant ``TPInductive`` is this module's strengthening of it, in the style of
 ``TwoPhase_proof.tla``: it relates each RM's state to the messages and the TM's state.
+
+**Liveness: an addition.**  ``TwoPhase.tla`` and ``TCommit.tla`` state safety only (``TPSpec``
+has no fairness conjunct).  The temporal property ``Termination`` -- every RM eventually
+commits or aborts -- is named after ``Termination`` in the same directory's ``2PCwithBTM.tla``
+(``<>(\\A self \\in ProcSet : pc[self] = "Done")``, under weak fairness of each process), and
+``fairness`` is this port's too.  Without fairness the spec may stutter for ever anywhere, so
+``Termination`` fails at the initial state.  Under weak fairness of the TM's actions and of
+the RMs' actions it holds: no step undoes a decision or a message, so the state graph has no
+cycle besides stuttering, and in every state with an undecided RM some fair action is enabled
+(a working RM may prepare; a prepared one waits for a TM that may still abort, or for the
+decision it has sent).  Since the only cycles are stuttering, every form of weak fairness
+that forbids stopping where one of those actions is enabled gives the same verdict.  The
+default is the *whole-relation* form, one condition for the TM's three actions and one for the
+RMs' four (``WF_vars(TMCommit \\/ TMAbort \\/ \\E rm : TMRcvPrepared(rm))`` and the like):
+the literal TLA+ reading of "weak fairness of the TM's and of the RMs' actions", two conditions
+whatever ``n_rm``.  ``FAIR_EACH`` (one condition per action instance, as ``2PCwithBTM``'s
+``\\A self \\in RM : WF_vars(RManager(self))`` but finer) also gives ``ok``; leaving the RMs'
+receive actions unfair (``FAIR_NO_RECEIVE``) does not: the TM decides and a prepared RM never
+hears of it (tests/explore/test_twophase_liveness.py).
 """
 
 from __future__ import annotations
@@ -19,8 +38,8 @@ from __future__ import annotations
 from enum import IntEnum
 
 from spec import (
-    Ids, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, forall, implies,
-    inductive_invariant, invariant, record, replace_at,
+    WF, Ids, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, eventually, forall,
+    implies, inductive_invariant, invariant, record, replace_at, temporal,
 )
 
 
@@ -65,6 +84,17 @@ ABORT = Abort()
 
 Message = Prepared | Commit | Abort
 
+TM_ACTIONS = ("TMRcvPrepared", "TMCommit", "TMAbort")
+RM_ACTIONS = ("RMPrepare", "RMChooseToAbort", "RMRcvCommitMsg", "RMRcvAbortMsg")
+
+#: weak fairness of the TM's actions and of the RMs' actions, each set taken as a whole (the
+#: default: see the module docstring)
+FAIR_WHOLE = (WF(*TM_ACTIONS), WF(*RM_ACTIONS))
+#: weak fairness of every action instance separately (one condition per RM for each RM action)
+FAIR_EACH = (WF(*TM_ACTIONS, each=True), WF(*RM_ACTIONS, each=True))
+#: the RMs' receive actions left unfair: not enough for ``Termination``
+FAIR_NO_RECEIVE = (WF(*TM_ACTIONS), WF("RMPrepare", "RMChooseToAbort"))
+
 
 @record
 class TwoPhaseState:
@@ -79,6 +109,8 @@ class TwoPhase(Spec):
 
     description = ("Two-phase commit (Lamport and Gray's TwoPhase.tla): a transaction manager "
                    "commits only once every resource manager has prepared, else aborts")
+
+    fairness = FAIR_WHOLE
 
     bugs = {
         "early-commit": "TMCommit does not wait for every RM to be prepared",
@@ -177,6 +209,18 @@ class TwoPhase(Spec):
     def TCConsistent(self, s: TwoPhaseState) -> bool:
         """No two RMs have arrived at conflicting decisions (from ``TCommit.tla``)."""
         return not (aborted in s.rmState and committed in s.rmState)
+
+    # --- liveness (an addition: see the module docstring) ------------------------------------------
+
+    def AllDecided(self, s: TwoPhaseState) -> bool:  # noqa: N802 -- TLA+-style name
+        """Every RM has committed or aborted."""
+        return forall(self.RM, lambda rm: s.rmState[rm] in (committed, aborted))
+
+    @temporal
+    def Termination(self):
+        """Every RM eventually decides: ``<>(\\A rm \\in RM : rmState[rm] \\in {"committed",
+        "aborted"})``."""
+        return eventually(self.AllDecided)
 
     @inductive_invariant
     def TPInductive(self, s: TwoPhaseState) -> bool:

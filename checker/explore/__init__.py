@@ -134,7 +134,8 @@ def explore(
     with spec_may_not_exit(f"the spec {type(spec).__name__}"):
         model = prepare(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
         temporal = {} if properties == () else spec.temporal_properties(properties)
-        if temporal:
+        # (a simulation or a replayed run never checks them, so symmetry does not conflict there)
+        if temporal and mode != "simulate" and replay is None:
             if model.symmetry:
                 raise SpecError(f"temporal properties ({', '.join(temporal)}) are not checked under symmetry "
                                 "reduction, which can change their verdict (a fair cycle of orbits need not be one "
@@ -164,7 +165,8 @@ def _check_temporal(model: PreparedSpec, temporal: dict[str, Any], result: Explo
     if not temporal or result.verdict is not ExploreVerdict.OK:
         return result
     deadline = None if limits.time_limit is None else started + limits.time_limit
-    return check_properties(model, temporal, result, deadline, limits.max_states, limits.memory_limit)
+    return check_properties(model, temporal, result, deadline, limits.max_states, limits.memory_limit,
+                            limits.max_depth)
 
 
 def _search(model: PreparedSpec, mode: str, limits: Limits, progress: bool, walks: int, walk_depth: int,

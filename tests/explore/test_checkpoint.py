@@ -131,7 +131,7 @@ def test_random_specs_resume_to_the_uninterrupted_result(spec: RandomSpec, k: in
 
 
 @pytest.mark.parametrize(("n_rm", "bug", "kw", "k", "frame"), [
-    (4, "abort-after-prepare", {}, 1, 7), (5, None, {"symmetry": True}, 1, None), (5, None, {"max_depth": 11}, 2, 7),
+    (4, "abort-after-prepare", {}, 1, 7), (5, None, {"symmetry": True, "invariants": ("TPTypeOK", "TCConsistent")}, 1, None), (5, None, {"max_depth": 11}, 2, 7),
     (5, None, {"max_states": 5000}, 1, 3),
 ])
 def test_twophase_resumes_with_options_and_limits(n_rm: int, bug: str | None, kw: dict[str, Any], k: int,
@@ -171,7 +171,9 @@ def checkpointed() -> Iterator[str]:
 @pytest.mark.parametrize(("args", "differs"), [
     (["-p", "n_rm=3"], "parameters"),
     (["-p", "bug=early-commit"], "parameters"),
-    (["--symmetry"], "symmetry"),
+    # (the invariants named, as the checkpoint's run checked them: --symmetry refuses TwoPhase's
+    # temporal property Termination otherwise)
+    (["--symmetry", "--inv", "TPTypeOK", "--inv", "TCConsistent"], "symmetry"),
     (["--inv", "TCConsistent"], "invariants"),
     (["--no-deadlock"], "deadlock check"),
     (["--max-depth", "5"], "max_depth"),

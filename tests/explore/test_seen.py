@@ -217,7 +217,7 @@ RUNS = [
     (TwoPhase(n_rm=3), {}),
     (TwoPhase(n_rm=4), {"mode": "dfs"}),
     (TwoPhase(n_rm=4), {"mode": "dfs", "max_depth": 6}),  # the cut beyond the depth limit
-    (TwoPhase(n_rm=5), {"symmetry": True}),
+    (TwoPhase(n_rm=5), {"symmetry": True, "invariants": ("TPTypeOK", "TCConsistent")}),  # (no @temporal under symmetry)
     (TwoPhase(n_rm=3), {"mode": "simulate", "walks": 50, "walk_depth": 20, "seed": 1}),
     (TwoPhase(n_rm=3, bug="early-commit"), {}),
     (TCommit(n_rm=3, bug="hasty-commit"), {"mode": "dfs"}),

@@ -51,7 +51,7 @@ def _same(a: ExploreResult, b: ExploreResult) -> bool:
 
 
 @pytest.mark.parametrize(("bug", "kw"), [
-    (None, {}), ("abort-after-prepare", {}), ("early-commit", {}), (None, {"symmetry": True}),
+    (None, {}), ("abort-after-prepare", {}), ("early-commit", {}), (None, {"symmetry": True, "invariants": ("TPTypeOK", "TCConsistent")}),
     (None, {"max_depth": 7}), (None, {"max_states": 700}), (None, {"workers": 2}),
 ])
 def test_twophase_spilled_gives_the_same_result(bug: str | None, kw: dict[str, Any]) -> None:
