@@ -168,6 +168,8 @@ def explore_json_before(r: ExploreResult) -> dict[str, Any]:
         "lasso": None if r.lasso is None else r.lasso.to_json(),
         "edges": r.edges,
         "liveness_cut": r.liveness_cut,
+        "unchecked_properties": list(r.unchecked_properties),
+        "unchecked_reason": r.unchecked_reason,
     }
 
 

@@ -134,28 +134,34 @@ def explore(
     with spec_may_not_exit(f"the spec {type(spec).__name__}"):
         model = prepare(spec, invariants=invariants, symmetry=symmetry, check_deadlock=check_deadlock)
         temporal = {} if properties == () else spec.temporal_properties(properties)
-        # (a simulation or a replayed run never checks them, so symmetry does not conflict there)
-        if temporal and mode != "simulate" and replay is None:
-            if model.symmetry:
-                raise SpecError(f"temporal properties ({', '.join(temporal)}) are not checked under symmetry "
-                                "reduction, which can change their verdict (a fair cycle of orbits need not be one "
-                                "of states): explore without symmetry, or name the invariants to check "
-                                "(--invariant), which leaves the temporal properties out")
+        # Where they cannot be checked, the spec's temporal properties are left out and the
+        # result names them (never a silent pass); one named on purpose is refused instead.
+        why_not = ("a simulation does not check them (random walks are not every behaviour)" if mode == "simulate"
+                   else "a search from a replayed run's last state does not check them" if replay is not None
+                   else "symmetry reduction can change their verdict (a fair cycle of orbits need not be one "
+                        "of states): explore without --symmetry to check them" if model.symmetry else None)
+        unchecked: dict[str, Any] = {}
+        if temporal and why_not is not None:
+            if properties is not None:
+                raise SpecError(f"temporal properties ({', '.join(temporal)}) cannot be checked here: {why_not}")
+            unchecked = {"unchecked_properties": tuple(temporal), "unchecked_reason": why_not}
+            temporal = {}
+        if temporal:
             resolve_fairness(model)  # a malformed declaration fails before the search, not after it
         limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                         memory_limit=memory_limit)
         if checkpointing is not None:
             result = bfs(model, limits, progress, checkpointing)
-            return _check_temporal(model, temporal, result, limits, started)
+            return _check_temporal(model, temporal, result, limits, started)  # (no symmetry: nothing unchecked)
         ray = None if backend != "ray" else {
             "address": address,
             "options": {"invariants": invariants, "symmetry": symmetry, "check_deadlock": check_deadlock}}
         if replay is None:
             result = _search(model, mode, limits, progress, walks, walk_depth, seed, workers, ray)
-            return _check_temporal(model, temporal, result, limits, started)
-        # (a replayed run's search is never "ok": the temporal properties stay unchecked)
-        return _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed, workers,
-                            ray)
+            return attrs.evolve(_check_temporal(model, temporal, result, limits, started), **unchecked)
+        result = _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed, workers,
+                              ray)
+        return attrs.evolve(result, **unchecked)
 
 
 def _check_temporal(model: PreparedSpec, temporal: dict[str, Any], result: ExploreResult, limits: Limits,

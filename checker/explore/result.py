@@ -144,6 +144,10 @@ class ExploreResult:
     #: successor outside the state constraint (the behaviours through it were not checked)
     edges: int | None = None
     liveness_cut: int = 0
+    #: the spec's temporal properties this run could not check, and why (a simulation, a
+    #: replayed run, symmetry reduction)
+    unchecked_properties: tuple[str, ...] = ()
+    unchecked_reason: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -175,6 +179,9 @@ class ExploreResult:
             if self.liveness_cut:
                 stats += (f"\nthe state constraint cut off successors of {_states(self.liveness_cut)}: the temporal "
                           "properties were checked on the behaviours that stay within it")
+        if self.unchecked_properties:
+            stats += (f"\ntemporal propert{'ies' if len(self.unchecked_properties) > 1 else 'y'} "
+                      f"{', '.join(self.unchecked_properties)} not checked: {self.unchecked_reason}")
         ok_head = ("ok: every reachable state satisfies every invariant"
                    + (", and every fair behaviour every temporal property" if self.properties else ""))
         head = {
@@ -249,6 +256,8 @@ class ExploreResult:
             "lasso": None if self.lasso is None else self.lasso.to_json(),
             "edges": self.edges,
             "liveness_cut": self.liveness_cut,
+            "unchecked_properties": list(self.unchecked_properties),
+            "unchecked_reason": self.unchecked_reason,
         }
         if self.linearizability is not None:
             out["linearizability"] = self.linearizability.to_json()

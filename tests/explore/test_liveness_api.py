@@ -212,10 +212,26 @@ def test_symmetry_is_refused_with_temporal_properties() -> None:
         def Decides(self):
             return always_eventually(self.AllDecided)
 
-    with pytest.raises(SpecError, match="not checked under symmetry"):
-        explore(Sym(n_rm=2), symmetry=True)
-    # naming the invariants leaves the properties out, and symmetry is fine then
-    assert explore(Sym(n_rm=2), symmetry=True, invariants=["TCConsistent"]).verdict is ExploreVerdict.OK
+    # named on purpose: refused
+    with pytest.raises(SpecError, match="cannot be checked here: symmetry reduction can change their verdict"):
+        explore(Sym(n_rm=2), symmetry=True, properties=["Decides"])
+    # declared only: left out, and the result says so
+    r = explore(Sym(n_rm=2), symmetry=True)
+    assert r.verdict is ExploreVerdict.OK and r.properties == ()
+    names = r.unchecked_properties
+    assert set(names) == {"Termination", "Decides"} and "symmetry" in r.unchecked_reason
+    assert f"temporal properties {', '.join(names)} not checked: symmetry" in r.render_text()
+    assert r.to_json()["unchecked_properties"] == list(names)
+    # naming the invariants leaves the properties out: nothing is unchecked then
+    named = explore(Sym(n_rm=2), symmetry=True, invariants=["TCConsistent"])
+    assert named.verdict is ExploreVerdict.OK and named.unchecked_properties == ()
+
+
+def test_a_simulation_says_it_does_not_check_the_properties() -> None:
+    r = explore(Counter(), mode="simulate", walks=5)
+    assert r.verdict is ExploreVerdict.UNKNOWN and r.unchecked_properties == ("ReachesThree", "ThreeForEver")
+    with pytest.raises(SpecError, match="a simulation does not check them"):
+        explore(Counter(), mode="simulate", properties=["ReachesThree"])
 
 
 def test_a_predicate_that_is_not_a_bool_is_an_error_naming_it() -> None:
