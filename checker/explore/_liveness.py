@@ -167,9 +167,6 @@ class Graph:
                                                              for k, v in self.numbering.items())
         return arrays + bits + (numbering or 0)
 
-    def out(self, i: int) -> range:
-        return range(self.offsets[i], self.offsets[i + 1])
-
 
 def _labelled_successors(model: PreparedSpec, labels: list[tuple[int, tuple[Any, ...]]],
                          intern: dict[tuple[int, tuple[Any, ...]], int]) -> Callable[[Any], list[tuple[int, Any]]]:
@@ -177,7 +174,7 @@ def _labelled_successors(model: PreparedSpec, labels: list[tuple[int, tuple[Any,
     call site per action; parameters passed one by one), each successor with the label of the
     action instance that computed it.  Static parameter tuples get their labels up front; a
     state-dependent domain's are interned as they are met."""
-    env: dict[str, Any] = {"intern": intern, "labels": labels}
+    env: dict[str, Any] = {}
 
     def label_of(key: tuple[int, tuple[Any, ...]]) -> int:
         k = intern.get(key)
@@ -251,7 +248,10 @@ def build_graph(model: PreparedSpec, predicates: Sequence[tuple[str, Callable[[A
         number(fp, j)
         fps.append(fp)
         for name, fn, add in evaluate:
-            r = fn(t)
+            try:
+                r = fn(t)
+            except Exception:  # noqa: BLE001 -- the slow path below says which and where
+                r = None
             if r is not True and r is not False:
                 r = model.predicate("predicate", name, fn, t)  # raises, naming the predicate
             add(r)
@@ -275,8 +275,9 @@ def build_graph(model: PreparedSpec, predicates: Sequence[tuple[str, Callable[[A
             generated += 1
             if t.__class__ is not state_cls or (admits is not None and not admits(t)):
                 if t.__class__ is not state_cls:
-                    raise SpecError("the spec returned a successor of another class in the liveness pass "
-                                    "(the safety search would have reported it: is the spec pure?)")
+                    raise SpecRuntimeError(f"an action returned {t!r}, not a {state_cls.__name__}, in the liveness "
+                                           "pass (the safety search did not: is the spec a pure function of the "
+                                           "state?)", "<unknown>", s)
                 dst.append(_OUTSIDE)
                 lab.append(k)
                 cut_here = True
@@ -782,6 +783,17 @@ def check(model: PreparedSpec, properties: dict[str, Temporal], safety: ExploreR
     except SpecRuntimeError as err:
         return finish(verdict=ExploreVerdict.ERROR, collision_probability=None, error=err.message,
                       location=err.location)
+    except MemoryError:
+        return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
+                      limit="memory exhausted while recording the state graph for the temporal properties; every "
+                            "invariant holds, the temporal properties are unchecked")
+    except KeyboardInterrupt:
+        raise
+    except Exception as e:  # noqa: BLE001 -- spec code raised where the safety search's run of it did not
+        return finish(verdict=ExploreVerdict.ERROR, collision_probability=None,
+                      error=f"{describe_exception(e)} (recording the state graph for the temporal properties, where "
+                            "the safety search ran the same code without error: is the spec a pure function of "
+                            "the state?)", location=exception_location(e))
     # The graph must be the safety search's.  Its generated count is comparable only when the
     # search expanded every state: an "ok" search whose depth reached max_depth looked at the
     # last level's successors (nothing new) without counting them as generated.

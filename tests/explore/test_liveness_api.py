@@ -277,3 +277,13 @@ def test_cli_property_json_and_exit_code(tmp_path) -> None:
     assert ok.exit_code == 0 and "every fair behaviour every temporal property" in ok.stdout
     bad = CliRunner().invoke(main, ["explore", "tests.explore.test_liveness_api:Counter", "--property", "Nope"])
     assert bad.exit_code == 2 and "no temporal property 'Nope'" in bad.stderr
+
+
+def test_a_predicate_that_raises_is_an_error_naming_it_not_a_traceback() -> None:
+    class Raises(Counter):
+        def Three(self, s):
+            return 1 // (s.x - 2) == 0  # ZeroDivisionError at x = 2
+
+    r = explore(Raises(), properties=["ReachesThree"])
+    assert r.verdict is ExploreVerdict.ERROR and "ZeroDivisionError" in r.error and "Three" in r.error
+    assert r.location is not None and "test_liveness_api.py" in r.location
