@@ -41,6 +41,9 @@ __all__ = [
 ]
 
 
+_DECLARING = frozenset({__file__, __file__[: -len("_lang.py")] + "_temporal.py"})  # (where _caller looks past)
+
+
 class SpecError(Exception):
     """A spec is malformed or used wrongly (unknown parameter, bad domain, ...).
 
@@ -198,15 +201,16 @@ def constraint(fn: Callable[..., Any] | None = None, /, **unexpected: Any) -> Ca
 # declarations are read (Spec._declared).
 
 _WHAT = {"@action": "an action", "@invariant": "an invariant", "@inductive_invariant": "an inductive invariant",
-         "@constraint": "a constraint"}
+         "@constraint": "a constraint", "@temporal": "a temporal property"}
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 
 def _caller() -> str:
-    """``file:line`` of the first frame outside this module and attrs' generated code: the
-    line applying a decorator or writing ``members(...)``."""
+    """``file:line`` of the first frame outside the spec language's declaring modules (this one
+    and ``_temporal``) and attrs' generated code: the line applying a decorator or writing
+    ``members(...)``, ``WF(...)``, ``eventually(...)``."""
     frame = sys._getframe(1)
-    while frame.f_back is not None and (frame.f_code.co_filename == __file__
+    while frame.f_back is not None and (frame.f_code.co_filename in _DECLARING
                                         or frame.f_code.co_filename.startswith("<attrs generated")):
         frame = frame.f_back
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
@@ -232,6 +236,8 @@ def _declared_as(f: Any) -> str | None:
         return "@inductive_invariant" if getattr(decl, "inductive", False) else "@invariant"
     if hasattr(f, "__dc_constraint__"):
         return "@constraint"
+    if hasattr(f, "__dc_temporal__"):
+        return "@temporal"
     return None
 
 

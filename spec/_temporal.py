@@ -63,6 +63,9 @@ def predicate_name(p: Predicate) -> str:
     name = getattr(p, "__name__", None)
     if name and name != "<lambda>":
         return name
+    if name is None:  # a callable object (functools.partial, operator.attrgetter, ...): its repr
+        text = repr(p)
+        return text if len(text) <= 60 else text[:57] + "..."
     from spec._lang import source_of
 
     return f"<lambda at {source_of(p)}>"
@@ -205,8 +208,8 @@ def _fairness(actions: Sequence[Any], each: Any, strong: bool) -> Fairness:
     from spec._lang import SpecError, _a, _caller
 
     kind = "SF" if strong else "WF"
-    for a in actions:
-        if not (isinstance(a, str) and a.isidentifier()):
+    for a in actions:  # (an action's name is any non-empty printable string: @action(name=...))
+        if not (isinstance(a, str) and a.strip() and a.isprintable()):
             raise SpecError(f"{_caller()}: {kind}(...) names actions by their names (str), not {_a(a)}")
     if not isinstance(each, bool):
         raise SpecError(f"{_caller()}: {kind}(..., each=...) is True or False, not {_a(each)}")

@@ -146,32 +146,33 @@ def explore(
                 raise SpecError(f"temporal properties ({', '.join(temporal)}) cannot be checked here: {why_not}")
             unchecked = {"unchecked_properties": tuple(temporal), "unchecked_reason": why_not}
             temporal = {}
-        if temporal:
-            resolve_fairness(model)  # a malformed declaration fails before the search, not after it
+        # Read once (a generator would be used up by a second reading), and before the search:
+        # a malformed declaration fails at once, not after it.
+        fairness = resolve_fairness(model) if temporal else ()
         limits = Limits(max_states=max_states, max_depth=max_depth, time_limit=timeout,
                         memory_limit=memory_limit)
         if checkpointing is not None:
             result = bfs(model, limits, progress, checkpointing)
-            return _check_temporal(model, temporal, result, limits, started)  # (no symmetry: nothing unchecked)
+            return _check_temporal(model, temporal, fairness, result, limits, started)  # (no symmetry: nothing unchecked)
         ray = None if backend != "ray" else {
             "address": address,
             "options": {"invariants": invariants, "symmetry": symmetry, "check_deadlock": check_deadlock}}
         if replay is None:
             result = _search(model, mode, limits, progress, walks, walk_depth, seed, workers, ray)
-            return attrs.evolve(_check_temporal(model, temporal, result, limits, started), **unchecked)
+            return attrs.evolve(_check_temporal(model, temporal, fairness, result, limits, started), **unchecked)
         result = _from_replay(model, replay_steps(replay), mode, limits, progress, walks, walk_depth, seed, workers,
                               ray)
         return attrs.evolve(result, **unchecked)
 
 
-def _check_temporal(model: PreparedSpec, temporal: dict[str, Any], result: ExploreResult, limits: Limits,
-                    started: float) -> ExploreResult:
+def _check_temporal(model: PreparedSpec, temporal: dict[str, Any], fairness: tuple[Any, ...], result: ExploreResult,
+                    limits: Limits, started: float) -> ExploreResult:
     """The temporal properties, checked once the safety search has found every reachable state
     and nothing wrong (any other verdict stands as it is)."""
     if not temporal or result.verdict is not ExploreVerdict.OK:
         return result
     deadline = None if limits.time_limit is None else started + limits.time_limit
-    return check_properties(model, temporal, result, deadline, limits.max_states, limits.memory_limit,
+    return check_properties(model, temporal, fairness, result, deadline, limits.max_states, limits.memory_limit,
                             limits.max_depth)
 
 

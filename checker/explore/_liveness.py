@@ -63,7 +63,7 @@ import attrs
 
 from spec import SpecError
 from spec.contract import (
-    AlwaysEventually, Eventually, EventuallyAlways, Fairness, LeadsTo, Temporal, predicate_name,
+    AlwaysEventually, Eventually, EventuallyAlways, Fairness, LeadsTo, Temporal, exact_key, predicate_name,
 )
 
 from checker._faults import describe_exception
@@ -108,6 +108,8 @@ def resolve_fairness(model: PreparedSpec) -> tuple[FairnessCondition, ...]:
         raise SpecError(f"{where}: {type(spec).__name__}.fairness is one condition; it must be a sequence of them: "
                         f"fairness = ({declared.describe()},)")
     try:
+        if iter(declared) is declared:  # a generator: read once, it would be empty the next time
+            raise TypeError
         declared = tuple(declared)
     except TypeError:
         raise SpecError(f"{where}: {type(spec).__name__}.fairness must be a sequence of WF(...) and SF(...), "
@@ -132,6 +134,21 @@ def resolve_fairness(model: PreparedSpec) -> tuple[FairnessCondition, ...]:
 class _Limit(Exception):
     def __init__(self, what: str) -> None:
         self.what = what
+
+
+class _Clock:
+    """The time limit, looked at every 1,024 ticks of the fair-cycle search and the lasso's
+    construction and check (each a loop over states or edges: a large component or a long cycle
+    can take a while)."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.deadline = deadline
+        self.ticks = 0
+
+    def tick(self) -> None:
+        self.ticks += 1
+        if not self.ticks & 1023 and self.deadline is not None and time.perf_counter() > self.deadline:
+            raise _Limit("time limit reached before the temporal properties were checked")
 
 
 @attrs.define
@@ -169,18 +186,27 @@ class Graph:
 
 
 def _labelled_successors(model: PreparedSpec, labels: list[tuple[int, tuple[Any, ...]]],
-                         intern: dict[tuple[int, tuple[Any, ...]], int]) -> Callable[[Any], list[tuple[int, Any]]]:
+                         intern: dict[tuple[int, Any], int]) -> Callable[[Any], list[tuple[int, Any]]]:
     """``successors(s) -> [(label, t), ...]``, generated like ``_model._successor_function`` (one
     call site per action; parameters passed one by one), each successor with the label of the
     action instance that computed it.  Static parameter tuples get their labels up front; a
-    state-dependent domain's are interned as they are met."""
+    state-dependent domain's are interned as they are met.  An instance is its action and its
+    parameter values *as values* (``exact_key``): ``1`` and ``True`` are two instances, as they
+    are two choices of the safety search, and unhashable values (lists) are keys too."""
     env: dict[str, Any] = {}
 
-    def label_of(key: tuple[int, tuple[Any, ...]]) -> int:
+    def label_of(instance: tuple[int, tuple[Any, ...]]) -> int:
+        try:
+            key = (instance[0], exact_key(instance[1]))
+        except TypeError as e:
+            act = model.actions[instance[0]]
+            raise SpecRuntimeError(f"the parameters of {act.describe(instance[1])} are not values a fairness "
+                                   f"condition can tell apart ({e}); temporal properties need parameter values "
+                                   "like a state's (a tuple, not a list)", act.source) from None
         k = intern.get(key)
         if k is None:
             k = intern[key] = len(labels)
-            labels.append(key)
+            labels.append(instance)
         return k
 
     env["label_of"] = label_of
@@ -215,7 +241,7 @@ def build_graph(model: PreparedSpec, predicates: Sequence[tuple[str, Callable[[A
     each predicate in each state.  Raises :class:`SpecRuntimeError` when a predicate raises or
     is not a bool, ``_Limit`` when a limit is reached."""
     labels: list[tuple[int, tuple[Any, ...]]] = []
-    intern: dict[tuple[int, tuple[Any, ...]], int] = {}
+    intern: dict[tuple[int, Any], int] = {}
     successors = _labelled_successors(model, labels, intern)
     fingerprint = model.fingerprint
     admits = model.admits if model.constraints else None
@@ -409,7 +435,8 @@ def _enabled_here(g: Graph, conds: _Conditions, v: int) -> set[int]:
     return {c for e in range(g.offsets[v], g.offsets[v + 1]) for c in conds.of_label[g.label[e]]}
 
 
-def _fair_components(g: Graph, region: bytearray, buchi: bytearray | None, conds: _Conditions) -> list[_Fair]:
+def _fair_components(g: Graph, region: bytearray, buchi: bytearray | None, conds: _Conditions,
+                     clock: _Clock) -> list[_Fair]:
     """Every fair part of the region: the components (refined for strong fairness) on which
     a cycle meeting every condition exists -- and, with ``buchi``, visits one of its states."""
     member = array("l", (1 if r else 0 for r in region))
@@ -426,6 +453,7 @@ def _fair_components(g: Graph, region: bytearray, buchi: bytearray | None, conds
         enabled_in: dict[int, int] = {}  # condition -> how many states of comp enable it
         taken: set[int] = set()  # conditions with a step inside comp
         for v in comp:
+            clock.tick()
             here: set[int] = set()
             for e in range(offsets[v], offsets[v + 1]):
                 cs = of_label[lab[e]]
@@ -464,7 +492,7 @@ def _fair_components(g: Graph, region: bytearray, buchi: bytearray | None, conds
     return fair
 
 
-def _walk(g: Graph, start: int, inside: set[int], goal_state: Callable[[int], bool] | None = None,
+def _walk(g: Graph, start: int, inside: set[int], clock: _Clock, goal_state: Callable[[int], bool] | None = None,
           goal_edge: Callable[[int], bool] | None = None) -> list[tuple[int, int]]:
     """A shortest path from ``start`` through ``inside`` to a state satisfying ``goal_state``
     (empty if ``start`` does), or one ending with an edge satisfying ``goal_edge``:
@@ -484,6 +512,7 @@ def _walk(g: Graph, start: int, inside: set[int], goal_state: Callable[[int], bo
         return out[::-1]
 
     while queue:
+        clock.tick()
         v = queue.popleft()
         for e in range(offsets[v], offsets[v + 1]):
             w = dst[e]
@@ -500,7 +529,8 @@ def _walk(g: Graph, start: int, inside: set[int], goal_state: Callable[[int], bo
     raise AssertionError("no path inside a strongly connected component")  # pragma: no cover
 
 
-def _cycle(g: Graph, fair: _Fair, entry: int, conds: _Conditions, buchi: bytearray | None) -> list[tuple[int, int]]:
+def _cycle(g: Graph, fair: _Fair, entry: int, conds: _Conditions, buchi: bytearray | None,
+           clock: _Clock) -> list[tuple[int, int]]:
     """A cycle from ``entry`` meeting the component's conditions, back to ``entry``:
     ``[(edge, state), ...]`` ending at ``entry`` (empty: stuttering at ``entry``).  Each
     condition the path so far does not meet is met by the nearest step or visit that does."""
@@ -511,7 +541,7 @@ def _cycle(g: Graph, fair: _Fair, entry: int, conds: _Conditions, buchi: bytearr
     for c in fair.steps:
         if c in took:
             continue
-        path = _walk(g, here, inside, goal_edge=lambda e, c=c: c in conds.of_label[g.label[e]])
+        path = _walk(g, here, inside, clock, goal_edge=lambda e, c=c: c in conds.of_label[g.label[e]])
         out += path
         for e, w in path:
             took.update(conds.of_label[g.label[e]])
@@ -524,13 +554,13 @@ def _cycle(g: Graph, fair: _Fair, entry: int, conds: _Conditions, buchi: bytearr
     for need in needs:
         if any(need(v) for v in visited):
             continue
-        path = _walk(g, here, inside, goal_state=need)
+        path = _walk(g, here, inside, clock, goal_state=need)
         out += path
         visited.update(w for _, w in path)
         if out:
             here = out[-1][1]
     if here != entry:
-        out += _walk(g, here, inside, goal_state=lambda w: w == entry)
+        out += _walk(g, here, inside, clock, goal_state=lambda w: w == entry)
     return out
 
 
@@ -544,7 +574,8 @@ class _Found:
     cycle: list[tuple[int, int]]
 
 
-def _search_property(g: Graph, formula: Temporal, slot: dict[int, int], conds: _Conditions) -> _Found | None:
+def _search_property(g: Graph, formula: Temporal, slot: dict[int, int], conds: _Conditions,
+                     clock: _Clock) -> _Found | None:
     """A fair lasso violating ``formula`` (``slot`` maps a predicate's id to its truth row), or None."""
     n = g.n
     truth = [g.truth[slot[id(p)]] for p in formula.predicates()]
@@ -572,7 +603,7 @@ def _search_property(g: Graph, formula: Temporal, slot: dict[int, int], conds: _
         starts, stem_inside = list(g.inits), everything
     else:  # pragma: no cover -- the four forms are the only Temporal subclasses
         raise SpecError(f"unknown temporal formula {formula!r}")
-    fair = _fair_components(g, region, buchi, conds)
+    fair = _fair_components(g, region, buchi, conds, clock)
     if not fair:
         return None
     owner = {v: f for f in fair for v in f.states}
@@ -582,7 +613,7 @@ def _search_property(g: Graph, formula: Temporal, slot: dict[int, int], conds: _
         assert stem_inside is not None
         first, stem = _stem(g, starts, owner, stem_inside)
     entry = stem[-1][1] if stem else first
-    return _Found(stem, first, _cycle(g, owner[entry], entry, conds, buchi))
+    return _Found(stem, first, _cycle(g, owner[entry], entry, conds, buchi, clock))
 
 
 def _reachable(g: Graph, starts: Iterable[int], inside: bytearray) -> bytearray:
@@ -632,13 +663,18 @@ def _stem(g: Graph, starts: list[int], goal: dict[int, Any], inside: bytearray) 
 
 def _leads_to_stem(g: Graph, p: bytearray, q: bytearray, goal: dict[int, Any]) -> tuple[int, list[tuple[int, int]]]:
     """A shortest stem for ``P ~> Q``: any path to a ``P /\\ ~Q`` state, then ``~Q`` states to
-    the cycle -- breadth-first over (state, triggered) pairs, where triggering costs no step."""
+    the cycle -- a 0-1 breadth-first search over (state, triggered) pairs, where triggering costs
+    no step: a pair's distance may still fall after it was first reached (a trigger found later
+    at a shorter distance), so distances are relaxed, and a pair is final when it is popped."""
+    dist: dict[tuple[int, int], int] = {}
     prev: dict[tuple[int, int], tuple[tuple[int, int], int]] = {}
+    done: set[tuple[int, int]] = set()
     queue: deque[tuple[int, int]] = deque()
 
-    def push(node: tuple[int, int], back: tuple[int, int], e: int, front: bool) -> None:
-        if node in prev:
+    def relax(node: tuple[int, int], d: int, back: tuple[int, int], e: int, front: bool) -> None:
+        if dist.get(node, d + 1) <= d:
             return
+        dist[node] = d
         prev[node] = (back, e)
         if front:
             queue.appendleft(node)
@@ -646,11 +682,15 @@ def _leads_to_stem(g: Graph, p: bytearray, q: bytearray, goal: dict[int, Any]) -
             queue.append(node)
 
     for s in g.inits:
-        push((s, 0), (-1, -1), -1, False)
+        relax((s, 0), 0, (-1, -1), -1, False)
     offsets, dst = g.offsets, g.dst
     while queue:
         node = queue.popleft()
+        if node in done:
+            continue
+        done.add(node)
         v, armed = node
+        d = dist[node]
         if armed and v in goal:
             out = []
             while prev[node][0][0] >= 0:
@@ -660,12 +700,12 @@ def _leads_to_stem(g: Graph, p: bytearray, q: bytearray, goal: dict[int, Any]) -
                 node = back
             return node[0], out[::-1]
         if not armed and p[v] and not q[v]:
-            push((v, 1), node, -1, True)  # (0-1 BFS: the zero-cost arming goes to the front)
+            relax((v, 1), d, node, -1, True)
         for e in range(offsets[v], offsets[v + 1]):
             w = dst[e]
             if w < 0 or (armed and q[w]):
                 continue
-            push((w, armed), node, e, False)
+            relax((w, armed), d + 1, node, e, False)
     raise AssertionError("a fair component the stem cannot reach")  # pragma: no cover
 
 
@@ -693,7 +733,7 @@ def _replay(model: PreparedSpec, g: Graph, found: _Found) -> list[tuple[Any, Any
 
 
 def _check_lasso(model: PreparedSpec, formula: Temporal, fairness: Sequence[FairnessCondition],
-                 states: list[tuple[Any, Any]], loop_at: int) -> None:
+                 states: list[tuple[Any, Any]], loop_at: int, clock: _Clock) -> None:
     """The replayed lasso, checked on its concrete states: the cycle closes, each fairness
     condition holds of it, and the property fails on it."""
     fp = model.fingerprint
@@ -702,31 +742,43 @@ def _check_lasso(model: PreparedSpec, formula: Temporal, fairness: Sequence[Fair
         raise _BadLasso("the cycle does not return to its first state")
     loop = [s for _, s in cycle[:-1]] if len(cycle) > 1 else [cycle[0][1]]
     steps = [c for c, _ in cycle[1:]]  # (action, params) of each step of the cycle
-    # Fairness on the concrete cycle: each action instance's enabledness in each loop state.
-    enabled: list[set[tuple[int, tuple[Any, ...]]]] = []
+    # Fairness on the concrete cycle: in how many loop states each action instance (and each
+    # action) is enabled -- run anew here, every instance in every state; instances are told
+    # apart as values (exact_key), as the search tells them.
+    n = len(loop)
+    on: dict[tuple[int, Any], int] = {}  # instance -> loop states enabling it
+    action_on: dict[frozenset[int], int] = {}  # a whole condition's actions -> loop states enabling one
+    wholes = {frozenset(f.actions) for f in fairness if not f.each}
     for s in loop:
-        here = set()
         sfp = fp(s)
+        acts: set[int] = set()
         for a, act in enumerate(model.actions):
             for params in act.params(s):
+                clock.tick()
                 params = tuple(params)
                 t = act.fn(s, *params)
                 if t is not None and fp(t) != sfp:
-                    here.add((a, params))
-        enabled.append(here)
-    taken = {(model.actions.index(act), params) for act, params in steps}
+                    key = (a, exact_key(params))
+                    on[key] = on.get(key, 0) + 1
+                    acts.add(a)
+        for w in wholes:
+            if acts & w:
+                action_on[w] = action_on.get(w, 0) + 1
+    index = {id(act): a for a, act in enumerate(model.actions)}
+    taken = {(index[id(act)], exact_key(params)) for act, params in steps}
+    taken_actions = {a for a, _ in taken}
+
+    def unfair(strong: bool, enabled_in: int, was_taken: bool) -> bool:
+        return not was_taken and (enabled_in > 0 if strong else enabled_in == n)
+
     for f in fairness:
         wanted = set(f.actions)
-        groups: list[set[tuple[int, tuple[Any, ...]]]]
         if f.each:
-            groups = [{inst} for inst in set().union(*enabled) if inst[0] in wanted]
+            bad = any(unfair(f.strong, c, inst in taken) for inst, c in on.items() if inst[0] in wanted)
         else:
-            groups = [{inst for inst in set().union(*enabled) if inst[0] in wanted}]
-        for grp in groups:
-            on = [bool(grp & here) for here in enabled]
-            met = bool(grp & taken) or (not all(on) if not f.strong else not any(on))
-            if not met:
-                raise _BadLasso(f"the cycle is not fair: {f.fairness.describe()} fails on it")
+            bad = unfair(f.strong, action_on.get(frozenset(f.actions), 0), bool(taken_actions & wanted))
+        if bad:
+            raise _BadLasso(f"the cycle is not fair: {f.fairness.describe()} fails on it")
     # The property fails on the lasso.
     preds = [p for p in formula.predicates()]
     value = [[bool(p(s)) for _, s in states] for p in preds]
@@ -755,14 +807,14 @@ def _steps(states: list[tuple[Any, Any]]) -> tuple[Step, ...]:
     return tuple(out)
 
 
-def check(model: PreparedSpec, properties: dict[str, Temporal], safety: ExploreResult,
+def check(model: PreparedSpec, properties: dict[str, Temporal], fairness: Sequence[FairnessCondition],
+          safety: ExploreResult,
           deadline: float | None, max_states: int | None, memory_limit: int | None,
           max_depth: int | None = None) -> ExploreResult:
     """Check ``properties`` on the state graph, once the safety search ``safety`` found every
     reachable state and no violation: the result of the whole run.  ``max_depth`` is the
     safety search's depth limit, if it had one (see the figures' comparison below)."""
     start = time.perf_counter()
-    fairness = resolve_fairness(model)
     predicates: list[tuple[str, Callable[[Any], Any]]] = []
     slot: dict[int, int] = {}
     for formula in properties.values():
@@ -797,7 +849,9 @@ def check(model: PreparedSpec, properties: dict[str, Temporal], safety: ExploreR
     # The graph must be the safety search's.  Its generated count is comparable only when the
     # search expanded every state: an "ok" search whose depth reached max_depth looked at the
     # last level's successors (nothing new) without counting them as generated.
-    expanded_all = max_depth is None or safety.depth < max_depth
+    # (Depth-first search under a depth limit expands a state again when it meets it nearer the
+    # start: its count is not comparable either.)
+    expanded_all = max_depth is None or (safety.mode == "bfs" and safety.depth < max_depth)
     if g.n != safety.distinct_states or (expanded_all and g.generated != safety.generated_states):
         return finish(verdict=ExploreVerdict.ERROR, collision_probability=None,
                       error=f"the state graph for the temporal properties has {g.n:,} states and {g.generated:,} "
@@ -805,17 +859,25 @@ def check(model: PreparedSpec, properties: dict[str, Temporal], safety: ExploreR
                             f"{safety.generated_states:,}: is the spec a pure function of the state?")
     extra.update(edges=len(g.dst), liveness_cut=g.cut)
     conds = _conditions(g, fairness, model)
+    clock = _Clock(deadline)
     for name, formula in properties.items():
         if deadline is not None and time.perf_counter() > deadline:
             return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
                           limit=f"time limit reached before temporal property {name} was checked")
-        found = _search_property(g, formula, slot, conds)
+        try:
+            found = _search_property(g, formula, slot, conds, clock)
+        except _Limit as lim:
+            return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
+                          limit=f"{lim.what} ({name}); every invariant holds")
         if found is None:
             continue
         loop_at = len(found.stem)
         try:
             states = _replay(model, g, found)
-            _check_lasso(model, formula, fairness, states, loop_at)
+            _check_lasso(model, formula, fairness, states, loop_at, clock)
+        except _Limit as lim:
+            return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
+                          limit=f"{lim.what} (checking the lasso found for {name}); every invariant holds")
         except _BadLasso as bad:
             return finish(verdict=ExploreVerdict.ERROR, collision_probability=None,
                           error=f"the lasso found for {name} did not replay: {bad}: is the spec a pure function "
