@@ -75,7 +75,8 @@ _TLC_DISTINCT = re.compile(r"([\d,]+) distinct states found")
 def run_tlc(tlc: str, examples: Path, n: int, with_property: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="ewd840-") as tmp:
         work = Path(tmp)
-        shutil.copy(examples / "specifications" / "ewd840" / "EWD840.tla", work)
+        for f in (examples / "specifications" / "ewd840").glob("*.tla"):  # (EWD840 instantiates SyncTerminationDetection)
+            shutil.copy(f, work)
         (work / "MC.cfg").write_text(f"CONSTANT N = {n}\nSPECIFICATION Spec\nCHECK_DEADLOCK FALSE\n"
                                      "INVARIANT TypeOK TerminationDetection\n"
                                      + ("PROPERTY Liveness\n" if with_property else ""))
