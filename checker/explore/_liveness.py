@@ -827,25 +827,27 @@ def check(model: PreparedSpec, properties: dict[str, Temporal], fairness: Sequen
     def finish(**kw: Any) -> ExploreResult:
         return attrs.evolve(safety, seconds=safety.seconds + time.perf_counter() - start, **{**extra, **kw})
 
+    def unknown(limit: str) -> ExploreResult:
+        return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None, limit=limit)
+
+    def error(message: str, location: str | None = None) -> ExploreResult:
+        return finish(verdict=ExploreVerdict.ERROR, collision_probability=None, error=message, location=location)
+
     try:
         g = build_graph(model, predicates, deadline, max_states, memory_limit)
     except _Limit as lim:
-        return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
-                      limit=f"{lim.what}; every invariant holds, the temporal properties are unchecked")
+        return unknown(f"{lim.what}; every invariant holds, the temporal properties are unchecked")
     except SpecRuntimeError as err:
-        return finish(verdict=ExploreVerdict.ERROR, collision_probability=None, error=err.message,
-                      location=err.location)
+        return error(err.message, err.location)
     except MemoryError:
-        return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
-                      limit="memory exhausted while recording the state graph for the temporal properties; every "
-                            "invariant holds, the temporal properties are unchecked")
+        return unknown("memory exhausted while recording the state graph for the temporal properties; every "
+                       "invariant holds, the temporal properties are unchecked")
     except KeyboardInterrupt:
         raise
     except Exception as e:  # noqa: BLE001 -- spec code raised where the safety search's run of it did not
-        return finish(verdict=ExploreVerdict.ERROR, collision_probability=None,
-                      error=f"{describe_exception(e)} (recording the state graph for the temporal properties, where "
-                            "the safety search ran the same code without error: is the spec a pure function of "
-                            "the state?)", location=exception_location(e))
+        return error(f"{describe_exception(e)} (recording the state graph for the temporal properties, where "
+                     "the safety search ran the same code without error: is the spec a pure function of the "
+                     "state?)", exception_location(e))
     # The graph must be the safety search's.  Its generated count is comparable only when the
     # search expanded every state: an "ok" search whose depth reached max_depth looked at the
     # last level's successors (nothing new) without counting them as generated.
@@ -853,22 +855,19 @@ def check(model: PreparedSpec, properties: dict[str, Temporal], fairness: Sequen
     # start: its count is not comparable either.)
     expanded_all = max_depth is None or (safety.mode == "bfs" and safety.depth < max_depth)
     if g.n != safety.distinct_states or (expanded_all and g.generated != safety.generated_states):
-        return finish(verdict=ExploreVerdict.ERROR, collision_probability=None,
-                      error=f"the state graph for the temporal properties has {g.n:,} states and {g.generated:,} "
-                            f"generated where the safety search found {safety.distinct_states:,} and "
-                            f"{safety.generated_states:,}: is the spec a pure function of the state?")
+        return error(f"the state graph for the temporal properties has {g.n:,} states and {g.generated:,} "
+                     f"generated where the safety search found {safety.distinct_states:,} and "
+                     f"{safety.generated_states:,}: is the spec a pure function of the state?")
     extra.update(edges=len(g.dst), liveness_cut=g.cut)
     conds = _conditions(g, fairness, model)
     clock = _Clock(deadline)
     for name, formula in properties.items():
         if deadline is not None and time.perf_counter() > deadline:
-            return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
-                          limit=f"time limit reached before temporal property {name} was checked")
+            return unknown(f"time limit reached before temporal property {name} was checked")
         try:
             found = _search_property(g, formula, slot, conds, clock)
         except _Limit as lim:
-            return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
-                          limit=f"{lim.what} ({name}); every invariant holds")
+            return unknown(f"{lim.what} ({name}); every invariant holds")
         if found is None:
             continue
         loop_at = len(found.stem)
@@ -876,16 +875,12 @@ def check(model: PreparedSpec, properties: dict[str, Temporal], fairness: Sequen
             states = _replay(model, g, found)
             _check_lasso(model, formula, fairness, states, loop_at, clock)
         except _Limit as lim:
-            return finish(verdict=ExploreVerdict.UNKNOWN, collision_probability=None,
-                          limit=f"{lim.what} (checking the lasso found for {name}); every invariant holds")
+            return unknown(f"{lim.what} (checking the lasso found for {name}); every invariant holds")
         except _BadLasso as bad:
-            return finish(verdict=ExploreVerdict.ERROR, collision_probability=None,
-                          error=f"the lasso found for {name} did not replay: {bad}: is the spec a pure function "
-                                "of the state?")
+            return error(f"the lasso found for {name} did not replay: {bad}: is the spec a pure function "
+                         "of the state?")
         except Exception as e:  # noqa: BLE001 -- spec code raised on replay, where the search did not
-            return finish(verdict=ExploreVerdict.ERROR, collision_probability=None,
-                          error=f"{describe_exception(e)} (replaying the lasso for {name})",
-                          location=exception_location(e))
+            return error(f"{describe_exception(e)} (replaying the lasso for {name})", exception_location(e))
         trace = _steps(states[:-1] if found.cycle else states)
         if found.cycle:
             act, params = states[-1][0]
