@@ -868,6 +868,8 @@ def check(model: PreparedSpec, properties: dict[str, Temporal], fairness: Sequen
             found = _search_property(g, formula, slot, conds, clock)
         except _Limit as lim:
             return unknown(f"{lim.what} ({name}); every invariant holds")
+        except MemoryError:
+            return unknown(f"memory exhausted while searching for a fair cycle ({name}); every invariant holds")
         if found is None:
             continue
         loop_at = len(found.stem)
@@ -887,6 +889,11 @@ def check(model: PreparedSpec, properties: dict[str, Temporal], fairness: Sequen
             lasso = Lasso(loop_to=loop_at + 1, action=act.name, params=dict(zip(act.param_names, params)))
         else:
             lasso = Lasso(loop_to=loop_at + 1, action=None, params={})
+        # The run stops at the first violated property, as TLC does: the later ones are unchecked.
+        names = list(properties)
+        done, later = tuple(names[:names.index(name) + 1]), tuple(names[names.index(name) + 1:])
+        stopped = ({"unchecked_properties": later,
+                    "unchecked_reason": f"the run stopped at the first violated property, {name}"} if later else {})
         return finish(verdict=ExploreVerdict.VIOLATION, collision_probability=None, violated=(name,),
-                      trace=trace, lasso=lasso, detail=formula.describe())
+                      trace=trace, lasso=lasso, detail=formula.describe(), properties=done, **stopped)
     return finish()
