@@ -571,7 +571,10 @@ class _Coordinator:
                     raise self.died(i) from None
                 got[i] = _answer(i, reply)
             for conn, i in waiting.items():
-                if not self.procs[i].is_alive():
+                # A worker that sent its last word and exited between wait() and here is dead
+                # with its message still in the pipe: read that first (the next wait() returns
+                # it) -- an interrupt in spec code was once reported as "died (exit code 0)".
+                if not self.procs[i].is_alive() and not conn.poll():
                     raise self.died(i)
         return got
 
