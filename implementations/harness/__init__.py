@@ -14,7 +14,8 @@ lost-write checker), :mod:`._plot` (latency.svg), :mod:`._run` (the phases of a 
 
 from ._lost import Loss, LostResult, check_lost
 from ._nemesis import NEMESES, FaultWindow
-from ._run import HarnessError, RunResult, RunVerdict, UsageError, load_system, run
+from ._run import (HarnessError, RunConfig, RunResult, RunVerdict, UsageError, load_system, run,
+                   write_report)
 from ._workload import DEFAULT_MIX, parse_mix
 from .systems import SYSTEMS
 
@@ -26,6 +27,7 @@ __all__ = [
     "HarnessError",
     "Loss",
     "LostResult",
+    "RunConfig",
     "RunResult",
     "RunVerdict",
     "UsageError",
@@ -33,4 +35,5 @@ __all__ = [
     "load_system",
     "parse_mix",
     "run",
+    "write_report",
 ]

@@ -184,7 +184,7 @@ class RunResult:
 
 
 @attrs.define
-class _Config:
+class RunConfig:
     nodes: int
     clients: int
     duration: float
@@ -256,7 +256,7 @@ def run(
         raise UsageError(str(e)) from None
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
-    cfg = _Config(nodes, clients, float(duration), nem, float(nemesis_interval), keys, float(rate), mix_d,
+    cfg = RunConfig(nodes, clients, float(duration), nem, float(nemesis_interval), keys, float(rate), mix_d,
                   dict(options or {}), int(seed), float(op_timeout), float(check_timeout), float(recover))
     out_dir = _out_dir(Path(out), name)
     t_start = time.monotonic()
@@ -283,7 +283,7 @@ def run(
                 shutil.rmtree(workdir, ignore_errors=True)
                 if out_dir.exists() and not any(out_dir.iterdir()):
                     out_dir.rmdir()
-        return _report(name, cfg, recorder, windows, errors, out_dir, time.monotonic() - t_start)
+        return write_report(name, cfg, recorder, windows, errors, out_dir, time.monotonic() - t_start)
 
 
 # --- the drive phase ------------------------------------------------------------------------------
@@ -291,7 +291,7 @@ def run(
 class _Worker:
     """One client thread: a Jepsen process, renumbered (``+ clients``) after each ``info``."""
 
-    def __init__(self, index: int, system: System, cfg: _Config, recorder: Recorder,
+    def __init__(self, index: int, system: System, cfg: RunConfig, recorder: Recorder,
                  stop: threading.Event, end: float, errors: list[str]) -> None:
         self.process = index
         self.system, self.cfg, self.recorder = system, cfg, recorder
@@ -372,7 +372,7 @@ def _is_data(v: Any) -> bool:
 _HEAL_SECONDS = 15.0
 
 
-def _drive(system: System, cfg: _Config, recorder: Recorder, errors: list[str], progress: bool) -> list[FaultWindow]:
+def _drive(system: System, cfg: RunConfig, recorder: Recorder, errors: list[str], progress: bool) -> list[FaultWindow]:
     stop = threading.Event()
     t0 = time.monotonic()
     end = t0 + cfg.duration
@@ -424,7 +424,7 @@ def _drive(system: System, cfg: _Config, recorder: Recorder, errors: list[str], 
     return nemesis.windows
 
 
-def _final_reads(system: System, cfg: _Config, recorder: Recorder, workers: Sequence[_Worker]) -> None:
+def _final_reads(system: System, cfg: RunConfig, recorder: Recorder, workers: Sequence[_Worker]) -> None:
     """After the heal: read every key once (up to 3 tries), each try from a fresh process."""
     fresh = itertools.count(max(w.process for w in workers) + 1)
     for i in range(cfg.keys):
@@ -545,8 +545,11 @@ def _percentile(sorted_v: Sequence[float], q: float) -> float | None:
     return sorted_v[min(len(sorted_v) - 1, max(0, math.ceil(q * len(sorted_v)) - 1))]
 
 
-def _report(name: str, cfg: _Config, recorder: Recorder, windows: list[FaultWindow], errors: list[str],
-            out_dir: Path, seconds: float) -> RunResult:
+def write_report(name: str, cfg: RunConfig, recorder: Recorder, windows: list[FaultWindow],
+                 errors: list[str], out_dir: Path, seconds: float, timeline: bool = True) -> RunResult:
+    """Write the run's files in ``out_dir`` and check its history (linearizability, lost
+    writes); ``timeline=False`` skips timeline.html (the simulator's campaigns check thousands
+    of runs and keep the files of a failing one only)."""
     from checker.linearizability import check, load_history
     from checker.linearizability._html import render_html
 
@@ -595,7 +598,8 @@ def _report(name: str, cfg: _Config, recorder: Recorder, windows: list[FaultWind
             lin_json.pop("history", None)
             # (see _prune: sound, and what makes runs with many timeouts decidable)
             lin_json["unobserved_info_writes_left_out"] = pruned
-            (out_dir / "timeline.html").write_text(render_html(lin_result, file=f"{name} history.jsonl"),
+            if timeline:
+                (out_dir / "timeline.html").write_text(render_html(lin_result, file=f"{name} history.jsonl"),
                                                    encoding="utf-8")
     if (lin_result is not None and lin_result.verdict == "illegal") or (lost is not None and not lost.ok):
         verdict = RunVerdict.VIOLATION

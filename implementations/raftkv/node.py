@@ -53,7 +53,21 @@ with the next heartbeat only (a ``cas`` or ``get`` still waits to be applied: it
 known before).  Measured (5 unthrottled clients, 8 s runs, the kv checker): ``stale-reads``
 non-linearizable in 3 of 3 runs under partitions, ``early-ack`` in 4 of 4 with kills aimed mostly
 at the leader; raftkv itself linearizable in 10 of 10 under kills, partitions, pauses, delay and
-loss (3 and 5 nodes).
+loss (3 and 5 nodes).  Three more are the bugs trace validation is for
+(``implementations/raftkv/trace.py``, ``implementations/sim``): ``vote-ignores-log`` grants a vote
+without the up-to-date check on the candidate's log (section 3.6.1), ``commit-by-counting``
+commits an entry of an earlier term once a quorum holds it (Figure 8 / Figure 3.7), and
+``lazy-term`` writes a new term or vote to disk only with the next log write, so a node answers
+(a vote, above all) on a term a crash forgets.
+
+**Trace events.**  With ``trace`` set to a list, every handler appends one event to it as it
+runs: ``{"a": <the spec action it implements>, ...}`` with the parameters that determine the
+spec's step -- the peer ``j``, the message received (``m``) and the message sent (``sent``, the
+same dict the :class:`Send` carries: a driver that stamps an id on it, as the simulator does,
+is seen in the event too) and, for a skipped-back ``nextIndex``, ``skip``.  A message the node
+deliberately ignores is a ``DropMessage`` event: the spec lets the network drop any message, and
+ignoring it is the same step.  ``implementations/raftkv/trace.py`` maps these events to
+``spec/raft.py``'s steps and checks each one.
 """
 
 from __future__ import annotations
@@ -69,7 +83,7 @@ __all__ = ["Candidate", "Entry", "Follower", "Leader", "Output", "Persist", "Raf
 # roles, as strings: they go into status answers and traces as they are
 Follower, Candidate, Leader = "follower", "candidate", "leader"
 
-VARIANTS = ("stale-reads", "early-ack")
+VARIANTS = ("stale-reads", "early-ack", "vote-ignores-log", "commit-by-counting", "lazy-term")
 _FUNCTIONS = ("get", "put", "append", "cas")
 
 
@@ -205,7 +219,8 @@ class RaftNode:
     def __init__(self, id: int, n: int, rng: random.Random, *, currentTerm: int = 0,  # noqa: N803
                  votedFor: int | None = None, log: Iterable[Entry] = (),  # noqa: N803
                  election_timeout: float = 0.3, heartbeat_interval: float = 0.05,
-                 max_entries: int = 64, variant: str | None = None) -> None:
+                 max_entries: int = 64, variant: str | None = None,
+                 trace: list[dict[str, Any]] | None = None) -> None:
         if not 0 <= id < n:
             raise ValueError(f"node id {id} is not in 0..{n - 1}")
         if variant is not None and variant not in VARIANTS:
@@ -213,6 +228,7 @@ class RaftNode:
         self.id, self.n, self.rng, self.variant = id, n, rng, variant
         self.election_timeout, self.heartbeat_interval = election_timeout, heartbeat_interval
         self.max_entries = max_entries
+        self.trace = trace
         # stable state (the driver persisted it)
         self.currentTerm = currentTerm
         self.votedFor = votedFor
@@ -301,6 +317,7 @@ class RaftNode:
         self.votesResponded = {self.id}
         self.votesGranted = {self.id}
         self._reset_election_timer()
+        self._event("Timeout")
         if self._quorum(self.votesGranted):
             self.BecomeLeader()  # a cluster of one
             return
@@ -308,8 +325,9 @@ class RaftNode:
             self.RequestVote(j)
 
     def RequestVote(self, j: int) -> None:  # noqa: N802
-        self._send(j, {"mtype": "RequestVoteRequest", "mterm": self.currentTerm,
-                       "mlastLogTerm": self._last_term(), "mlastLogIndex": len(self.log)})
+        self._event("RequestVote", j=j, sent=self._send(j, {
+            "mtype": "RequestVoteRequest", "mterm": self.currentTerm,
+            "mlastLogTerm": self._last_term(), "mlastLogIndex": len(self.log)}))
 
     def BecomeLeader(self) -> None:  # noqa: N802
         """A quorum voted for us: lead, and append a no-op of our term (section 6.4)."""
@@ -317,7 +335,9 @@ class RaftNode:
         self.leader = self.id
         self.nextIndex = [len(self.log) + 1] * self.n
         self.matchIndex = [0] * self.n
+        self._event("BecomeLeader")
         self._append([Entry(self.currentTerm, {"f": "noop"})])
+        self._event("ClientRequest", v={"f": "noop"})
         self._heartbeat_due = self._now + self.heartbeat_interval
         for j in self._peers():
             self.AppendEntries(j)
@@ -326,6 +346,7 @@ class RaftNode:
     def ClientRequest(self, rid: Any, cmd: dict[str, Any]) -> None:  # noqa: N802
         """Append the client's command; answer when it is applied (or at once for early-ack)."""
         self._append([Entry(self.currentTerm, cmd)])
+        self._event("ClientRequest", v=cmd)
         if self.variant == "early-ack":
             # The seeded bug: a write is acknowledged while no quorum holds it -- and entries
             # leave with the next heartbeat only (batching, as asynchronous replication does),
@@ -350,8 +371,10 @@ class RaftNode:
         held = sorted((len(self.log) if k == self.id else self.matchIndex[k] for k in range(self.n)),
                       reverse=True)
         agreed = held[self.n // 2]  # the largest index held by a majority
-        if agreed > self.commitIndex and self.log[agreed - 1].term == self.currentTerm:
+        if agreed > self.commitIndex and (self.log[agreed - 1].term == self.currentTerm
+                                          or self.variant == "commit-by-counting"):
             self.commitIndex = agreed
+            self._event("AdvanceCommitIndex", commitIndex=agreed)
             self._apply_committed()
 
     def AppendEntries(self, j: int) -> None:  # noqa: N802
@@ -359,9 +382,10 @@ class RaftNode:
         heartbeat)."""
         prev = self.nextIndex[j] - 1
         last = min(len(self.log), prev + self.max_entries)
-        self._send(j, {"mtype": "AppendEntriesRequest", "mterm": self.currentTerm,
-                       "mprevLogIndex": prev, "mprevLogTerm": self._term_at(prev),
-                       "mentries": self.log[prev:last], "mcommitIndex": min(self.commitIndex, last)})
+        self._event("AppendEntries", j=j, sent=self._send(j, {
+            "mtype": "AppendEntriesRequest", "mterm": self.currentTerm, "mprevLogIndex": prev,
+            "mprevLogTerm": self._term_at(prev), "mentries": self.log[prev:last],
+            "mcommitIndex": min(self.commitIndex, last)}))
 
     def UpdateTerm(self, m: dict[str, Any]) -> None:  # noqa: N802
         """A message of a newer term makes us a follower of that term, with no vote yet."""
@@ -375,10 +399,14 @@ class RaftNode:
             self.votedFor = None
             self.leader = None
             self._meta_dirty = True
+            self._event("UpdateTerm", m=m)
 
     def DropStaleResponse(self, m: dict[str, Any]) -> bool:  # noqa: N802
         """A response of an older term is ignored (True: dropped)."""
-        return m["mterm"] < self.currentTerm
+        if m["mterm"] < self.currentTerm:
+            self._event("DropStaleResponse", m=m)
+            return True
+        return False
 
     def HandleRequestVoteRequest(self, m: dict[str, Any]) -> None:  # noqa: N802
         """Grant the vote iff the term is ours, we have not voted for another, and the
@@ -386,21 +414,26 @@ class RaftNode:
         j = m["msource"]
         log_ok = (m["mlastLogTerm"] > self._last_term()
                   or (m["mlastLogTerm"] == self._last_term() and m["mlastLogIndex"] >= len(self.log)))
+        if self.variant == "vote-ignores-log":
+            log_ok = True  # the seeded bug: any candidate's log will do
         grant = (m["mterm"] == self.currentTerm and log_ok and self.votedFor in (None, j))
         if grant:
             self.votedFor = j
             self._meta_dirty = True  # persisted before the response goes out (_flush)
             self._reset_election_timer()
-        self._send(j, {"mtype": "RequestVoteResponse", "mterm": self.currentTerm,
-                       "mvoteGranted": grant})
+        self._event("HandleRequestVoteRequest", m=m, sent=self._send(j, {
+            "mtype": "RequestVoteResponse", "mterm": self.currentTerm, "mvoteGranted": grant}))
 
     def HandleRequestVoteResponse(self, m: dict[str, Any]) -> None:  # noqa: N802
         if self.state != Candidate:
-            return  # the spec tallies it anyway; nobody would look
+            self._event("DropMessage", m=m)  # the spec tallies it anyway; nobody would look
+            return
         j = m["msource"]
         self.votesResponded.add(j)
         if m["mvoteGranted"]:
             self.votesGranted.add(j)
+        self._event("HandleRequestVoteResponse", m=m)
+        if m["mvoteGranted"]:
             if self._quorum(self.votesGranted):
                 self.BecomeLeader()
 
@@ -409,17 +442,18 @@ class RaftNode:
         match the leader's through the request's entries, and learn its commit index."""
         j = m["msource"]
         if m["mterm"] < self.currentTerm:
-            self._reject(j)
+            self._reject(m)
             return
+        if self.state == Leader:
+            self._event("DropMessage", m=m)
+            return  # two leaders in one term cannot happen (election safety)
         if self.state == Candidate:
             self.state = Follower  # another won this term's election
-        if self.state == Leader:
-            return  # two leaders in one term cannot happen (election safety)
         self.leader = j
         self._reset_election_timer()
         prev = m["mprevLogIndex"]
         if not (prev == 0 or (prev <= len(self.log) and self.log[prev - 1].term == m["mprevLogTerm"])):
-            self._reject(j)
+            self._reject(m)
             return
         entries = [Entry(*e) for e in m["mentries"]]
         for k, e in enumerate(entries):
@@ -435,29 +469,40 @@ class RaftNode:
             # only up to what we know matches the leader: our log past `match` may not
             self.commitIndex = min(m["mcommitIndex"], match)
             self._apply_committed()
-        self._send(j, {"mtype": "AppendEntriesResponse", "mterm": self.currentTerm,
-                       "msuccess": True, "mmatchIndex": match})
+        self._event("HandleAppendEntriesRequest", m=m, sent=self._send(j, {
+            "mtype": "AppendEntriesResponse", "mterm": self.currentTerm, "msuccess": True,
+            "mmatchIndex": match}))
 
     def HandleAppendEntriesResponse(self, m: dict[str, Any]) -> None:  # noqa: N802
-        if self.state != Leader:
-            return
         j = m["msource"]
-        if m["msuccess"] and m["mmatchIndex"] > len(self.log):
-            return  # a follower of this term holds only this leader's entries: not a real answer
+        if (self.state != Leader
+                # a follower of this term holds only this leader's entries: not a real answer
+                or (m["msuccess"] and m["mmatchIndex"] > len(self.log))
+                # an answer overtaken by a later one (the network reorders): nothing new
+                or (m["msuccess"] and m["mmatchIndex"] < self.matchIndex[j])):
+            self._event("DropMessage", m=m)
+            return
         if m["msuccess"]:
-            self.matchIndex[j] = max(self.matchIndex[j], m["mmatchIndex"])
-            self.nextIndex[j] = max(self.nextIndex[j], self.matchIndex[j] + 1)
+            # the spec's step: matchIndex is the answer's, nextIndex just after it (the test
+            # above keeps matchIndex from moving back)
+            self.matchIndex[j] = m["mmatchIndex"]
+            self.nextIndex[j] = m["mmatchIndex"] + 1
+            self._event("HandleAppendEntriesResponse", m=m)
             self.AdvanceCommitIndex()
         else:
-            self.nextIndex[j] = max(1, min(self.nextIndex[j] - 1, m.get("mlogLength", 0) + 1))
+            before = self.nextIndex[j]
+            self.nextIndex[j] = max(1, min(before - 1, m.get("mlogLength", 0) + 1))
+            # skipping back k > 1 entries at once is the spec's step taken k times (on k copies)
+            self._event("HandleAppendEntriesResponse", m=m, skip=max(1, before - self.nextIndex[j]))
         if self.nextIndex[j] <= len(self.log):
             self.AppendEntries(j)  # more to send: keep the follower catching up
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def _reject(self, j: int) -> None:
-        self._send(j, {"mtype": "AppendEntriesResponse", "mterm": self.currentTerm,
-                       "msuccess": False, "mmatchIndex": 0, "mlogLength": len(self.log)})
+    def _reject(self, m: dict[str, Any]) -> None:
+        self._event("HandleAppendEntriesRequest", m=m, sent=self._send(m["msource"], {
+            "mtype": "AppendEntriesResponse", "mterm": self.currentTerm, "msuccess": False,
+            "mmatchIndex": 0, "mlogLength": len(self.log)}))
 
     def _apply_committed(self) -> None:
         """Apply the newly committed entries in log order, answering the clients waiting."""
@@ -496,6 +541,9 @@ class RaftNode:
     def _flush(self) -> list[Output]:
         """This call's outputs, the durable write first."""
         out, self._out = self._out, []
+        if self.variant == "lazy-term" and self._log_dirty_from is None:
+            # the seeded bug: a new term or vote waits for the next log write to reach the disk
+            return out
         if self._meta_dirty or self._log_dirty_from is not None:
             k = self._log_dirty_from
             out.insert(0, Persist(self.currentTerm, self.votedFor, k,
@@ -503,9 +551,14 @@ class RaftNode:
             self._meta_dirty, self._log_dirty_from = False, None
         return out
 
-    def _send(self, j: int, msg: dict[str, Any]) -> None:
+    def _send(self, j: int, msg: dict[str, Any]) -> dict[str, Any]:
         msg["msource"], msg["mdest"] = self.id, j
         self._out.append(Send(j, msg))
+        return msg
+
+    def _event(self, action: str, **params: Any) -> None:
+        if self.trace is not None:
+            self.trace.append({"a": action, **params})
 
     def _reset_election_timer(self) -> None:
         self._election_deadline = self._now + self.rng.uniform(self.election_timeout,
