@@ -398,7 +398,7 @@ def simulate(cfg: SimConfig, *, out: Path | None = None, check_timeout: float = 
     wall = time.perf_counter() - t0
     w = sim.world
     history = "".join(json.dumps(_ordered(ev), ensure_ascii=False) + "\n" for ev in sim.rec.events).encode()
-    counts: dict[str, Any] = {"messages": w.messages, "events": w.events,
+    counts: dict[str, Any] = {"messages": w.messages, "sim_events": w.events,
                               "trace_events": w.validator.events if w.validator else 0,
                               "spec_steps": w.validator.steps if w.validator else 0}
     report = None

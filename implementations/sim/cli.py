@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from checker import exitcodes
-from checker._cli_common import fail, interrupted, json_option
+from checker._cli_common import SECONDS, fail, interrupted, json_option, timeout_option
 
 
 @click.group("sim")
@@ -39,15 +39,20 @@ def _out_dir(out: str) -> Path:
               "nodes then send up to 64 entries a request).")
 @click.option("--no-shrink", is_flag=True, help="Report the first failure as found.")
 @click.option("--out", default="runs", show_default=True, metavar="DIR", help="Where a failure's files go.")
+@timeout_option("Seconds after which no new run starts; fewer runs than asked: unknown (exit 3)")
+@click.option("--shrink-time", type=SECONDS, default=120.0, show_default=True,
+              help="Seconds of shrinking before the smallest failure found so far is reported.")
 @json_option("Print the campaign as one JSON object.")
 def raftkv_command(runs: int, seed: int, nodes: str, duration: float, variant: str | None, no_swarm: bool,
-                   no_validate: bool, no_shrink: bool, out: str, as_json: bool) -> None:
+                   no_validate: bool, no_shrink: bool, out: str, timeout: float | None, shrink_time: float,
+                   as_json: bool) -> None:
     """Explore RUNS generated runs of raftkv (fault schedule, workload, seed); the first that
     diverges from spec/raft.py, is not linearizable or loses a write is shrunk, and its replay
     file, history and timeline are written to OUT/sim-raftkv-TIMESTAMP/.
 
-    Exit codes: 0 every run passed, 1 a failure found, 2 bad usage, 3 some run could not be
-    decided (the linearizability check timed out) and none failed.
+    Exit codes: 0 every run passed, 1 a failure found, 2 bad usage, 3 no failure found but some
+    run could not be decided (the linearizability check timed out) or --timeout stopped the
+    campaign before its runs were made.
     """
     from implementations.raftkv.node import VARIANTS
 
@@ -71,7 +76,8 @@ def raftkv_command(runs: int, seed: int, nodes: str, duration: float, variant: s
 
     try:
         c = campaign(runs, seed=seed, nodes=sizes, duration=duration, variant=variant, swarm=not no_swarm,
-                     validate=not no_validate, shrink=not no_shrink, progress=progress)
+                     validate=not no_validate, shrink=not no_shrink, shrink_seconds=shrink_time,
+                     time_limit=timeout, progress=progress)
     except KeyboardInterrupt:
         interrupted()
     doc = c.to_json()
@@ -86,7 +92,8 @@ def raftkv_command(runs: int, seed: int, nodes: str, duration: float, variant: s
     else:
         rate = c.sim_seconds / max(c.search_wall_seconds, 1e-9)
         click.echo(f"sim raftkv: {c.runs} runs, {c.sim_seconds:.1f} simulated s in {c.search_wall_seconds:.1f} "
-                   f"wall s ({rate:.0f} simulated s per wall s); {c.unknown} undecided")
+                   f"wall s ({rate:.0f} simulated s per wall s); {c.unknown} undecided"
+                   + ("; the time limit stopped it before --runs were made" if c.limit_reached else ""))
         if c.failure is not None:
             f = c.failure
             click.echo(f"FAILURE in run {c.first_failure_at}, shrunk in {c.shrink_runs} more runs "
@@ -96,8 +103,9 @@ def raftkv_command(runs: int, seed: int, nodes: str, duration: float, variant: s
             click.echo("schedule: " + json.dumps([x.to_json() for x in f.config.faults]))
             click.echo(f"replay: distcheck sim replay {doc['replay']}")
             click.echo(f"timeline: {doc['out_dir']}/timeline.html")
-        click.echo("verdict: " + ("violation" if c.failure else "unknown" if c.unknown else "ok"))
-    sys.exit(exitcodes.VIOLATION if c.failure else exitcodes.UNKNOWN if c.unknown else exitcodes.OK)
+        click.echo("verdict: " + ("violation" if c.failure else "unknown" if c.unknown or c.limit_reached else "ok"))
+    sys.exit(exitcodes.VIOLATION if c.failure else exitcodes.UNKNOWN if c.unknown or c.limit_reached
+             else exitcodes.OK)
 
 
 @sim_group.command("replay")

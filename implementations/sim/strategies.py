@@ -54,7 +54,7 @@ def faults(draw: Any, kinds: Sequence[str], n: int, duration: float) -> Fault:
 @st.composite
 def sim_configs(draw: Any, *, nodes: Sequence[int] = (3,), duration: float = 4.0,
                 variant: str | None = None, swarm: bool = True, max_faults: int = 10,
-                validate: bool = True) -> SimConfig:
+                validate: bool = True, rates: Sequence[float] = (5, 20, 50)) -> SimConfig:
     """A run of raftkv: seed, workload and fault schedule (see the module docstring)."""
     n = draw(st.sampled_from(list(nodes)))
     if n == 1:
@@ -66,7 +66,7 @@ def sim_configs(draw: Any, *, nodes: Sequence[int] = (3,), duration: float = 4.0
     schedule = draw(st.lists(faults(kinds, n, duration), max_size=max_faults))
     return SimConfig(
         seed=draw(st.integers(0, 2**32 - 1)), nodes=n, clients=draw(st.integers(1, 4)),
-        duration=duration, keys=draw(st.integers(1, 3)), rate=float(draw(st.sampled_from((5, 20, 50)))),
+        duration=duration, keys=draw(st.integers(1, 3)), rate=float(draw(st.sampled_from(list(rates)))),
         mix=tuple(draw(st.sampled_from(_MIXES)).items()), faults=tuple(schedule), variant=variant,
         validate=validate)
 
@@ -81,11 +81,13 @@ class Campaign:
     wall_seconds: float = 0.0
     failure: SimResult | None = None
     first_failure_at: int | None = None  # the run that failed first, before shrinking
+    first_failure: SimConfig | None = None
     shrink_runs: int = 0
     search_wall_seconds: float = 0.0  # until the first failure (the rest is shrinking)
+    limit_reached: bool = False  # the time limit stopped the campaign before its runs were made
 
     def to_json(self) -> dict[str, Any]:
-        return {"runs": self.runs, "unknown": self.unknown, "sim_seconds": round(self.sim_seconds, 3),
+        return {"runs": self.runs, "unknown": self.unknown, "limit_reached": self.limit_reached, "sim_seconds": round(self.sim_seconds, 3),
                 "wall_seconds": round(self.wall_seconds, 3),
                 "search_wall_seconds": round(self.search_wall_seconds, 3),
                 "sim_seconds_per_wall_second": round(self.sim_seconds / max(self.search_wall_seconds, 1e-9), 1),
@@ -101,9 +103,13 @@ class _Failed(Exception):
 
 def campaign(runs: int, *, seed: int = 0, nodes: Sequence[int] = (3,), duration: float = 4.0,
              variant: str | None = None, swarm: bool = True, validate: bool = True, shrink: bool = True,
-             shrink_seconds: float = 120.0, progress: Callable[[Campaign], None] | None = None) -> Campaign:
+             shrink_seconds: float = 120.0, time_limit: float | None = None,
+             rates: Sequence[float] = (5, 20, 50),
+             progress: Callable[[Campaign], None] | None = None) -> Campaign:
     """Up to ``runs`` generated runs (Hypothesis, seeded by ``seed``); the first failure is shrunk
     (unless ``shrink`` is off) for up to ``shrink_seconds`` and kept in :attr:`Campaign.failure`.
+    With ``time_limit``, no run starts after that many seconds (:attr:`Campaign.limit_reached`:
+    fewer runs than asked were made -- not a pass of the rest).
 
     Past the shrink budget a new candidate counts as passing without being run, and a failing
     run seen before fails again from a cache: Hypothesis then stops with the smallest failure it
@@ -117,10 +123,14 @@ def campaign(runs: int, *, seed: int = 0, nodes: Sequence[int] = (3,), duration:
     @settings(max_examples=runs, database=None, deadline=None, derandomize=False,
               suppress_health_check=list(HealthCheck), report_multiple_bugs=False, print_blob=False,
               phases=[Phase.generate, Phase.shrink] if shrink else [Phase.generate])
-    @given(sim_configs(nodes=nodes, duration=duration, variant=variant, swarm=swarm, validate=validate))
+    @given(sim_configs(nodes=nodes, duration=duration, variant=variant, swarm=swarm, validate=validate,
+                       rates=rates))
     def one(cfg: SimConfig) -> None:
         if cfg in seen:
             r = seen[cfg]
+        elif out.first_failure_at is None and time_limit is not None and time.perf_counter() - t0 > time_limit:
+            out.limit_reached = True
+            return
         elif out.first_failure_at is not None and time.perf_counter() - t0 - out.search_wall_seconds > shrink_seconds:
             return
         else:
@@ -139,6 +149,7 @@ def campaign(runs: int, *, seed: int = 0, nodes: Sequence[int] = (3,), duration:
         if r.verdict == "violation":
             if out.first_failure_at is None:
                 out.first_failure_at = out.runs
+                out.first_failure = cfg
             out.failure = r  # Hypothesis runs the minimal failing example last
             raise _Failed(r.reason)
 
@@ -146,5 +157,30 @@ def campaign(runs: int, *, seed: int = 0, nodes: Sequence[int] = (3,), duration:
         one()
     except _Failed:
         pass
+    if shrink and out.failure is not None:
+        out.failure = _prune(out.failure, out)
     out.wall_seconds = time.perf_counter() - t0
     return out
+
+
+def _prune(failure: SimResult, out: Campaign) -> SimResult:
+    """After Hypothesis: drop each fault, then each client and key, while the run still fails
+    (a greedy pass in the manner of delta debugging: Hypothesis may stop, out of budget, with a
+    fault left that does nothing -- a crash of a node already down)."""
+    best = failure
+    changed = True
+    while changed:
+        changed = False
+        cfg = best.config
+        candidates = [attrs.evolve(cfg, faults=cfg.faults[:k] + cfg.faults[k + 1:]) for k in range(len(cfg.faults))]
+        if cfg.clients > 1:
+            candidates.append(attrs.evolve(cfg, clients=cfg.clients - 1))
+        if cfg.keys > 1:
+            candidates.append(attrs.evolve(cfg, keys=cfg.keys - 1))
+        for c in candidates:
+            out.shrink_runs += 1
+            r = simulate(c)
+            if r.verdict == "violation":
+                best, changed = r, True
+                break
+    return best

@@ -96,14 +96,18 @@ def test_histories_alone_miss_commit_by_counting() -> None:
         assert r.verdict == "ok"
 
 
-@pytest.mark.parametrize("variant, budget", [("vote-ignores-log", 30), ("commit-by-counting", 30),
-                                             ("lazy-term", 60)])
-def test_campaign_finds_shrinks_and_replays(variant: str, budget: int, tmp_path: Path) -> None:
-    c = campaign(budget, seed=2, duration=4.0, variant=variant, shrink_seconds=25)
+@pytest.mark.parametrize("variant", ["vote-ignores-log", "commit-by-counting", "lazy-term"])
+def test_campaign_finds_shrinks_and_replays(variant: str, tmp_path: Path) -> None:
+    # bench/sim_campaign.py measures how many runs each bug takes; 60 is several times that
+    budget = 60
+    c = campaign(budget, seed=2, duration=4.0, variant=variant, shrink_seconds=10, rates=(5, 20))
     assert c.failure is not None, f"{variant} not found in {budget} runs"
     f = c.failure
     assert f.verdict == "violation"
-    assert len(f.config.faults) <= 4, f.config
+    assert len(f.config.faults) <= 3, f.config
+    first = c.first_failure
+    assert first is not None
+    assert (len(f.config.faults), f.config.clients, f.config.keys) <= (len(first.faults), first.clients, first.keys)
     path = tmp_path / "replay.json"
     write_replay(f, path)
     res = CliRunner().invoke(cli, ["sim", "replay", str(path), "--out", str(tmp_path / "runs"), "--json"])
