@@ -109,6 +109,8 @@ def _show(k: str, v: Any) -> str:
     if k == "log" and isinstance(v, tuple):
         tail = ", ".join(f"{len(v) - len(v[-3:]) + n + 1}: [term {e.term}] {e.value}" for n, e in enumerate(v[-3:]))
         return f"<{len(v)} entries{'; ... ' if len(v) > 3 else '; '}{tail}>"
+    if k == "state" and hasattr(v, "name"):
+        return v.name
     return str(v)
 
 
