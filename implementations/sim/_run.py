@@ -176,16 +176,20 @@ class _Client:
         self.op: Op | None = None
         self.rid: Any = None
         self._req = 0
+        self._opno = 0  # which operation a scheduled retry belongs to
 
     def start(self, op: Op) -> None:
         s = self.sim
         self.op, self.deadline, self.uncertain = op, s.world.now + s.cfg.op_timeout, False
         value = list(op.value) if op.f == "cas" else op.value
         s.rec.invoke(self.process, op.f, op.key, value)
-        self._attempt()
+        self._opno += 1
+        self._attempt(self._opno)
 
-    def _attempt(self) -> None:
+    def _attempt(self, opno: int) -> None:
         s, w = self.sim, self.sim.world
+        if opno != self._opno or self.op is None:
+            return  # a retry scheduled for an operation that has ended since (its deadline passed)
         if w.now >= self.deadline:
             self._done("info" if self.uncertain else "fail", None,
                        "timed out" if self.uncertain else "no leader reachable")
@@ -203,7 +207,7 @@ class _Client:
         h = w.hosts[node]
         if h.node is None:  # connection refused: nothing was sent
             self._move_on(node)
-            w.at(w.now + w.latency(), self._attempt)
+            w.at(w.now + w.latency(), self._attempt, self._opno)
             return
         h.clients[rid] = self
         op = self.op
@@ -220,10 +224,10 @@ class _Client:
             hint = response.get("leader")
             if hint is None:
                 self._move_on(self.leader if self.leader is not None else self._next)
-                w.at(w.now + 0.05, self._attempt)
+                w.at(w.now + 0.05, self._attempt, self._opno)
             else:
                 self.leader = hint
-                w.at(w.now, self._attempt)
+                w.at(w.now, self._attempt, self._opno)
             self.rid = None
             return
         if typ == "ok":
@@ -241,7 +245,7 @@ class _Client:
             self._done("info", None, "connection lost")
             return
         self._move_on(self.leader if self.leader is not None else self._next)
-        self._attempt()
+        self._attempt(self._opno)
 
     def _timeout(self, rid: Any) -> None:
         if rid == self.rid:

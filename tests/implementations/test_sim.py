@@ -152,3 +152,13 @@ def test_cli_replay_not_exact_is_reported(tmp_path: Path) -> None:
     p.write_text(json.dumps(doc))
     res = CliRunner().invoke(cli, ["sim", "replay", str(p), "--out", str(tmp_path)])
     assert res.exit_code == 2 and "NOT exactly" in res.output
+
+
+@pytest.mark.parametrize("nodes", [1, 2])
+def test_retry_scheduled_past_the_deadline_is_ignored(nodes: int) -> None:
+    """Found by the attack on this issue: a node crashed every 0.3 s made a client schedule a
+    retry that fired after its operation had timed out (an AssertionError in the simulator)."""
+    faults = tuple(Fault("crash", 0.3 * k, 0.2, (k % nodes,)) for k in range(12))
+    for seed in (7, 8):
+        r = simulate(SimConfig(seed=seed, nodes=nodes, faults=faults))
+        assert r.verdict == "ok", r.render_text()
