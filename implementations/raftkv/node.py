@@ -30,9 +30,11 @@ so a seeded driver (the asyncio server, or a simulator) replays a run exactly.
   A follower never truncates entries that match the request (a stale request must not erase
   entries a newer one appended).  A rejection carries ``mlogLength`` (the follower's log length)
   so the leader skips back over a long missing suffix at once (section 3.5's optimisation).
-* ``matchIndex`` and ``nextIndex`` never move back on a success response (the network reorders
-  them), and a follower's ``commitIndex`` never decreases (the spec lets an old duplicate lower
-  it; nothing in the spec depends on that).
+* ``matchIndex`` never moves back: a success answer overtaken by a later one (the network
+  reorders them) is ignored -- the spec's ``DropMessage`` -- and otherwise the leader takes the
+  spec's step (``matchIndex`` the answer's, ``nextIndex`` just after it).  A follower's
+  ``commitIndex`` never decreases (the spec lets an old duplicate lower it; nothing in the spec
+  depends on that).
 * ``BecomeLeader`` appends a no-op entry of the new term (section 6.4): until an entry of its own
   term commits, a leader cannot commit -- nor answer -- anything (Figure 8 rule).
 * Messages drop the ``mlog`` fields the spec keeps only for its proof.
