@@ -7,7 +7,6 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import attrs
 from implementations.api import Op
 from implementations.harness import RunConfig, write_report
 from implementations.harness._nemesis import FaultWindow
-from implementations.harness._recorder import Recorder
+from implementations.harness._recorder import Recorder, _ordered
 from implementations.harness._workload import DEFAULT_MIX, Workload
 from implementations.raftkv.node import VARIANTS
 
@@ -439,12 +438,7 @@ def simulate(cfg: SimConfig, *, out: Path | None = None, check_timeout: float = 
     return SimResult(cfg, verdict, reason, w.divergence, history, w.now, wall, counts, report)
 
 
-def _ordered(ev: dict[str, Any]) -> dict[str, Any]:
-    from implementations.harness._recorder import _ordered as order
-    return order(ev)
-
-
-def write_replay(result: SimResult, path: Path, shrunk_from: Sequence[Any] = ()) -> None:
+def write_replay(result: SimResult, path: Path) -> None:
     """The replay file: the configuration, and what the run gave (to check a replay is exact)."""
     doc = {"distcheck_sim": 1, "system": "raftkv", "config": result.config.to_json(),
            "verdict": result.verdict, "reason": result.reason, "history_sha256": result.history_sha256}
