@@ -484,6 +484,7 @@ class RaftNode:
                 or (m["msuccess"] and m["mmatchIndex"] < self.matchIndex[j])):
             self._event("DropMessage", m=m)
             return
+        before = self.nextIndex[j]
         if m["msuccess"]:
             # the spec's step: matchIndex is the answer's, nextIndex just after it (the test
             # above keeps matchIndex from moving back)
@@ -492,12 +493,15 @@ class RaftNode:
             self._event("HandleAppendEntriesResponse", m=m)
             self.AdvanceCommitIndex()
         else:
-            before = self.nextIndex[j]
             self.nextIndex[j] = max(1, min(before - 1, m.get("mlogLength", 0) + 1))
             # skipping back k > 1 entries at once is the spec's step taken k times (on k copies)
             self._event("HandleAppendEntriesResponse", m=m, skip=max(1, before - self.nextIndex[j]))
-        if self.nextIndex[j] <= len(self.log):
-            self.AppendEntries(j)  # more to send: keep the follower catching up
+        if self.nextIndex[j] != before and self.nextIndex[j] <= len(self.log):
+            # more to send: keep the follower catching up -- only on an answer that moved
+            # nextIndex.  Answering every copy of a duplicated answer with another request, each
+            # duplicated in turn, grows the traffic geometrically (found by the simulator under
+            # message duplication); the next heartbeat sends what a repeated answer leaves.
+            self.AppendEntries(j)
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -53,14 +53,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
+
+import attrs
 
 from spec.raft import (
     AppendEntriesRequest, AppendEntriesResponse, Candidate, Entry, Follower, Leader, Raft,
     RaftState, RequestVoteRequest, RequestVoteResponse, WithMessage, WithoutMessage,
 )
 
-__all__ = ["Divergence", "TraceValidator", "project"]
+__all__ = ["Divergence", "Durable", "TraceValidator", "project"]
 
 _ROLE = {"follower": Follower, "candidate": Candidate, "leader": Leader}
 _VARS = ("currentTerm", "state", "votedFor", "log", "commitIndex", "votesResponded", "votesGranted",
@@ -149,31 +151,48 @@ def _log_term(t: int) -> int:
 _LOG_EVENTS = frozenset({"ClientRequest", "HandleAppendEntriesRequest", "Restart"})
 
 
-def project(node: Any, memo: dict[int, tuple[Any, Entry]] | None = None) -> dict[str, Any]:
-    """A :class:`~implementations.raftkv.node.RaftNode`'s variables as the spec's values
-    (``memo``: id of an implementation entry -> (that entry, its spec value), kept by the caller
-    so that a long log is not converted again at every step)."""
-    if memo is None:
-        log = tuple(_entry(e) for e in node.log)
+def project(node: Any, log: Sequence[Any] | None = None,
+            memo: dict[int, tuple[Any, Entry]] | None = None) -> dict[str, Any]:
+    """A :class:`~implementations.raftkv.node.RaftNode`'s variables as the spec's values, the
+    log from ``log`` when given (the node's disk: see :class:`Durable`) -- through ``memo``, id
+    of an entry -> (that entry, its spec value), kept by the caller so that a long log is not
+    converted again at every step.  The memo is only for entries nobody changes in place (a
+    disk's, which the node never holds): a node's own entries are converted afresh."""
+    entries = node.log if log is None else log
+    if memo is None or log is None:
+        spec_log = tuple(_entry(e) for e in entries)
     else:
         out = []
-        for e in node.log:
+        for e in entries:
             hit = memo.get(id(e))
             if hit is None or hit[0] is not e:
                 hit = memo[id(e)] = (e, _entry(e))
             out.append(hit[1])
-        log = tuple(out)
+        spec_log = tuple(out)
     return {
         "currentTerm": node.currentTerm + 1,
         "state": _ROLE[node.state],
         "votedFor": node.votedFor,
-        "log": log,
+        "log": spec_log,
         "commitIndex": node.commitIndex,
         "votesResponded": frozenset(node.votesResponded),
         "votesGranted": frozenset(node.votesGranted),
         "nextIndex": tuple(node.nextIndex),
         "matchIndex": tuple(node.matchIndex),
     }
+
+
+@attrs.frozen
+class Durable:
+    """What a node's disk holds after a step: its term, vote and log, and how many times the log
+    was written (so that a write behind the log's last entry is not missed).  The spec's
+    ``currentTerm``, ``votedFor`` and ``log`` are what survives its ``Restart`` -- the disk's --
+    so after every step whose outputs have left, the node's memory must hold the same."""
+
+    term: int
+    vote: int | None
+    log: Sequence[Any]  # entries the node never holds (copies), so never changed in place
+    writes: int
 
 
 def _expected(msg: dict[str, Any]) -> dict[str, Any]:
@@ -199,14 +218,16 @@ class TraceValidator:
         self.spec = Raft(n_servers=n)  # the bounds only matter to the explorer's constraint
         self.state: RaftState = next(iter(self.spec.init()))
         self.msgs: dict[Any, Any] = {}  # mid -> the spec's message
-        self._memo: dict[int, tuple[Any, Entry]] = {}
+        self._memo: dict[int, tuple[Any, Entry]] = {}  # disk entries' spec values (project)
+        self._writes: dict[int, int] = {}  # node -> its disk's log writes at the last comparison
         self.steps = 0  # spec steps taken
         self.events = 0  # implementation events checked
 
     # --- the nodes' inputs ---------------------------------------------------------------------
 
-    def node_step(self, i: int, events: Sequence[dict[str, Any]], node: Any) -> None:
-        """Node ``i`` handled one input, emitting ``events``; ``node`` is its state after."""
+    def node_step(self, i: int, events: Sequence[dict[str, Any]], node: Any, disk: Durable | None = None) -> None:
+        """Node ``i`` handled one input, emitting ``events``; ``node`` is its state after, ``disk``
+        (when the driver knows it) what its disk holds once the step's writes are done."""
         before = self.state
         try:
             for e in events:
@@ -215,21 +236,29 @@ class TraceValidator:
             raise Divergence(i, d.why, events, self._view(before, i), project(node),
                              self.enabled(before, i)) from None
         self.events += len(events)
-        self._compare(i, before, events, node)
+        if disk is not None:
+            self._durable(i, before, events, node, disk)
+        self._compare(i, before, events, node, disk)
 
-    def restart(self, i: int, node: Any) -> None:
+    def restart(self, i: int, node: Any, disk: Durable | None = None) -> None:
         """Node ``i`` crashed and started again as ``node`` (from its disk): the spec's
         ``Restart(i)``, which keeps ``currentTerm``, ``votedFor`` and ``log``."""
         before = self.state
         self.state = self.spec.Restart(self.state, i)
         self.steps += 1
-        self._compare(i, before, [{"a": "Restart"}], node)
+        events = [{"a": "Restart"}]
+        if disk is not None:
+            self._durable(i, before, events, node, disk)
+        self._compare(i, before, events, node, disk, whole=True)
 
-    def finish(self, nodes: Sequence[Any]) -> None:
+    def finish(self, nodes: Sequence[Any], disks: Sequence[Durable | None] | None = None) -> None:
         """At the end of a run: every live node's whole state, the logs included, agrees."""
         for i, node in enumerate(nodes):
             if node is not None:
-                self._compare(i, self.state, [], node, whole=True)
+                disk = disks[i] if disks is not None else None
+                if disk is not None:
+                    self._durable(i, self.state, [], node, disk)
+                self._compare(i, self.state, [], node, disk, whole=True)
 
     def network(self, action: str, mid: Any) -> None:
         """The network dropped (``DropMessage``) or duplicated (``DuplicateMessage``) a message."""
@@ -349,20 +378,46 @@ class TraceValidator:
             raise Divergence(m.mdest, f"message {mid} is not in flight in the spec's bag", [], {}, None, [])
         return m
 
+    def _durable(self, i: int, before: RaftState, events: Sequence[dict[str, Any]], node: Any,
+                 disk: Durable) -> None:
+        """The node's memory holds what its disk holds: the step's outputs have left, so a crash
+        now must restart it in the spec's state (whose ``Restart`` keeps ``currentTerm``,
+        ``votedFor`` and ``log``) -- a term, vote or log entry not yet written is a divergence
+        here, where the step was taken, not only if a crash happens to follow."""
+        def diverge(why: str) -> NoReturn:
+            raise Divergence(i, f"after the step {why}: the step's outputs have left, and a crash now "
+                                "would restart the node from a state the spec never reaches",
+                             events, self._view(before, i), project(node), self.enabled(before, i))
+
+        if node.currentTerm != disk.term:
+            diverge(f"its currentTerm {node.currentTerm + 1} is not durable (the disk holds {disk.term + 1})")
+        if node.votedFor != disk.vote:
+            diverge(f"its votedFor {node.votedFor} is not durable (the disk holds {disk.vote})")
+        # by value, every entry (a change in place, or one made at a step that writes nothing);
+        # Python compares equal lists of tuples in C -- the slow path below only on a difference
+        if node.log != disk.log:
+            mem, dur = tuple(_entry(e) for e in node.log), tuple(_entry(e) for e in disk.log)
+            if mem != dur:
+                diverge(f"its log in memory is not its disk's: {_first_difference(mem, dur).replace('the spec', 'the disk')}")
+
     def _compare(self, i: int, before: RaftState, events: Sequence[dict[str, Any]], node: Any,
-                 whole: bool = False) -> None:
+                 disk: Durable | None = None, whole: bool = False) -> None:
         theirs = self._view(self.state, i)
+        log = node.log if disk is None else disk.log
+        if disk is not None and self._writes.get(i) != disk.writes:
+            self._writes[i] = disk.writes
+            whole = True  # written, perhaps behind the last entry
         if not (whole or any(e["a"] in _LOG_EVENTS for e in events)):
             # The log changes only in the steps above: elsewhere compare its length and last
-            # entry (a change behind them is caught at the next whole comparison, and at the end)
-            log = node.log
+            # entry.  Without the disk, a change behind them is caught at the next whole
+            # comparison; with it, :meth:`_durable` has compared every entry already.
             if len(log) != len(theirs["log"]) or (log and _entry(log[-1]) != theirs["log"][-1]):
                 whole = True
             else:
                 mine = project(_NoLog(node))
                 mine["log"] = theirs["log"]
         if whole or any(e["a"] in _LOG_EVENTS for e in events):
-            mine = project(node, self._memo)
+            mine = project(node, None if disk is None else disk.log, self._memo)
         for k in _VARS:
             if mine[k] != theirs[k]:
                 raise Divergence(i, f"after the step {_first_difference(mine[k], theirs[k])}" if k == "log" else

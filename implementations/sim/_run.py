@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import shutil
 import tempfile
 import time
@@ -16,7 +17,7 @@ from implementations.api import Op
 from implementations.harness import RunConfig, write_report
 from implementations.harness._nemesis import FaultWindow
 from implementations.harness._recorder import Recorder, _ordered
-from implementations.harness._workload import DEFAULT_MIX, Workload
+from implementations.harness._workload import DEFAULT_MIX, FUNCTIONS, Workload
 from implementations.raftkv.node import VARIANTS
 
 from ._world import World
@@ -33,6 +34,24 @@ FAULT_KINDS = {
     "delay": "amount: up to this many seconds added to each message (reorders them)",
     "skew": "nodes: the node whose clock runs at rate 1 + amount (amount > -1)",
 }
+
+
+#: the largest cluster a run simulates (the command line's bound too)
+MAX_NODES = 9
+
+
+def _finite(x: Any) -> float:
+    """``x`` as a float if it is a finite number (a bool is not), else NaN -- which fails every
+    comparison, so ``not _finite(x) > 0`` refuses it with the range's message."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        return math.nan
+    return float(x)
+
+
+def _integer(name: str, x: Any, lo: int | None, hi: int | None = None) -> None:
+    if isinstance(x, bool) or not isinstance(x, int) or (lo is not None and x < lo) or (hi is not None and x > hi):
+        bounds = f" in {lo}..{hi}" if hi is not None else f" >= {lo}" if lo is not None else ""
+        raise ValueError(f"{name} must be a whole number{bounds}, not {x!r}")
 
 
 @attrs.frozen
@@ -71,21 +90,34 @@ class SimConfig:
     recover: float = 2.0
 
     def check(self) -> None:
-        """ValueError (one line) when the configuration makes no run."""
-        if self.nodes < 1 or self.clients < 1 or self.keys < 1:
-            raise ValueError("nodes, clients and keys must be at least 1")
+        """ValueError (one line) when the configuration makes no run: every field's type and
+        range, so that a hand-edited replay file fails here and not inside the run."""
+        _integer("seed", self.seed, None)
+        _integer("nodes", self.nodes, 1, MAX_NODES)
+        _integer("clients", self.clients, 1)
+        _integer("keys", self.keys, 1)
         for name in ("duration", "rate", "election_timeout", "op_timeout"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be positive")
+            if not _finite(getattr(self, name)) > 0:
+                raise ValueError(f"{name} must be a positive number of seconds (or operations a second)")
+        if not _finite(self.recover) >= 0:
+            raise ValueError("recover must be a number of seconds >= 0")
+        if not isinstance(self.validate, bool):
+            raise ValueError("validate must be true or false")
         if self.variant is not None and self.variant not in VARIANTS:
             raise ValueError(f"unknown variant {self.variant!r} (known: {', '.join(VARIANTS)})")
+        if not self.mix or any(f not in FUNCTIONS or isinstance(w, bool) or not isinstance(w, int) or w < 0
+                               for f, w in self.mix) or not any(w for _, w in self.mix):
+            raise ValueError(f"mix must weigh some of {', '.join(FUNCTIONS)} with whole numbers >= 0, not "
+                             f"{dict(self.mix)!r}")
         for k, f in enumerate(self.faults):
             where = f"fault {k + 1} ({f.kind})"
             if f.kind not in FAULT_KINDS:
                 raise ValueError(f"{where}: no such fault kind (known: {', '.join(FAULT_KINDS)})")
-            if not (f.at >= 0 and f.duration > 0):
-                raise ValueError(f"{where}: at must be >= 0 and duration > 0")
-            if any(not 0 <= j < self.nodes for j in f.nodes):
+            if not (_finite(f.at) >= 0 and _finite(f.duration) > 0):
+                raise ValueError(f"{where}: at must be >= 0 and duration > 0 (seconds)")
+            if not _finite(f.amount) == f.amount:
+                raise ValueError(f"{where}: amount must be a finite number")
+            if any(isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < self.nodes for j in f.nodes):
                 raise ValueError(f"{where}: nodes must be in 0..{self.nodes - 1}")
             if f.kind in ("crash", "pause", "skew") and len(f.nodes) != 1:
                 raise ValueError(f"{where}: names exactly one node")
@@ -105,8 +137,8 @@ class SimConfig:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> SimConfig:
         d = dict(d)
-        faults = tuple(Fault(f["kind"], float(f["at"]), float(f["duration"]), tuple(f.get("nodes", ())),
-                             float(f.get("amount", 0.0))) for f in d.pop("faults", ()))
+        faults = tuple(Fault(f["kind"], f["at"], f["duration"], tuple(f.get("nodes", ())), f.get("amount", 0.0))
+                       for f in d.pop("faults", ()))
         mix = tuple(dict(d.pop("mix", DEFAULT_MIX)).items())
         unknown = set(d) - {a.name for a in attrs.fields(cls)}
         if unknown:
@@ -294,11 +326,11 @@ class _Sim:
         w, cfg = self.world, self.cfg
         for h in w.hosts:
             h.boot()
-        for f in sorted(cfg.faults, key=lambda f: f.at):
+        for k, f in sorted(enumerate(cfg.faults), key=lambda kf: kf[1].at):
             end = min(f.at + f.duration, cfg.duration)
             if f.at < cfg.duration:
-                w.at(f.at, self._fault, f, True)
-                w.at(end, self._fault, f, False)
+                w.at(f.at, self._fault, k, f, True)
+                w.at(end, self._fault, k, f, False)
         for c in self.clients:
             w.at(self.rng.expovariate(cfg.rate), self._start, c)
         w.at(cfg.duration, self._heal)
@@ -327,7 +359,8 @@ class _Sim:
             if w.validator is not None and w.failure is None:
                 from implementations.raftkv.trace import Divergence
                 try:
-                    w.validator.finish([None if h.busy else h.node for h in w.hosts])
+                    w.validator.finish([None if h.busy else h.node for h in w.hosts],
+                                       [h.durable() for h in w.hosts])
                 except Divergence as d:
                     w.diverged(d)
             return
@@ -343,39 +376,40 @@ class _Sim:
         self._read_next()
 
     # the nemesis
-    def _fault(self, f: Fault, start: bool) -> None:
-        w, k = self.world, f.kind
+    def _fault(self, k: int, f: Fault, start: bool) -> None:
+        """Fault ``k`` of the schedule (by position: equal faults are two faults) starts or stops."""
+        w, kind = self.world, f.kind
         value = {"nodes": list(f.nodes), "amount": f.amount}
         if start:
-            self.rec.nemesis("start", k, value)
-        if k == "partition":
+            self.rec.nemesis("start", kind, value)
+        if kind == "partition":
             side = frozenset(f.nodes)
             w.groups = [side, frozenset(range(w.n)) - side] if start else None
-        elif k == "crash":
+        elif kind == "crash":
             h = w.hosts[f.nodes[0]]
             if start and h.node is not None:
                 h.crash()
             elif not start and h.node is None:
                 h.boot()
-        elif k == "pause":
+        elif kind == "pause":
             h = w.hosts[f.nodes[0]]
             if start:
                 h.paused = True
             elif h.paused:
                 h.resume()
-        elif k == "loss":
+        elif kind == "loss":
             w.loss = f.amount if start else 0.0
-        elif k == "duplicate":
+        elif kind == "duplicate":
             w.duplicate = f.amount if start else 0.0
-        elif k == "delay":
+        elif kind == "delay":
             w.extra_delay = f.amount if start else 0.0
-        elif k == "skew":
+        elif kind == "skew":
             w.hosts[f.nodes[0]].set_rate(1 + f.amount if start else 1.0)
         if start:
-            self._started[id(f)] = self.rec.now()
+            self._started[k] = self.rec.now()
         else:
-            self.rec.nemesis("stop", k, value)
-            self.windows.append(FaultWindow(k, json.dumps(value), self._started.pop(id(f)), self.rec.now()))
+            self.rec.nemesis("stop", kind, value)
+            self.windows.append(FaultWindow(kind, json.dumps(value), self._started.pop(k), self.rec.now()))
 
     def _heal(self) -> None:
         w = self.world

@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from implementations.raftkv.node import Persist, RaftNode, Reply, Send
+from implementations.raftkv.node import Entry, Persist, RaftNode, Reply, Send
 
 __all__ = ["Host", "World"]
 
@@ -46,7 +46,10 @@ class Host:
 
     def __init__(self, world: World, i: int) -> None:
         self.world, self.id = world, i
-        self.term, self.vote, self.log = 0, None, []  # the disk: what was fsynced
+        # the disk: what was fsynced, as bytes would hold it -- entries the node never shares
+        # (each write and each boot copies them), so the validator sees a change in place
+        self.term, self.vote, self.log = 0, None, []
+        self.log_writes = 0
         self.incarnation = 0
         self.node: RaftNode | None = None
         self.trace: list[dict[str, Any]] = []
@@ -72,17 +75,22 @@ class Host:
         self.incarnation += 1
         self.trace = []
         self.node = RaftNode(self.id, w.n, random.Random(f"{w.seed}/node/{self.id}/{self.incarnation}"),
-                             currentTerm=self.term, votedFor=self.vote, log=list(self.log),
+                             currentTerm=self.term, votedFor=self.vote, log=[_copy(e) for e in self.log],
                              election_timeout=w.election_timeout, heartbeat_interval=w.election_timeout / 6,
                              max_entries=w.max_entries, variant=w.variant,
                              trace=self.trace if w.validator is not None else None)
         if w.validator is not None and self.incarnation > 1 and w.failure is None:
             from implementations.raftkv.trace import Divergence
             try:
-                w.validator.restart(self.id, self.node)
+                w.validator.restart(self.id, self.node, self.durable())
             except Divergence as d:
                 w.diverged(d)
         w.at(w.now + TICK * w.rng.random(), self._tick, self.incarnation)
+
+    def durable(self) -> Any:
+        """The disk as the trace validator sees it."""
+        from implementations.raftkv.trace import Durable
+        return Durable(self.term, self.vote, self.log, self.log_writes)
 
     def crash(self) -> None:
         w = self.world
@@ -144,7 +152,8 @@ class Host:
         p = outs[0]
         if p.log_from is not None:
             del self.log[p.log_from - 1:]
-            self.log.extend(p.entries)
+            self.log.extend(_copy(e) for e in p.entries)
+            self.log_writes += 1
         self.term, self.vote = p.currentTerm, p.votedFor
         self.busy = False
         self._complete(outs[1:], events)
@@ -163,7 +172,7 @@ class Host:
         if w.validator is not None and w.failure is None:
             from implementations.raftkv.trace import Divergence
             try:
-                w.validator.node_step(self.id, events, self.node)
+                w.validator.node_step(self.id, events, self.node, self.durable())
             except Divergence as d:
                 w.diverged(d)
                 return
@@ -174,6 +183,11 @@ class Host:
                 client = self.clients.pop(o.rid, None)
                 if client is not None:
                     w.at(w.now + w.latency(), client.answer, o.rid, o.response)
+
+
+def _copy(e: Entry) -> Entry:
+    """An entry as written and read back (JSON, as implementations/raftkv/storage.py keeps it)."""
+    return Entry(e.term, json.loads(json.dumps(e.value)))
 
 
 class World:

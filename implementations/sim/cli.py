@@ -19,10 +19,13 @@ def sim_group() -> None:
     """Deterministic simulation: raftkv's node code on a simulated network, clock and disk."""
 
 
-def _out_dir(out: str) -> Path:
+def _out_dir(out: str, as_json: bool) -> Path:
     stamp = datetime.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
     d = Path(out) / f"sim-raftkv-{stamp}"
-    d.mkdir(parents=True, exist_ok=True)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fail(f"--out {out}: cannot create a directory there: {e.strerror or e}", as_json=as_json)
     return d
 
 
@@ -67,6 +70,8 @@ def raftkv_command(runs: int, seed: int, nodes: str, duration: float, variant: s
         fail(f"--nodes takes cluster sizes in 1..9, comma-separated, not {nodes!r}", as_json=as_json)
     if variant is not None and variant not in VARIANTS:
         fail(f"--variant {variant!r}: the variants are {', '.join(VARIANTS)}", as_json=as_json)
+    if Path(out).exists() and not Path(out).is_dir():  # before the campaign, not after it
+        fail(f"--out {out}: not a directory", as_json=as_json)
     shown = [0]
 
     def progress(c: Any) -> None:
@@ -82,7 +87,7 @@ def raftkv_command(runs: int, seed: int, nodes: str, duration: float, variant: s
         interrupted()
     doc = c.to_json()
     if c.failure is not None:
-        d = _out_dir(out)
+        d = _out_dir(out, as_json)
         r = simulate(c.failure.config, out=d)  # the files of the minimal run (the same run again)
         write_replay(r, d / "replay.json")
         doc["out_dir"] = str(d)
@@ -102,7 +107,10 @@ def raftkv_command(runs: int, seed: int, nodes: str, duration: float, variant: s
             click.echo(r.render_text())
             click.echo("schedule: " + json.dumps([x.to_json() for x in f.config.faults]))
             click.echo(f"replay: distcheck sim replay {doc['replay']}")
-            click.echo(f"timeline: {doc['out_dir']}/timeline.html")
+            if (d / "timeline.html").exists():
+                click.echo(f"timeline: {doc['out_dir']}/timeline.html")
+            else:
+                click.echo("timeline: none (no operation was recorded before the run stopped)")
         click.echo("verdict: " + ("violation" if c.failure else "unknown" if c.unknown or c.limit_reached else "ok"))
     sys.exit(exitcodes.VIOLATION if c.failure else exitcodes.UNKNOWN if c.unknown or c.limit_reached
              else exitcodes.OK)
@@ -125,6 +133,8 @@ def replay_command(file: str, out: str, as_json: bool) -> None:
         text = Path(file).read_text(encoding="utf-8")
     except OSError as e:
         fail(f"{file}: cannot read: {e.strerror or e}", as_json=as_json)
+    except UnicodeDecodeError as e:
+        fail(f"{file}:1: not UTF-8 text (byte {e.start}): not a replay file", as_json=as_json)
     try:
         doc = json.loads(text)
         if not isinstance(doc, dict) or doc.get("distcheck_sim") != 1 or not isinstance(doc.get("config"), dict):
@@ -135,7 +145,7 @@ def replay_command(file: str, out: str, as_json: bool) -> None:
         fail(f"{file}:{e.lineno}: not JSON: {e.msg}", as_json=as_json)
     except (ValueError, TypeError, KeyError) as e:
         fail(f"{file}:1: {e}", as_json=as_json)
-    d = _out_dir(out)
+    d = _out_dir(out, as_json)
     r = simulate(cfg, out=d)
     exact = doc.get("history_sha256") in (None, r.history_sha256)
     if as_json:
@@ -145,7 +155,8 @@ def replay_command(file: str, out: str, as_json: bool) -> None:
     else:
         click.echo(r.render_text())
         click.echo(f"replayed {'exactly (the same history, byte for byte)' if exact else 'NOT exactly: the history differs from the recorded one'}")
-        click.echo(f"files: {d}/ (history.jsonl, timeline.html{', divergence.txt' if r.divergence else ''})")
+        files = [f for f in ("history.jsonl", "timeline.html", "divergence.txt") if (d / f).exists()]
+        click.echo(f"files: {d}/ ({', '.join(files)})")
     if not exact:
         sys.exit(exitcodes.USAGE)
     sys.exit({"ok": exitcodes.OK, "violation": exitcodes.VIOLATION}.get(r.verdict, exitcodes.UNKNOWN))

@@ -79,30 +79,37 @@ def test_correct_raftkv_passes_a_campaign() -> None:
 BUG_FAULTS = (Fault("crash", 1.0, 0.7, (0,)), Fault("partition", 2.0, 1.0, (1,)), Fault("crash", 3.2, 0.5, (2,)))
 
 
-@pytest.mark.parametrize("variant, seeds", [("vote-ignores-log", (0, 1, 2)), ("commit-by-counting", (0, 4)),
-                                            ("lazy-term", (4, 6))])
-def test_trace_validation_finds_the_seeded_bug(variant: str, seeds: tuple[int, ...]) -> None:
-    for seed in seeds:
+@pytest.mark.parametrize("variant", ["vote-ignores-log", "commit-by-counting", "lazy-term"])
+def test_trace_validation_finds_the_seeded_bug(variant: str) -> None:
+    # the schedule gives each bug its chance; whether a seed's timing takes it varies, so the
+    # oracle is "in most of eight seeds" (measured: 7, 5 and 8 of 8)
+    found = 0
+    for seed in range(8):
         r = simulate(SimConfig(seed=seed, faults=BUG_FAULTS, variant=variant))
-        assert r.verdict == "violation" and r.divergence is not None, (variant, seed)
-        text = r.divergence.render()
-        assert "last agreed abstract state" in text and "enabled actions" in text
+        if r.divergence is not None:
+            assert r.verdict == "violation"
+            text = r.divergence.render()
+            assert "last agreed abstract state" in text and "enabled actions" in text
+            found += 1
+        else:
+            assert r.verdict == "ok", r.render_text()  # no other finding on these bugs' runs
+    assert found >= 4, f"{variant}: {found} of 8 seeds"
 
 
 def test_histories_alone_miss_commit_by_counting() -> None:
     """Without trace validation the same runs look fine: the bug breaks no history here."""
-    for seed in (0, 4):
+    for seed in (2, 4):  # two of the seeds above where trace validation finds it
+        assert simulate(SimConfig(seed=seed, faults=BUG_FAULTS, variant="commit-by-counting")).divergence
         r = simulate(SimConfig(seed=seed, faults=BUG_FAULTS, variant="commit-by-counting", validate=False))
         assert r.verdict == "ok"
 
 
 @pytest.mark.parametrize("variant", ["vote-ignores-log", "commit-by-counting", "lazy-term"])
 def test_campaign_finds_shrinks_and_replays(variant: str, tmp_path: Path) -> None:
-    # bench/sim_campaign.py measures how many runs each bug takes.  lazy-term needs a crash
-    # between a vote and the next log write: rarer (one campaign of 60 runs missed it on 3.13,
-    # whose Hypothesis draws differ), so it gets more, cheaper runs (5 operations a second)
-    budget, rates = (200, (5,)) if variant == "lazy-term" else (60, (5, 20))
-    c = campaign(budget, seed=2, duration=4.0, variant=variant, shrink_seconds=10, rates=rates)
+    # bench/sim_campaign.py measures how many runs each bug takes (the budget here is several
+    # times the most it took)
+    budget = 60
+    c = campaign(budget, seed=2, duration=4.0, variant=variant, shrink_seconds=10, rates=(5, 20))
     assert c.failure is not None, f"{variant} not found in {budget} runs"
     f = c.failure
     assert f.verdict == "violation"
@@ -119,7 +126,9 @@ def test_campaign_finds_shrinks_and_replays(variant: str, tmp_path: Path) -> Non
     assert doc["history_sha256"] == f.history_sha256
     out = Path(doc["out_dir"])
     assert (out / "history.jsonl").read_bytes() == f.history
-    assert (out / "timeline.html").exists()
+    # the timeline of the checked history; a divergence before any operation completed
+    # (lazy-term's, at the first election) leaves none to check or draw
+    assert (out / "timeline.html").exists() == (f.report.lin_result is not None)
 
 
 # --- the command line ---------------------------------------------------------------------------------

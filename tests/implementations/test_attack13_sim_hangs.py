@@ -38,7 +38,7 @@ def _bounded(cfg, seconds):
             "r = simulate(pickle.loads(bytes.fromhex(sys.argv[1]))); print(r.verdict)")
     try:
         p = subprocess.run([sys.executable, "-c", code, pickle.dumps(cfg).hex()], capture_output=True,
-                           text=True, timeout=seconds, cwd=str(pathlib.Path(__file__).resolve().parents[1]))
+                           text=True, timeout=seconds, cwd=str(pathlib.Path(__file__).resolve().parents[2]))
     except subprocess.TimeoutExpired:
         raise _Timeout from None
     assert p.returncode == 0, p.stderr[-800:]
