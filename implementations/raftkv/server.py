@@ -1,7 +1,7 @@
 """The asyncio TCP driver of a :class:`~implementations.raftkv.node.RaftNode`: one OS process.
 
 ``python -m implementations.raftkv.server --id I --ports P0,P1,... --dir DIR [--seed S]
-[--variant stale-reads|early-ack] [--election-timeout MS]``
+[--variant V] [--election-timeout MS] [--trace FILE]``
 
 Node ``I`` listens on ``127.0.0.1:P_I``.  Every line on a connection is one JSON object:
 
@@ -23,6 +23,15 @@ the node's memory may be ahead of its disk, and going on could acknowledge what 
 forgets.  A restart recovers from the disk, as after kill -9.  The node ticks every 10 ms.
 A message to a peer that is not connected (yet, or any more), or whose socket buffer is full
 (a paused peer), is dropped: Raft retries everything that matters.
+
+With ``--trace FILE`` the node appends one JSON line to FILE for every input it handles (and
+one when it starts), for ``distcheck sim validate`` (``implementations/raftkv/trace.py``):
+the node's trace events, the durable write the step makes, and the node's variables after it.
+The line is written -- unbuffered, so a kill -9 cannot lose it -- *before* the step's durable
+write and its messages: a message is never received before the step that sent it is in some
+trace, and a node killed inside the write restarts from the state before its last traced step
+or after it (the validator tells which).  Every message carries an id (``mid``), node.pid.k.
+Tracing sends one entry a request (the spec's AppendEntries has at most one).
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from .node import VARIANTS, Output, Persist, RaftNode, Reply, Send, check_message
+from .recording import restart_line, step_line
 from .storage import Storage
 
 __all__ = ["Server", "main"]
@@ -89,13 +99,20 @@ class Server:
     """Node ``id`` of the cluster listening on ``ports``, with its data in ``directory``."""
 
     def __init__(self, id: int, ports: list[int], directory: Path, seed: int = 0,
-                 variant: str | None = None, election_timeout: float = 0.3) -> None:
+                 variant: str | None = None, election_timeout: float = 0.3, trace: Path | None = None) -> None:
         self.id, self.ports = id, ports
         self.storage = Storage(directory)
+        self._events: list[dict[str, Any]] | None = [] if trace is not None else None
         self.node = RaftNode(id, len(ports), random.Random(seed), currentTerm=self.storage.currentTerm,
                              votedFor=self.storage.votedFor, log=self.storage.log,
                              election_timeout=election_timeout,
-                             heartbeat_interval=election_timeout / 6, variant=variant)
+                             heartbeat_interval=election_timeout / 6, variant=variant,
+                             max_entries=64 if trace is None else 1, trace=self._events)
+        self._trace_fd: int | None = None
+        self._sent = 0
+        if trace is not None:
+            self._trace_fd = os.open(trace, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            self._trace(restart_line(self.node, os.getpid(), time.time_ns()))
         self.peers = {j: _Peer(p) for j, p in enumerate(ports) if j != id}
         self.blocked: set[int] = set()
         self.delay_ms = 0.0
@@ -120,6 +137,8 @@ class Server:
         os._exit(70)
 
     def execute(self, outputs: list[Output]) -> None:
+        if self._trace_fd is not None:
+            self._trace_step(outputs)
         for o in outputs:
             if isinstance(o, Persist):
                 self.storage.persist(o)
@@ -129,6 +148,26 @@ class Server:
                 client = self._clients.pop(o.rid, None)
                 if client is not None and not client[0].is_closing():
                     client[0].write(_line({"id": client[1], **o.response}))
+
+    def _trace_step(self, outputs: list[Output]) -> None:
+        """The step's trace line, before any of its outputs is executed (module docstring)."""
+        assert self._events is not None
+        events, self._events[:] = list(self._events), []
+        persist = None
+        for o in outputs:
+            if isinstance(o, Send):
+                self._sent += 1
+                o.msg["mid"] = f"{self.id}.{os.getpid()}.{self._sent}"  # seen in the events too
+            elif isinstance(o, Persist):
+                persist = o
+        if events or persist:
+            self._trace(step_line(self.node, os.getpid(), time.time_ns(), events, persist))
+
+    def _trace(self, line: dict[str, Any]) -> None:
+        assert self._trace_fd is not None
+        data = _line(line)
+        while data:  # os.write may write less than asked
+            data = data[os.write(self._trace_fd, data):]
 
     def _send(self, to: int, msg: dict[str, Any]) -> None:
         if to in self.blocked or (self.loss > 0 and self.net_rng.random() < self.loss):
@@ -231,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variant", choices=VARIANTS, help="a deliberately weak variant")
     ap.add_argument("--election-timeout", type=float, default=300.0, metavar="MS",
                     help="the low end of the randomized election timeout (default 300)")
+    ap.add_argument("--trace", type=Path, metavar="FILE",
+                    help="append a trace line for every step to FILE (for distcheck sim validate)")
     args = ap.parse_args(argv)
     try:
         ports = [int(p) for p in args.ports.split(",")]
@@ -243,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (math.isfinite(args.election_timeout) and args.election_timeout > 0):
         ap.error(f"--election-timeout must be a positive number of ms, not {args.election_timeout}")
     try:
-        server = Server(args.id, ports, args.dir, args.seed, args.variant, args.election_timeout / 1000)
+        server = Server(args.id, ports, args.dir, args.seed, args.variant, args.election_timeout / 1000,
+                        args.trace)
     except (OSError, ValueError) as e:  # a --dir that is a file, a corrupt meta.json or log
         ap.exit(2, f"{ap.prog}: error: {args.dir}: cannot load the node's data: {e}\n")
     try:

@@ -7,7 +7,10 @@ Options (``distcheck run raftkv --opt name=value``):
 * ``variant=early-ack`` -- the leader acknowledges a ``put``/``append`` once it is in its own
   log, before a quorum holds it: acknowledged writes lost when that leader fails;
 * ``seed=S`` -- seeds the nodes' election timeouts and network faults (default 0);
-* ``election_timeout=MS`` -- the low end of the randomized election timeout (default 300).
+* ``election_timeout=MS`` -- the low end of the randomized election timeout (default 300);
+* ``trace=1`` -- every node writes a trace line per step to ``n<i>/trace.log`` (copied to the
+  run's directory), for ``distcheck sim validate RUN_DIR``: trace validation of the real
+  processes against ``spec/raft.py`` (``recording.py``).  Nodes then send one entry a request.
 
 Faults go through each node's admin requests (``server.py``): a partition is a set of blocked
 peers per node, delay and loss are per node.  The system remembers them and sends them again to
@@ -29,7 +32,7 @@ from .node import VARIANTS
 
 __all__ = ["RaftKV"]
 
-_OPTIONS = ("variant", "seed", "election_timeout")
+_OPTIONS = ("variant", "seed", "election_timeout", "trace")
 
 
 class RaftKV:
@@ -60,6 +63,9 @@ class RaftKV:
             raise ValueError(f"raftkv seed and election_timeout are numbers: {e}") from None
         if nodes < 1:
             raise ValueError("raftkv needs at least 1 node")
+        trace = str(options.get("trace", "0")).lower()
+        if trace not in ("0", "1", "true", "false", "yes", "no"):
+            raise ValueError(f"raftkv trace={trace!r}: 1 or 0")
         self.variant = variant
         self.ports = free_ports(nodes)
         self._blocked = [set() for _ in range(nodes)]
@@ -71,6 +77,8 @@ class RaftKV:
                     "--election-timeout", str(timeout_ms)]
             if variant:
                 argv += ["--variant", variant]
+            if trace in ("1", "true", "yes"):
+                argv += ["--trace", str(d / "trace.log")]
             self.procs.append(NodeProcess(argv, d / "node.log"))
         for p in self.procs:
             p.start()

@@ -20,6 +20,11 @@ Specifications", 2024), with the spec in the same language as the implementation
 * ``state``, ``votedFor``, ``commitIndex``, ``votesResponded``, ``votesGranted``, ``nextIndex``
   and ``matchIndex`` are the node's fields of those names; ``log`` is its log, with each
   command as its canonical JSON text (the spec's values are opaque);
+* ``currentTerm``, ``votedFor`` and ``log`` are also the node's *disk*'s: they are what the
+  spec's ``Restart`` keeps.  After every step, once its outputs may leave, the node's memory
+  must hold what its disk holds (:class:`Durable`; every entry compared by value) -- a term or
+  vote answered on before it is written, or a log changed in memory and not on disk (in place,
+  or at a step that writes nothing) is a divergence at that step, not only if a crash follows;
 * ``messages`` is the bag of what is in flight: a send adds the spec's message (the validator
   fills in the ``mlog`` fields only the proof reads), a delivery is the spec's ``Receive``, a loss
   (the network's, or a message to a crashed node) is ``DropMessage``, a duplicate
@@ -44,6 +49,9 @@ Specifications", 2024), with the spec in the same language as the implementation
 One difference is tolerated, not mapped: a follower's ``commitIndex`` never decreases, where
 the spec's ``HandleAppendEntriesRequest`` sets it to ``m.mcommitIndex`` even when that is lower
 (an old duplicate).  The validator keeps the higher value; no spec guard depends on the lower.
+
+Recorded runs of the real processes are validated the same way, from their trace files
+(``recording.py``).
 
 **What it needs of the node**: ``max_entries=1`` (the spec sends at most one entry a request; a
 batch of k has no spec step) -- the simulator runs validated nodes so.
@@ -104,6 +112,17 @@ class Divergence(Exception):
                 "before": {k: str(v) for k, v in self.before.items()},
                 "after": None if self.after is None else {k: str(v) for k, v in self.after.items()},
                 "enabled": self.enabled}
+
+
+def render_result(head: list[str], divergence: Divergence | None, reason: str | None, verdict: str) -> str:
+    """A validated run's text: ``head``, the divergence (if any), the reason, the verdict."""
+    lines = list(head)
+    if divergence is not None:
+        lines.append(divergence.render())
+    if reason:
+        lines.append(f"  {reason}")
+    lines.append(f"verdict: {verdict}")
+    return "\n".join(lines)
 
 
 def _show(k: str, v: Any) -> str:
@@ -220,6 +239,8 @@ class TraceValidator:
         self.msgs: dict[Any, Any] = {}  # mid -> the spec's message
         self._memo: dict[int, tuple[Any, Entry]] = {}  # disk entries' spec values (project)
         self._writes: dict[int, int] = {}  # node -> its disk's log writes at the last comparison
+        # node -> (its variables before its last step, the ids of the messages that step sent)
+        self._last_step: dict[int, tuple[dict[str, Any], list[Any]]] = {}
         self.steps = 0  # spec steps taken
         self.events = 0  # implementation events checked
 
@@ -239,6 +260,33 @@ class TraceValidator:
         if disk is not None:
             self._durable(i, before, events, node, disk)
         self._compare(i, before, events, node, disk)
+        self._last_step[i] = (self._view(before, i), [e["sent"]["mid"] for e in events if "sent" in e])
+
+    def rollback(self, i: int) -> None:
+        """Undo node ``i``'s last step, for a node killed inside that step's durable write (a
+        recorded run's: see ``implementations/raftkv/recording.py``) -- its messages never left,
+        so the step is as if it had never been taken, and what it received as if dropped."""
+        view, mids = self._last_step.pop(i)
+        s, bag = self.state, self.state.messages
+        for mid in mids:
+            m = self.msgs.pop(mid)
+            if m not in bag:
+                raise Divergence(i, f"message {mid} was received, but the step that sent it is not on "
+                                    "the sender's disk (it restarted from the state before that step)",
+                                 [], {}, None, [])
+            bag = WithoutMessage(m, bag)
+        self.state = s.evolve(messages=bag, **{k: _replace(getattr(s, k), i, v) for k, v in view.items()})
+
+    def durable_view(self, i: int, before_last_step: bool = False) -> tuple[int, int | None, tuple[Entry, ...]] | None:
+        """Node ``i``'s ``currentTerm``, ``votedFor`` and ``log`` in the abstract state (or
+        before its last step: None if there is none to undo)."""
+        if before_last_step:
+            if i not in self._last_step:
+                return None
+            v = self._last_step[i][0]
+        else:
+            v = self._view(self.state, i)
+        return v["currentTerm"], v["votedFor"], v["log"]
 
     def restart(self, i: int, node: Any, disk: Durable | None = None) -> None:
         """Node ``i`` crashed and started again as ``node`` (from its disk): the spec's
@@ -246,6 +294,7 @@ class TraceValidator:
         before = self.state
         self.state = self.spec.Restart(self.state, i)
         self.steps += 1
+        self._last_step.pop(i, None)
         events = [{"a": "Restart"}]
         if disk is not None:
             self._durable(i, before, events, node, disk)

@@ -19,6 +19,7 @@ from implementations.harness._nemesis import FaultWindow
 from implementations.harness._recorder import Recorder, _ordered
 from implementations.harness._workload import DEFAULT_MIX, FUNCTIONS, Workload
 from implementations.raftkv.node import VARIANTS
+from implementations.raftkv.trace import render_result
 
 from ._world import World
 
@@ -175,12 +176,7 @@ class SimResult:
                  f"  {self.counts.get('operations', 0)} operations, {self.counts['messages']} messages, "
                  f"{self.counts['trace_events']} trace events validated; {self.sim_seconds:.1f} simulated "
                  f"s in {self.wall_seconds:.2f} wall s ({self.sim_seconds / max(self.wall_seconds, 1e-9):.0f}x)"]
-        if self.divergence is not None:
-            lines.append(self.divergence.render())
-        if self.reason:
-            lines.append(f"  {self.reason}")
-        lines.append(f"verdict: {self.verdict}")
-        return "\n".join(lines)
+        return render_result(lines, self.divergence, self.reason, self.verdict)
 
 
 class _Clock(Recorder):
@@ -431,6 +427,8 @@ def simulate(cfg: SimConfig, *, out: Path | None = None, check_timeout: float = 
     cfg.check()
     t0 = time.perf_counter()
     sim = _Sim(cfg)
+    if out is not None and cfg.validate:
+        sim.world.record = {i: [] for i in range(-1, cfg.nodes)}
     sim.run()
     wall = time.perf_counter() - t0
     w = sim.world
@@ -462,6 +460,11 @@ def simulate(cfg: SimConfig, *, out: Path | None = None, check_timeout: float = 
                 reason = ("not linearizable" if lin == "illegal" else "") + (
                     "; " if lin == "illegal" and report.lost and not report.lost.ok else "") + (
                     f"{len(report.lost.losses)} lost or stale writes" if report.lost and not report.lost.ok else "")
+        if w.record is not None:  # for `distcheck sim validate`, as a traced real run's
+            for i, lines in w.record.items():
+                f = target / "network.log" if i < 0 else target / f"n{i}" / "trace.log"
+                f.parent.mkdir(exist_ok=True)
+                f.write_text("".join(json.dumps(x, separators=(",", ":")) + "\n" for x in lines), encoding="utf-8")
         if out is not None and w.divergence is not None:
             (out / "divergence.txt").write_text(w.divergence.render() + "\n", encoding="utf-8")
     finally:

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from implementations.raftkv.node import Entry, Persist, RaftNode, Reply, Send
+from implementations.raftkv.recording import restart_line, step_line
 
 __all__ = ["Host", "World"]
 
@@ -79,6 +80,8 @@ class Host:
                              election_timeout=w.election_timeout, heartbeat_interval=w.election_timeout / 6,
                              max_entries=w.max_entries, variant=w.variant,
                              trace=self.trace if w.validator is not None else None)
+        if w.record is not None:
+            w.record[self.id].append(restart_line(self.node, self.incarnation, round(w.now * 1e9)))
         if w.validator is not None and self.incarnation > 1 and w.failure is None:
             from implementations.raftkv.trace import Divergence
             try:
@@ -140,7 +143,10 @@ class Host:
             if isinstance(o, Send):
                 self.sent += 1
                 o.msg["mid"] = f"{self.id}.{self.incarnation}.{self.sent}"
-        if outs and isinstance(outs[0], Persist):
+        persist = outs[0] if outs and isinstance(outs[0], Persist) else None
+        if w.record is not None and (events or persist):  # written ahead, as server.py does
+            w.record[self.id].append(step_line(self.node, self.incarnation, round(w.now * 1e9), events, persist))
+        if persist is not None:
             self.busy = True
             w.at(w.now + w.rng.uniform(0.0002, 0.002), self._persisted, self.incarnation, outs, events)
         else:
@@ -198,6 +204,9 @@ class World:
         self.seed, self.n = seed, n
         self.election_timeout, self.max_entries, self.variant = election_timeout, max_entries, variant
         self.validator = validator
+        # node -> its trace lines in server.py's format (implementations/raftkv/recording.py),
+        # and -1 -> what the network dropped and duplicated, when the run's files are written
+        self.record: dict[int, list[dict[str, Any]]] | None = None
         self.now = 0.0
         self._queue: list[tuple[float, int, Callable[..., Any], tuple[Any, ...]]] = []
         self._seq = itertools.count()
@@ -257,6 +266,8 @@ class World:
             self._validate_network("DropMessage", mid)
 
     def _validate_network(self, action: str, mid: Any) -> None:
+        if self.record is not None:
+            self.record[-1].append({"net": action, "mid": mid, "t": round(self.now * 1e9)})
         if self.failure is not None:
             return
         from implementations.raftkv.trace import Divergence

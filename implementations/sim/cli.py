@@ -160,3 +160,27 @@ def replay_command(file: str, out: str, as_json: bool) -> None:
     if not exact:
         sys.exit(exitcodes.USAGE)
     sys.exit({"ok": exitcodes.OK, "violation": exitcodes.VIOLATION}.get(r.verdict, exitcodes.UNKNOWN))
+
+
+@sim_group.command("validate")
+@click.argument("path", type=click.Path(exists=True))
+@json_option("Print the validation as one JSON object.")
+def validate_command(path: str, as_json: bool) -> None:
+    """Trace-validate a recorded run of the real raftkv processes against spec/raft.py: PATH is
+    the run's directory from `distcheck run raftkv --opt trace=1` (its n<i>/trace.log files), or
+    one trace file.
+
+    Exit codes: 0 every step is a step of the spec, 1 a divergence, 2 no or unreadable trace
+    files, 3 undecided (a node restarted from a disk that cannot be placed; see the reason).
+    """
+    from implementations.raftkv.recording import RecordingError, find_trace_files, validate_recording
+
+    try:
+        r = validate_recording(find_trace_files(Path(path)))
+    except RecordingError as e:
+        fail(f"{path}: {e}" if not str(e).startswith(str(path)) else str(e), as_json=as_json)
+    if as_json:
+        click.echo(json.dumps(r.to_json()))
+    else:
+        click.echo(r.render_text())
+    sys.exit({"ok": exitcodes.OK, "violation": exitcodes.VIOLATION}.get(r.verdict, exitcodes.UNKNOWN))
