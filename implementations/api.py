@@ -117,6 +117,11 @@ class System(Protocol):
     def loss(self, p: float) -> None: ...
     def skew(self, node: int, ms: float) -> None: ...
 
+    # Optional, not part of the protocol's check: ``check_logs(logs: Path) -> tuple[str, str] |
+    # None`` -- after the run, the system's own check of the files its nodes left (copied to the
+    # run's ``logs/``): ``(verdict, text)`` with verdict ``ok``, ``violation`` or ``unknown``,
+    # folded into the run's verdict (raftkv: trace validation with ``--opt trace=1``).
+
 
 def connected(groups: Sequence[frozenset[int]], a: int, b: int) -> bool:
     """May nodes ``a`` and ``b`` exchange messages under the partition ``groups``?  Iff some

@@ -120,6 +120,8 @@ class RunResult:
     reason: str | None
     seconds: float
     lin_result: Any = attrs.field(default=None, repr=False, eq=False)
+    #: the system's own check of what its nodes wrote (``System.check_logs``), if it has one
+    system_check: dict[str, Any] | None = None
 
     @property
     def exit_code(self) -> int:
@@ -138,6 +140,7 @@ class RunResult:
             "lost_writes": None if self.lost is None else self.lost.to_json(),
             "reason": self.reason,
             "seconds": round(self.seconds, 3),
+            "system_check": self.system_check,
         }
 
     def render_text(self) -> str:
@@ -175,6 +178,10 @@ class RunResult:
                 lines.extend("  " + x.describe() for x in lo.losses[:10])
                 if len(lo.losses) > 10:
                     lines.append(f"  ... and {len(lo.losses) - 10} more (results.json)")
+        if self.system_check is not None:
+            lines.append(f"the system's own check: {self.system_check['verdict']} "
+                         f"({self.system_check['file']})")
+            lines.extend("  " + ln for ln in self.system_check["text"].splitlines()[:12])
         if c["ok"] == 0:
             lines.append("warning: no operation succeeded: the history says little")
         if self.reason:
@@ -283,7 +290,32 @@ def run(
                 shutil.rmtree(workdir, ignore_errors=True)
                 if out_dir.exists() and not any(out_dir.iterdir()):
                     out_dir.rmdir()
-        return write_report(name, cfg, recorder, windows, errors, out_dir, time.monotonic() - t_start)
+        own = _system_check(sys_obj, out_dir, errors)
+        return write_report(name, cfg, recorder, windows, errors, out_dir, time.monotonic() - t_start,
+                            system_check=own)
+
+
+def _system_check(system: Any, out_dir: Path, errors: list[str]) -> dict[str, Any] | None:
+    """The system's own check of its nodes' files (optional ``check_logs(logs_dir)``, returning
+    None or ``(verdict, text)`` with verdict ``ok``/``violation``/``unknown``), its text in
+    ``system_check.txt``.  A check that fails is an error of the run: its verdict is unknown."""
+    check = getattr(system, "check_logs", None)
+    if check is None:
+        return None
+    try:
+        found = check(out_dir / "logs")
+    except Exception as e:  # noqa: BLE001 -- the system's code
+        errors.append(f"the system's own check failed: {type(e).__name__}: {_one_line(e)}")
+        return None
+    if found is None:
+        return None
+    verdict, text = found
+    if verdict not in ("ok", "violation", "unknown"):
+        errors.append(f"the system's own check gave verdict {verdict!r}")
+        return None
+    f = out_dir / "system_check.txt"
+    f.write_text(text + "\n", encoding="utf-8")
+    return {"verdict": verdict, "file": str(f), "text": text}
 
 
 # --- the drive phase ------------------------------------------------------------------------------
@@ -546,7 +578,8 @@ def _percentile(sorted_v: Sequence[float], q: float) -> float | None:
 
 
 def write_report(name: str, cfg: RunConfig, recorder: Recorder, windows: list[FaultWindow],
-                 errors: list[str], out_dir: Path, seconds: float, timeline: bool = True) -> RunResult:
+                 errors: list[str], out_dir: Path, seconds: float, timeline: bool = True,
+                 system_check: dict[str, Any] | None = None) -> RunResult:
     """Write the run's files in ``out_dir`` and check its history (linearizability, lost
     writes); ``timeline=False`` skips timeline.html (the simulator's campaigns check thousands
     of runs and keep the files of a failing one only)."""
@@ -601,9 +634,15 @@ def write_report(name: str, cfg: RunConfig, recorder: Recorder, windows: list[Fa
             if timeline:
                 (out_dir / "timeline.html").write_text(render_html(lin_result, file=f"{name} history.jsonl"),
                                                    encoding="utf-8")
-    if (lin_result is not None and lin_result.verdict == "illegal") or (lost is not None and not lost.ok):
+    own = None if system_check is None else system_check["verdict"]
+    if own == "violation":
+        reasons.append(f"the system's own check found a violation ({system_check['file']})")  # type: ignore[index]
+    elif own == "unknown":
+        reasons.append(f"the system's own check was undecided ({system_check['file']})")  # type: ignore[index]
+    if ((lin_result is not None and lin_result.verdict == "illegal") or (lost is not None and not lost.ok)
+            or own == "violation"):
         verdict = RunVerdict.VIOLATION
-    elif lin_result is not None and lin_result.verdict == "ok" and not errors:
+    elif lin_result is not None and lin_result.verdict == "ok" and not errors and own != "unknown":
         verdict = RunVerdict.OK
     else:
         verdict = RunVerdict.UNKNOWN
@@ -613,7 +652,7 @@ def write_report(name: str, cfg: RunConfig, recorder: Recorder, windows: list[Fa
         verdict=verdict, system=name, config=cfg.to_json(), out_dir=out_dir,
         counts=counts | {"by_f": by_f, "events": len(recorder.events)}, windows=tuple(windows),
         latency_ms=lat, linearizability=lin_json, lost=lost, reason="; ".join(reasons) or None,
-        seconds=seconds, lin_result=lin_result)
+        seconds=seconds, lin_result=lin_result, system_check=system_check)
     import json
 
     (out_dir / "results.json").write_text(json.dumps(result.to_json(), indent=2, default=str) + "\n", encoding="utf-8")

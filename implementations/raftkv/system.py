@@ -9,8 +9,10 @@ Options (``distcheck run raftkv --opt name=value``):
 * ``seed=S`` -- seeds the nodes' election timeouts and network faults (default 0);
 * ``election_timeout=MS`` -- the low end of the randomized election timeout (default 300);
 * ``trace=1`` -- every node writes a trace line per step to ``n<i>/trace.log`` (copied to the
-  run's directory), for ``distcheck sim validate RUN_DIR``: trace validation of the real
-  processes against ``spec/raft.py`` (``recording.py``).  Nodes then send one entry a request.
+  run's ``logs/``), and after the run the harness validates them against ``spec/raft.py``
+  (:meth:`RaftKV.check_logs`, ``recording.py``; again by hand: ``distcheck sim validate
+  RUN_DIR``): a divergence makes the run's verdict ``violation``.  Nodes then send one entry a
+  request.
 
 Faults go through each node's admin requests (``server.py``): a partition is a set of blocked
 peers per node, delay and loss are per node.  The system remembers them and sends them again to
@@ -45,6 +47,7 @@ class RaftKV:
         self.procs: list[NodeProcess] = []
         self.ports: list[int] = []
         self.variant: str | None = None
+        self.traced = False
         self._blocked: list[set[int]] = []
         self._delay = 0.0
         self._loss = 0.0
@@ -67,6 +70,7 @@ class RaftKV:
         if trace not in ("0", "1", "true", "false", "yes", "no"):
             raise ValueError(f"raftkv trace={trace!r}: 1 or 0")
         self.variant = variant
+        self.traced = trace in ("1", "true", "yes")
         self.ports = free_ports(nodes)
         self._blocked = [set() for _ in range(nodes)]
         ports = ",".join(map(str, self.ports))
@@ -77,7 +81,7 @@ class RaftKV:
                     "--election-timeout", str(timeout_ms)]
             if variant:
                 argv += ["--variant", variant]
-            if trace in ("1", "true", "yes"):
+            if self.traced:
                 argv += ["--trace", str(d / "trace.log")]
             self.procs.append(NodeProcess(argv, d / "node.log"))
         for p in self.procs:
@@ -85,6 +89,18 @@ class RaftKV:
         for p, port in zip(self.procs, self.ports):
             wait_for_port(port, proc=p)
         self.wait_for_leader(timeout=10 + 20 * timeout_ms / 1000)
+
+    def check_logs(self, logs: Path) -> tuple[str, str] | None:
+        """With ``trace=1``: trace validation of the nodes' ``trace.log`` files against
+        ``spec/raft.py`` (``recording.py``), folded into the run's verdict by the harness."""
+        if not self.traced:
+            return None
+        from .recording import RecordingError, find_trace_files, validate_recording
+        try:
+            r = validate_recording(find_trace_files(logs))
+        except RecordingError as e:
+            return "unknown", f"trace validation: cannot read the trace files: {e}"
+        return r.verdict, r.render_text()
 
     def open_client(self, process: int) -> RaftKVClient:
         return RaftKVClient(self.ports, process, read_any=self.variant == "stale-reads")

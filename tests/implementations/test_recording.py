@@ -111,8 +111,9 @@ def _traced_run(tmp_path: Path, **kw):
 
 def test_a_real_traced_run_under_kills_and_partitions_validates(tmp_path: Path) -> None:
     r, res = _traced_run(tmp_path, nemesis="kill,partition", seed=3)
-    assert r.verdict is RunVerdict.OK
-    assert res.exit_code == 0, res.output
+    assert r.verdict is RunVerdict.OK, r.render_text()
+    assert r.system_check is not None and r.system_check["verdict"] == "ok"  # the harness ran it
+    assert res.exit_code == 0, res.output  # and by hand, the same
     doc = json.loads(res.output)
     assert doc["verdict"] == "ok" and doc["nodes"] == 3
     assert doc["restarts"] >= 1 and doc["spec_steps"] > 1000  # it saw kills, and real work
@@ -120,6 +121,9 @@ def test_a_real_traced_run_under_kills_and_partitions_validates(tmp_path: Path) 
 
 def test_a_real_lazy_term_run_diverges(tmp_path: Path) -> None:
     r, res = _traced_run(tmp_path, nemesis="partition", seed=1, options={"variant": "lazy-term"})
+    assert r.verdict is RunVerdict.VIOLATION and r.exit_code == 1
+    assert r.linearizability["verdict"] == "ok"  # the history alone shows nothing (no crash here)
+    assert r.system_check["verdict"] == "violation" and "system's own check" in r.reason
     assert res.exit_code == 1, res.output
     doc = json.loads(res.output)
     assert "is not durable" in doc["divergence"]["why"]
