@@ -57,7 +57,10 @@ def test_check_api_timeout_and_errors() -> None:
 def test_history_directory_as_test_items(tmp_path: Path) -> None:
     d = tmp_path / "histories"
     (d / "sub").mkdir(parents=True)
-    shutil.copy(DATA / "jepsen/etcd_000.log", d / "illegal.log")
+    # illegal at the first step, so that the tiny timeout below (which makes slow-ok.log unknown)
+    # cannot make it unknown too on a loaded machine (a real illegal history timed out so once)
+    (d / "illegal.jsonl").write_text('{"process": 0, "f": "write", "input": 1, "call": 0, "return": 1}\n'
+                                     '{"process": 1, "f": "read", "output": 2, "call": 2, "return": 3}\n')
     shutil.copy(DATA / "jepsen/etcd_002.log", d / "sub/slow-ok.log")
     (d / "tiny-ok.jsonl").write_text('{"process": 0, "f": "write", "input": 1, "call": 0, "return": 1}\n')
     (d / "broken.edn").write_text("{:process 0 :type :ok :f :read :value 1}\n")
@@ -81,7 +84,7 @@ def test_history_directory_as_test_items(tmp_path: Path) -> None:
     assert "PASSED histories/tiny-ok.jsonl::linearizable" in out
     assert "FAILED histories/sub/slow-ok.log::linearizable" in out
     assert "linearizability unknown, not decided: timed out" in out
-    assert "FAILED histories/illegal.log::linearizable" in out
+    assert "FAILED histories/illegal.jsonl::linearizable" in out
     assert "no operation can come next" in out  # the report, not a traceback
     assert "broken.edn:1: process 0 completes read (ok) but invoked nothing" in out
     assert "Traceback" not in out
@@ -111,7 +114,10 @@ def test_history_items_are_collected_like_any_test(tmp_path: Path) -> None:
     "collected 0 items", -k counted -1 selected, and a printed node id could not be rerun.)"""
     d = tmp_path / "hist"
     d.mkdir()
-    shutil.copy(DATA / "jepsen/etcd_000.log", d / "illegal.log")
+    # illegal at the first step, so that the tiny timeout below (which makes slow-ok.log unknown)
+    # cannot make it unknown too on a loaded machine (a real illegal history timed out so once)
+    (d / "illegal.jsonl").write_text('{"process": 0, "f": "write", "input": 1, "call": 0, "return": 1}\n'
+                                     '{"process": 1, "f": "read", "output": 2, "call": 2, "return": 3}\n')
     shutil.copy(DATA / "jepsen/etcd_002.log", d / "ok.log")
 
     run = functools.partial(_gate, tmp_path)
