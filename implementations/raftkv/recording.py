@@ -30,41 +30,64 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .node import Entry
+from .node import Candidate, Entry, Follower, Leader, Persist, check_message
 from .trace import Divergence, Durable, TraceValidator, _entry, render_result
 
-__all__ = ["RecordingError", "RecordingResult", "find_trace_files", "restart_line", "step_line",
-           "validate_recording"]
+__all__ = ["RecordingError", "RecordingResult", "TraceWriter", "find_trace_files", "validate_recording"]
 
 
 # --- writing: the lines a traced node appends (server.py, and the simulator's trace files) -------
 
-def step_line(node: Any, pid: int, t: int, events: Sequence[dict[str, Any]], persist: Any) -> dict[str, Any]:
-    """The line of one step of ``node`` (a :class:`~implementations.raftkv.node.RaftNode`, after
-    the step): its events, its durable write (a ``Persist`` or None) and its variables."""
-    p = None if persist is None else {"currentTerm": persist.currentTerm, "votedFor": persist.votedFor,
-                                      "log_from": persist.log_from, "entries": [list(e) for e in persist.entries]}
-    return _line(node, pid, t, {"events": list(events), "persist": p})
+class TraceWriter:
+    """Turns one node's steps into trace lines, handed to ``emit`` (``server.py`` appends them
+    to its file, the simulator keeps them).  A step gets a line when it emitted events, wrote,
+    or changed the node's variables: a change no event names is there for the validator to see."""
+
+    def __init__(self, emit: Callable[[dict[str, Any]], None]) -> None:
+        self._emit = emit
+        self._state: dict[str, Any] | None = None
+
+    def restart(self, node: Any, pid: int, t: int) -> None:
+        """``node`` has just started from its disk (it holds what it read)."""
+        self._state = _state(node)
+        self._emit({"node": node.id, "pid": pid, "t": t, "restart": {
+            "currentTerm": node.currentTerm, "votedFor": node.votedFor, "log": [list(e) for e in node.log]},
+            "state": self._state})
+
+    def step(self, node: Any, pid: int, t: int, events: Sequence[dict[str, Any]], outputs: Sequence[Any]) -> None:
+        """One step of ``node`` (after it), with its ``outputs`` about to be executed in order:
+        the first output's write, if it is one, is the step's ``persist``; any later write
+        (after a message or a reply has left) is ``late``, applied after the check."""
+        state = _state(node)
+        writes = [o for o in outputs if isinstance(o, Persist)]
+        if not events and not writes and state == self._state:
+            return
+        self._state = state
+        first = writes[0] if writes and outputs[0] is writes[0] else None
+        line = {"node": node.id, "pid": pid, "t": t, "events": list(events),
+                "persist": None if first is None else _write(first), "state": state}
+        late = [_write(w) for w in writes if w is not first]
+        if late:
+            line["late"] = late
+        self._emit(line)
 
 
-def restart_line(node: Any, pid: int, t: int) -> dict[str, Any]:
-    """The line of a node that has just started from its disk (``node`` holds what it read)."""
-    return _line(node, pid, t, {"restart": {"currentTerm": node.currentTerm, "votedFor": node.votedFor,
-                                            "log": [list(e) for e in node.log]}})
+def _write(p: Persist) -> dict[str, Any]:
+    return {"currentTerm": p.currentTerm, "votedFor": p.votedFor, "log_from": p.log_from,
+            "entries": [list(e) for e in p.entries]}
 
 
-def _line(n: Any, pid: int, t: int, body: dict[str, Any]) -> dict[str, Any]:
-    return {"node": n.id, "pid": pid, "t": t, **body, "state": {
-        "currentTerm": n.currentTerm, "state": n.state, "votedFor": n.votedFor, "commitIndex": n.commitIndex,
-        "votesResponded": sorted(n.votesResponded), "votesGranted": sorted(n.votesGranted),
-        "nextIndex": list(n.nextIndex), "matchIndex": list(n.matchIndex), "log_len": len(n.log),
-        "last": list(n.log[-1]) if n.log else None}}
+def _state(n: Any) -> dict[str, Any]:
+    return {"currentTerm": n.currentTerm, "state": n.state, "votedFor": n.votedFor, "commitIndex": n.commitIndex,
+            "votesResponded": sorted(n.votesResponded), "votesGranted": sorted(n.votesGranted),
+            "nextIndex": list(n.nextIndex), "matchIndex": list(n.matchIndex), "log_len": len(n.log),
+            "last": list(n.log[-1]) if n.log else None}
 
 
 # --- reading and validating -------------------------------------------------------------------------
@@ -153,6 +176,14 @@ class _Disk:
     def durable(self) -> Durable:
         return Durable(self.term, self.vote, self.log, self.writes)
 
+    def write(self, w: dict[str, Any]) -> None:
+        """A ``Persist`` as a trace line holds it."""
+        if w["log_from"] is not None:
+            del self.log[w["log_from"] - 1:]
+            self.log.extend(_entries(w["entries"]))
+            self.writes += 1
+        self.term, self.vote = w["currentTerm"], w["votedFor"]
+
 
 def _read(files: Sequence[Path]) -> tuple[dict[int, deque[_Line]], int]:
     queues: dict[int, deque[_Line]] = {}
@@ -168,28 +199,117 @@ def _read(files: Sequence[Path]) -> tuple[dict[int, deque[_Line]], int]:
             where = f"{path}:{lineno}"
             try:
                 doc = json.loads(raw)
-                if "net" in doc:  # the network's DropMessage or DuplicateMessage of message `mid`
-                    if doc["net"] not in ("DropMessage", "DuplicateMessage") or type(doc["t"]) is not int:
-                        raise TypeError("net must be DropMessage or DuplicateMessage, t a time in ns")
+                if isinstance(doc, dict) and "net" in doc:
+                    _check_net(doc)
                     queues.setdefault(_NETWORK, deque()).append(_Line(where, _NETWORK, doc["t"], doc))
                     continue
-                node, t, state = doc["node"], doc["t"], doc["state"]
-                if not (type(node) is int and node >= 0 and type(t) is int and isinstance(state, dict)):
-                    raise TypeError("node, t and state must be a node id, a time in ns and an object")
-                if ("restart" in doc) == ("events" in doc):
-                    raise TypeError("a line holds a restart or a step's events")
-                n = max(n, node + 1, len(state["nextIndex"]))
-            except (ValueError, KeyError, TypeError) as e:
+                n = _check_line(doc, n)
+            except (ValueError, KeyError, TypeError, RecursionError) as e:
                 raise RecordingError(f"{where}: not a raftkv trace line ({e})") from None
             # (within a node the file's order counts, whatever the stamps say)
-            queues.setdefault(node, deque()).append(_Line(where, node, t, doc))
+            queues.setdefault(doc["node"], deque()).append(_Line(where, doc["node"], doc["t"], doc))
     return queues, n
 
 
-def _entries(items: Any, where: str) -> list[Entry]:
-    if not isinstance(items, list) or not all(isinstance(e, list) and len(e) == 2 and type(e[0]) is int
-                                              for e in items):
-        raise RecordingError(f"{where}: log entries must be [term, command] pairs")
+# What a line may hold: exactly what TraceWriter writes, with JSON's types as Python reads them
+# (a bool is no int here, a float no term), so that a line no node wrote is an input error and
+# never validates as ok.
+
+#: the most nodes a trace may name (the spec's state grows with them)
+_MAX_NODES = 64
+_ROLES = (Follower, Candidate, Leader)
+
+
+def _nat(x: Any) -> bool:
+    return type(x) is int and x >= 0
+
+
+def _need(ok: bool, what: str) -> None:
+    if not ok:
+        raise TypeError(what)
+
+
+def _check_net(doc: dict[str, Any]) -> None:
+    """The network's DropMessage or DuplicateMessage of message ``mid``."""
+    _need(doc["net"] in ("DropMessage", "DuplicateMessage"), "net must be DropMessage or DuplicateMessage")
+    _need(type(doc["t"]) is int, "t must be a time in ns")
+    _need(type(doc["mid"]) is str, "mid must be a message id (a string)")
+
+
+def _check_line(doc: Any, n: int) -> int:
+    """Check a node's line (``n``: the cluster size the lines so far gave, 0 for none); the size."""
+    _need(isinstance(doc, dict), "not a JSON object")
+    _need(("restart" in doc) != ("events" in doc), "a line holds a restart or a step's events")
+    _need(type(doc["t"]) is int, "t must be a time in ns")
+    state = doc["state"]
+    _need(isinstance(state, dict), "state must be an object")
+    size = len(state["nextIndex"]) if isinstance(state["nextIndex"], list) else 0
+    _need(1 <= size <= _MAX_NODES, f"nextIndex must list one index per node, 1 to {_MAX_NODES} nodes")
+    _need(n in (0, size), f"a line of a cluster of {size} nodes among lines of {n}")
+    node = doc["node"]
+    _need(_nat(node) and node < size, f"node must be a node id in 0..{size - 1}")
+
+    def vote(x: Any) -> bool:
+        return x is None or (_nat(x) and x < size)
+
+    def ids(x: Any) -> bool:
+        return isinstance(x, list) and all(_nat(j) and j < size for j in x) and len(set(x)) == len(x)
+
+    _need(_nat(state["currentTerm"]) and vote(state["votedFor"]), "currentTerm must be a term, votedFor a node id or null")
+    _need(state["state"] in _ROLES, f"state must be one of {', '.join(_ROLES)}")
+    _need(_nat(state["commitIndex"]) and _nat(state["log_len"]), "commitIndex and log_len must be indexes")
+    _need(ids(state["votesResponded"]) and ids(state["votesGranted"]), "votesResponded, votesGranted must list node ids")
+    _need(isinstance(state["matchIndex"], list) and len(state["matchIndex"]) == size
+          and all(_nat(x) for x in state["matchIndex"]) and all(type(x) is int and x >= 1 for x in state["nextIndex"]),
+          "nextIndex and matchIndex must hold an index per node")
+    _need((state["last"] is None) == (state["log_len"] == 0) and (state["last"] is None or _entry_ok(state["last"])),
+          "last must be the last entry ([term, command]), null for an empty log")
+    writes = []
+    if "restart" in doc:
+        r = doc["restart"]
+        _need(isinstance(r, dict) and _nat(r["currentTerm"]) and vote(r["votedFor"]), "restart must hold the disk's term and vote")
+        _need(isinstance(r["log"], list) and all(_entry_ok(e) for e in r["log"]), "restart's log must list [term, command] entries")
+    else:
+        why = next((w for w in map(lambda e: _event_problem(e, size), doc["events"]) if w), None) \
+            if isinstance(doc["events"], list) else "events must be a list"
+        _need(why is None, str(why))
+        writes = [doc["persist"]] if doc["persist"] is not None else []
+        late = doc.get("late", [])
+        _need(isinstance(late, list), "late must list writes")
+        writes += late
+    for w in writes:
+        _need(isinstance(w, dict) and _nat(w["currentTerm"]) and vote(w["votedFor"])
+              and (w["log_from"] is None or (type(w["log_from"]) is int and w["log_from"] >= 1))
+              and isinstance(w["entries"], list) and all(_entry_ok(e) for e in w["entries"]),
+              "a write must hold a term, a vote, log_from (an index or null) and [term, command] entries")
+    return size
+
+
+def _entry_ok(e: Any) -> bool:
+    return isinstance(e, list) and len(e) == 2 and _nat(e[0])
+
+
+def _event_problem(e: Any, n: int) -> str | None:
+    """Why ``e`` is no trace event of raftkv's node among ``n`` nodes, or None."""
+    if not (isinstance(e, dict) and type(e.get("a")) is str):
+        return "an event must be an object naming its action (a)"
+    for k in ("m", "sent"):
+        if k in e:
+            why = check_message(e[k], n)
+            if why is None and type(e[k].get("mid")) is not str:
+                why = "no message id (mid)"
+            if why is not None:
+                return f"event {e['a']}: its message {k}: {why}"
+    if "j" in e and not (_nat(e["j"]) and e["j"] < n):
+        return f"event {e['a']}: j must be a node id"
+    if "skip" in e and not (type(e["skip"]) is int and e["skip"] >= 1):
+        return f"event {e['a']}: skip must be a count >= 1"
+    if "commitIndex" in e and not _nat(e["commitIndex"]):
+        return f"event {e['a']}: commitIndex must be an index"
+    return None
+
+
+def _entries(items: list[Any]) -> list[Entry]:
     return [Entry(e[0], e[1]) for e in items]
 
 
@@ -212,9 +332,9 @@ def validate_recording(files: Sequence[Path]) -> RecordingResult:
     if not files:
         raise RecordingError("no trace files (a run of `distcheck run raftkv --opt trace=1` has n<i>/trace.log)")
     queues, n = _read(files)
-    v = TraceValidator(n)
     if n == 0:
         raise RecordingError(f"{files[0]}: no node's trace lines")
+    v = TraceValidator(n)
     disks = {i: _Disk() for i in range(n)}
     counts = {"lines": 0, "restarts": 0, "undone": 0}
 
@@ -239,7 +359,7 @@ def validate_recording(files: Sequence[Path]) -> RecordingResult:
                 v.network(doc["net"], doc["mid"])
             elif "restart" in doc:
                 r = doc["restart"]
-                log = _entries(r["log"], line.where)
+                log = _entries(r["log"])
                 found = (r["currentTerm"] + 1, r["votedFor"], tuple(_entry(e) for e in log))
                 if i in booted:
                     counts["restarts"] += 1
@@ -256,14 +376,11 @@ def validate_recording(files: Sequence[Path]) -> RecordingResult:
                 disks[i] = disk = _Disk(r["currentTerm"], r["votedFor"], log, disk.writes + 1)
                 v.restart(i, _node(line, disk), disk.durable())
             else:
-                p = doc["persist"]
-                if p is not None:
-                    if p["log_from"] is not None:
-                        del disk.log[p["log_from"] - 1:]
-                        disk.log.extend(_entries(p["entries"], line.where))
-                        disk.writes += 1
-                    disk.term, disk.vote = p["currentTerm"], p["votedFor"]
+                if doc["persist"] is not None:
+                    disk.write(doc["persist"])
                 v.node_step(i, doc["events"], _node(line, disk), disk.durable())
+                for w in doc.get("late", ()):  # after the step's messages left (a node's bug)
+                    disk.write(w)
         except Divergence as d:
             return result("violation", f"{line.where}: trace divergence at node {d.node}: {d.why}", d)
         except (KeyError, TypeError, IndexError, AttributeError) as e:

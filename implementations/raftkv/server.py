@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from .node import VARIANTS, Output, Persist, RaftNode, Reply, Send, check_message
-from .recording import restart_line, step_line
+from .recording import TraceWriter
 from .storage import Storage
 
 __all__ = ["Server", "main"]
@@ -109,10 +109,12 @@ class Server:
                              heartbeat_interval=election_timeout / 6, variant=variant,
                              max_entries=64 if trace is None else 1, trace=self._events)
         self._trace_fd: int | None = None
+        self._tracer: TraceWriter | None = None
         self._sent = 0
         if trace is not None:
             self._trace_fd = os.open(trace, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-            self._trace(restart_line(self.node, os.getpid(), time.time_ns()))
+            self._tracer = TraceWriter(self._trace)
+            self._tracer.restart(self.node, os.getpid(), time.time_ns())
         self.peers = {j: _Peer(p) for j, p in enumerate(ports) if j != id}
         self.blocked: set[int] = set()
         self.delay_ms = 0.0
@@ -137,7 +139,7 @@ class Server:
         os._exit(70)
 
     def execute(self, outputs: list[Output]) -> None:
-        if self._trace_fd is not None:
+        if self._tracer is not None:
             self._trace_step(outputs)
         for o in outputs:
             if isinstance(o, Persist):
@@ -151,17 +153,13 @@ class Server:
 
     def _trace_step(self, outputs: list[Output]) -> None:
         """The step's trace line, before any of its outputs is executed (module docstring)."""
-        assert self._events is not None
+        assert self._events is not None and self._tracer is not None
         events, self._events[:] = list(self._events), []
-        persist = None
         for o in outputs:
             if isinstance(o, Send):
                 self._sent += 1
                 o.msg["mid"] = f"{self.id}.{os.getpid()}.{self._sent}"  # seen in the events too
-            elif isinstance(o, Persist):
-                persist = o
-        if events or persist:
-            self._trace(step_line(self.node, os.getpid(), time.time_ns(), events, persist))
+        self._tracer.step(self.node, os.getpid(), time.time_ns(), events, outputs)
 
     def _trace(self, line: dict[str, Any]) -> None:
         assert self._trace_fd is not None

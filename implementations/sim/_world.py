@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from implementations.raftkv.node import Entry, Persist, RaftNode, Reply, Send
-from implementations.raftkv.recording import restart_line, step_line
+from implementations.raftkv.recording import TraceWriter
 
 __all__ = ["Host", "World"]
 
@@ -61,6 +61,7 @@ class Host:
         self._clock_base = (0.0, 0.0)  # (simulated time, local time) where the rate last changed
         self.clients: dict[Any, Any] = {}  # rid -> the client waiting for it
         self.sent = 0
+        self.tracer: TraceWriter | None = None  # when the run's trace files are written
 
     # the clock
     def local(self) -> float:
@@ -81,7 +82,8 @@ class Host:
                              max_entries=w.max_entries, variant=w.variant,
                              trace=self.trace if w.validator is not None else None)
         if w.record is not None:
-            w.record[self.id].append(restart_line(self.node, self.incarnation, round(w.now * 1e9)))
+            self.tracer = TraceWriter(w.record[self.id].append)
+            self.tracer.restart(self.node, self.incarnation, round(w.now * 1e9))
         if w.validator is not None and self.incarnation > 1 and w.failure is None:
             from implementations.raftkv.trace import Divergence
             try:
@@ -143,10 +145,9 @@ class Host:
             if isinstance(o, Send):
                 self.sent += 1
                 o.msg["mid"] = f"{self.id}.{self.incarnation}.{self.sent}"
-        persist = outs[0] if outs and isinstance(outs[0], Persist) else None
-        if w.record is not None and (events or persist):  # written ahead, as server.py does
-            w.record[self.id].append(step_line(self.node, self.incarnation, round(w.now * 1e9), events, persist))
-        if persist is not None:
+        if self.tracer is not None:  # written ahead of the outputs, as server.py does
+            self.tracer.step(self.node, self.incarnation, round(w.now * 1e9), events, outs)
+        if outs and isinstance(outs[0], Persist):
             self.busy = True
             w.at(w.now + w.rng.uniform(0.0002, 0.002), self._persisted, self.incarnation, outs, events)
         else:
@@ -155,17 +156,19 @@ class Host:
     def _persisted(self, incarnation: int, outs: list[Any], events: list[dict[str, Any]]) -> None:
         if incarnation != self.incarnation:
             return  # crashed before the fsync returned: the write is lost with the rest
-        p = outs[0]
-        if p.log_from is not None:
-            del self.log[p.log_from - 1:]
-            self.log.extend(_copy(e) for e in p.entries)
-            self.log_writes += 1
-        self.term, self.vote = p.currentTerm, p.votedFor
+        self._write(outs[0])
         self.busy = False
         self._complete(outs[1:], events)
         while self.inbox and not (self.busy or self.paused or self.node is None):
             call, args, _mid = self.inbox.popleft()
             self._run(call, args)
+
+    def _write(self, p: Persist) -> None:
+        if p.log_from is not None:
+            del self.log[p.log_from - 1:]
+            self.log.extend(_copy(e) for e in p.entries)
+            self.log_writes += 1
+        self.term, self.vote = p.currentTerm, p.votedFor
 
     def resume(self) -> None:
         self.paused = False
@@ -185,6 +188,8 @@ class Host:
         for o in outs:
             if isinstance(o, Send):
                 w.send(self.id, o.to, o.msg)
+            elif isinstance(o, Persist):  # not first: after what left before it (a node's bug)
+                self._write(o)
             elif isinstance(o, Reply):
                 client = self.clients.pop(o.rid, None)
                 if client is not None:
