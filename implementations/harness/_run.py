@@ -304,15 +304,20 @@ def _system_check(system: Any, out_dir: Path, errors: list[str]) -> dict[str, An
         return None
     try:
         found = check(out_dir / "logs")
-    except Exception as e:  # noqa: BLE001 -- the system's code
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:  # noqa: BLE001 -- the system's code (a SystemExit too)
         errors.append(f"the system's own check failed: {type(e).__name__}: {_one_line(e)}")
         return None
     if found is None:
         return None
-    verdict, text = found
-    if verdict not in ("ok", "violation", "unknown"):
-        errors.append(f"the system's own check gave verdict {verdict!r}")
+    if not (isinstance(found, tuple) and len(found) == 2 and found[0] in ("ok", "violation", "unknown")
+            and isinstance(found[1], str)):
+        errors.append(f"the system's own check gave {repr(found)[:200]}, not (verdict, text) with "
+                      "verdict ok, violation or unknown")
         return None
+    verdict, text = found
+    out_dir.mkdir(parents=True, exist_ok=True)  # (emptied and removed when the nodes left no logs)
     f = out_dir / "system_check.txt"
     f.write_text(text + "\n", encoding="utf-8")
     return {"verdict": verdict, "file": str(f), "text": text}

@@ -112,7 +112,10 @@ class Server:
         self._tracer: TraceWriter | None = None
         self._sent = 0
         if trace is not None:
-            self._trace_fd = os.open(trace, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            self._trace_fd = os.open(trace, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            if os.lseek(self._trace_fd, 0, os.SEEK_END) > 0 and os.pread(
+                    self._trace_fd, 1, os.lseek(self._trace_fd, 0, os.SEEK_END) - 1) != b"\n":
+                os.write(self._trace_fd, b"\n")  # a kill cut our last line short: end it
             self._tracer = TraceWriter(self._trace)
             self._tracer.restart(self.node, os.getpid(), time.time_ns())
         self.peers = {j: _Peer(p) for j, p in enumerate(ports) if j != id}

@@ -60,7 +60,7 @@ batch of k has no spec step) -- the simulator runs validated nodes so.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, NoReturn
 
 import attrs
@@ -262,19 +262,21 @@ class TraceValidator:
         self._compare(i, before, events, node, disk)
         self._last_step[i] = (self._view(before, i), [e["sent"]["mid"] for e in events if "sent" in e])
 
-    def rollback(self, i: int) -> None:
+    def rollback(self, i: int, received: Collection[Any]) -> None:
         """Undo node ``i``'s last step, for a node killed inside that step's durable write (a
         recorded run's: see ``implementations/raftkv/recording.py``) -- its messages never left,
-        so the step is as if it had never been taken, and what it received as if dropped."""
+        so the step is as if it had never been taken, and what it received as if dropped.
+        ``received``: the ids of every message some node received (none of the step's may be)."""
         view, mids = self._last_step.pop(i)
         s, bag = self.state, self.state.messages
         for mid in mids:
             m = self.msgs.pop(mid)
-            if m not in bag:
+            if mid in received:
                 raise Divergence(i, f"message {mid} was received, but the step that sent it is not on "
                                     "the sender's disk (it restarted from the state before that step)",
                                  [], {}, None, [])
-            bag = WithoutMessage(m, bag)
+            if m in bag:  # (else already dropped: no line receives it)
+                bag = WithoutMessage(m, bag)
         self.state = s.evolve(messages=bag, **{k: _replace(getattr(s, k), i, v) for k, v in view.items()})
 
     def durable_view(self, i: int, before_last_step: bool = False) -> tuple[int, int | None, tuple[Entry, ...]] | None:

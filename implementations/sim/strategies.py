@@ -158,15 +158,16 @@ def campaign(runs: int, *, seed: int = 0, nodes: Sequence[int] = (3,), duration:
     except _Failed:
         pass
     if shrink and out.failure is not None:
-        out.failure = _prune(out.failure, out)
+        out.failure = _prune(out.failure, out, t0 + out.search_wall_seconds + shrink_seconds)
     out.wall_seconds = time.perf_counter() - t0
     return out
 
 
-def _prune(failure: SimResult, out: Campaign) -> SimResult:
+def _prune(failure: SimResult, out: Campaign, deadline: float) -> SimResult:
     """After Hypothesis: drop each fault, then each client and key, while the run still fails
     (a greedy pass in the manner of delta debugging: Hypothesis may stop, out of budget, with a
-    fault left that does nothing -- a crash of a node already down)."""
+    fault left that does nothing -- a crash of a node already down) -- until ``deadline``
+    (``time.perf_counter()``: the shrink budget is the campaign's, Hypothesis's share included)."""
     best = failure
     changed = True
     while changed:
@@ -178,6 +179,8 @@ def _prune(failure: SimResult, out: Campaign) -> SimResult:
         if cfg.keys > 1:
             candidates.append(attrs.evolve(cfg, keys=cfg.keys - 1))
         for c in candidates:
+            if time.perf_counter() > deadline:
+                return best
             out.shrink_runs += 1
             r = simulate(c)
             if r.verdict == "violation":
