@@ -22,8 +22,9 @@ messages.  :func:`validate_recording` replays those lines through the same
   kill between the log's write and the term's, or a data directory changed by hand) cannot be
   placed: the verdict is ``unknown`` from there, never ``ok``.
 
-A message sent but never received (lost, or to a node that was down) stays in the spec's bag,
-where the spec allows it to stay.
+A message no line receives (lost, or sent to a node that was down) is dropped -- the spec's
+``DropMessage`` -- as soon as it is sent.  A recording must start where the nodes started: a
+node whose first line is not its start on an empty disk makes the verdict ``unknown``.
 """
 
 from __future__ import annotations
@@ -390,6 +391,11 @@ def validate_recording(files: Sequence[Path]) -> RecordingResult:
         line = min(ready, key=lambda x: (x.t, x.node))
         queues[line.node].popleft()
         i, doc, disk = line.node, line.doc, disks.get(line.node, _Disk())
+        if i not in booted and i != _NETWORK and not (
+                "restart" in doc and doc["restart"] == {"currentTerm": 0, "votedFor": None, "log": []}):
+            return result("unknown", f"{line.where}: node {i}'s trace does not begin with its start on an "
+                                     "empty disk (a file cut at its start, or a data directory from before the "
+                                     "recording): nothing can be checked against the spec's initial state")
         try:
             if "net" in doc:
                 v.network(doc["net"], doc["mid"])

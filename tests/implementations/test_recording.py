@@ -138,3 +138,18 @@ def test_find_trace_files_of_a_file(tmp_path: Path) -> None:
     assert validate_recording([one]).verdict == "ok"
     with pytest.raises(RecordingError):
         validate_recording([])
+
+
+def test_a_trace_that_does_not_begin_at_the_start_is_unknown(tmp_path: Path) -> None:
+    """A file cut at its start, or a node started on a data directory from before the recording,
+    says nothing the spec's initial state can check: unknown, never ok or a divergence."""
+    simulate(SimConfig(seed=1, duration=1.0), out=tmp_path)
+    f = tmp_path / "n1" / "trace.log"
+    lines = f.read_text().splitlines(keepends=True)
+    f.write_text("".join(lines[5:]))
+    rec = validate_recording(find_trace_files(tmp_path))
+    assert rec.verdict == "unknown" and "does not begin with its start" in rec.reason
+    first = json.loads(lines[0])
+    first["restart"] = {"currentTerm": 3, "votedFor": None, "log": []}
+    f.write_text(json.dumps(first) + "\n" + "".join(lines[1:]))
+    assert validate_recording(find_trace_files(tmp_path)).verdict == "unknown"
