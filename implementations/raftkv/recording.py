@@ -136,6 +136,7 @@ def find_trace_files(path: Path) -> list[Path]:
 
 
 _NETWORK = -1  # the queue of the network's lines
+_EMPTY = {"currentTerm": 0, "votedFor": None, "log": []}  # a fresh node's disk
 
 
 @attrs.define
@@ -379,6 +380,11 @@ def validate_recording(files: Sequence[Path]) -> RecordingResult:
     # the end -- is dropped (the spec's DropMessage) as soon as it is sent: the bag then holds
     # what is really in flight, and the work per step stays the same however long the run.
     received = {mid for q in queues.values() for line in q for mid in line.received()}
+    for i, q in sorted(queues.items()):
+        if i != _NETWORK and not ("restart" in q[0].doc and q[0].doc["restart"] == _EMPTY):
+            return result("unknown", f"{q[0].where}: node {i}'s trace does not begin with its start on an "
+                                     "empty disk (a file cut at its start, or a data directory from before the "
+                                     "recording): nothing can be checked against the spec's initial state")
     booted: set[int] = set()
     while any(queues.values()):
         ready = [q[0] for q in queues.values() if q and all(mid in v.msgs for mid in q[0].received())]
@@ -391,11 +397,6 @@ def validate_recording(files: Sequence[Path]) -> RecordingResult:
         line = min(ready, key=lambda x: (x.t, x.node))
         queues[line.node].popleft()
         i, doc, disk = line.node, line.doc, disks.get(line.node, _Disk())
-        if i not in booted and i != _NETWORK and not (
-                "restart" in doc and doc["restart"] == {"currentTerm": 0, "votedFor": None, "log": []}):
-            return result("unknown", f"{line.where}: node {i}'s trace does not begin with its start on an "
-                                     "empty disk (a file cut at its start, or a data directory from before the "
-                                     "recording): nothing can be checked against the spec's initial state")
         try:
             if "net" in doc:
                 v.network(doc["net"], doc["mid"])
