@@ -25,7 +25,7 @@ A message to a peer that is not connected (yet, or any more), or whose socket bu
 (a paused peer), is dropped: Raft retries everything that matters.
 
 With ``--trace FILE`` the node appends one JSON line to FILE for every input it handles (and
-one when it starts), for ``distcheck sim validate`` (``implementations/raftkv/trace.py``):
+one when it starts), for trace validation (``implementations/raftkv/recording.py``):
 the node's trace events, the durable write the step makes, and the node's variables after it.
 The line is written -- unbuffered, so a kill -9 cannot lose it -- *before* the step's durable
 write and its messages: a message is never received before the step that sent it is in some
