@@ -2,7 +2,10 @@
 network) showing the history as a timeline, as Porcupine's visualization does: one row per
 client, each operation a box from its call to its return, the (partial) linearization of the
 selected partition drawn through the boxes, the failing operations highlighted, and the model
-state before and after each linearized operation on hover."""
+state before and after each linearized operation on hover.  The page opens on the failing
+operation, labels each box with as much as fits (the result first to stay: ``read() -> 1``
+shortens to ``re… -> 1``, the whole label on hover), has a time axis, zoom (buttons, Ctrl+wheel)
+and pan (drag), and a list of the partitions with their verdicts."""
 
 from __future__ import annotations
 
@@ -84,6 +87,8 @@ def _data(result: LinResult, file: str) -> dict[str, Any]:
         "reason": result.reason,
         "clients": [jsonable(c) for c in clients],
         "ticks": end,
+        # the time of each tick, in ns after the first (the axis labels its ticks with them)
+        "times": [t - times[0] for t in times] if times else [],
         "ops": [info[op.id] for op in ops],
         "partitions": parts,
         "selected": first_bad,

@@ -86,14 +86,14 @@ def test_illegal_history(browser: Any, tmp_path: Path) -> None:
 
 
 def test_partitions_and_ok(browser: Any, tmp_path: Path) -> None:
-    from selenium.webdriver.support.ui import Select
-
     result = _open(browser, tmp_path, "kv/c10-bad.txt", "kv")
     assert len(browser.find_elements("css selector", ".op")) == 405
-    select = Select(browser.find_element("id", "partition"))
-    assert len(select.options) == len(result.partitions)
-    for i, p in enumerate(result.partitions):
-        select.select_by_index(i)
+    items = browser.find_elements("css selector", "#partitions li")
+    assert len(items) == len(result.partitions)
+    for i, (li, p) in enumerate(zip(items, result.partitions)):
+        assert str(p.verdict) in li.text and f"({len(p.operations)} ops)" in li.text  # its verdict, listed
+        li.click()
+        assert "selected" in li.get_attribute("class")
         assert len(browser.find_elements("css selector", "svg#overlay circle")) == len(p.linearization)
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     result = _open(browser, tmp_path, "jepsen/etcd_002.log", "etcd")
@@ -101,3 +101,52 @@ def test_partitions_and_ok(browser: Any, tmp_path: Path) -> None:
     assert browser.find_elements("css selector", ".op.blocking") == []
     assert len(browser.find_elements("css selector", "svg#overlay circle")) == len(
         result.partitions[0].linearization)
+
+
+def _inside(browser: Any, inner: Any, outer: Any) -> bool:
+    """Is element ``inner`` wholly within ``outer``'s visible rectangle?"""
+    return browser.execute_script(
+        "const a = arguments[0].getBoundingClientRect(), b = arguments[1].getBoundingClientRect();"
+        "return a.left >= b.left && a.right <= b.right && a.top >= b.top && a.bottom <= b.bottom;",
+        inner, outer)
+
+
+def test_opens_on_the_failing_operation_with_its_result_readable(browser: Any, tmp_path: Path) -> None:
+    """Porcupine's 405-operation kv history, as a new user opens it (issue 14: the failing read
+    sat off-screen, its label collapsed, its return value cut off)."""
+    result = _open(browser, tmp_path, "kv/c10-bad.txt", "kv")
+    fail = result.failures[0].blocking
+    box = browser.find_element("css selector", f'.op[data-id="{fail.id}"]')
+    assert "blocking" in box.get_attribute("class")
+    assert _inside(browser, box, browser.find_element("id", "scroll"))  # on screen, no scrolling
+    full = result.describe_op(fail)
+    assert box.get_attribute("title") == full  # the whole label on hover
+    res = box.find_element("css selector", ".res")
+    assert full.endswith(res.text.strip()) and res.text.strip().startswith("->")
+    # the result is what stays: it starts inside the box, whatever the call's ellipsis left
+    assert browser.execute_script("return arguments[0].getBoundingClientRect().left < "
+                                  "arguments[1].getBoundingClientRect().right", res, box)
+    ticks = browser.find_elements("css selector", "#axis .tick")
+    assert len(ticks) >= 3 and all(t.text.strip() for t in ticks)  # a time axis, labelled
+
+
+def test_zoom_and_fit(browser: Any, tmp_path: Path) -> None:
+    result = _open(browser, tmp_path, "kv/c10-bad.txt", "kv")
+    width = lambda: browser.execute_script("return document.getElementById('timeline').offsetWidth")  # noqa: E731
+    before = width()
+    browser.find_element("id", "zoom-in").click()
+    assert width() > before * 1.3
+    browser.find_element("id", "zoom-fit").click()
+    scroll = browser.find_element("id", "scroll")
+    assert width() <= scroll.size["width"] + 5  # the whole history in the window
+    assert len(browser.find_elements("css selector", ".op")) == len(result.history)
+    browser.find_element("id", "to-failure").click()
+    fail = result.failures[0].blocking
+    assert _inside(browser, browser.find_element("css selector", f'.op[data-id="{fail.id}"]'), scroll)
+
+
+def test_a_short_history_uses_the_width(browser: Any, tmp_path: Path) -> None:
+    """(Found by a new user: short histories used half the page.)"""
+    _open(browser, tmp_path, "jepsen/etcd_002.log", "etcd")
+    used = browser.execute_script("return document.getElementById('timeline').offsetWidth")
+    assert used >= 0.9 * browser.find_element("id", "scroll").size["width"]
