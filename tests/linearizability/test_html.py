@@ -150,3 +150,31 @@ def test_a_short_history_uses_the_width(browser: Any, tmp_path: Path) -> None:
     _open(browser, tmp_path, "jepsen/etcd_002.log", "etcd")
     used = browser.execute_script("return document.getElementById('timeline').offsetWidth")
     assert used >= 0.9 * browser.find_element("id", "scroll").size["width"]
+
+
+def test_a_large_history_keeps_the_page_small_and_scrolls(browser: Any, tmp_path: Path) -> None:
+    """Above 2,000 operations only the boxes near the window are in the page; scrolling and
+    zooming bring the others (bench/timeline_scale.py measures the times)."""
+    from .generated import register_history
+
+    (tmp_path / "big.jsonl").write_text(register_history(5000, 10, seed=1))
+    result = check(load_history(tmp_path / "big.jsonl"), "register")
+    assert result.verdict == "ok"
+    page = tmp_path / "big.html"
+    page.write_text(render_html(result, "big"), encoding="utf-8")
+    browser.get_log("browser")
+    browser.get(page.as_uri())
+    count = lambda: len(browser.find_elements("css selector", ".op"))  # noqa: E731
+    first = count()
+    assert 0 < first < 1000
+    last = result.history.operations[-1]
+    assert browser.find_elements("css selector", f'.op[data-id="{last.id}"]') == []
+    browser.execute_script("const s = document.getElementById('scroll'); s.scrollLeft = s.scrollWidth;")
+    browser.execute_script("return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert browser.find_elements("css selector", f'.op[data-id="{last.id}"]')  # brought in by the scroll
+    assert count() < 1000
+    circles = len(browser.find_elements("css selector", "svg#overlay circle"))
+    assert 0 < circles < len(result.partitions[0].linearization)  # the overlay is windowed too
+    browser.find_element("id", "zoom-fit").click()  # all of it in the window: every box
+    assert count() == 5000
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
