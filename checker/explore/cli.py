@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
@@ -57,6 +58,8 @@ from checker._cli_common import (
               help="Go on from the checkpoint in DIR (same spec and options), and keep checkpointing there.")
 @click.option("--checkpoint-every", type=SECONDS, default=None, metavar="SECONDS",
               help="Seconds between checkpoints, at least nine times a checkpoint's own writing time. Default: 60.")
+@click.option("--dot", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
+              help="Also write the state graph to FILE as Graphviz DOT (small instances: up to 10,000 states).")
 @json_option()
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str, ...], properties: tuple[str, ...],
@@ -64,8 +67,8 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
                     max_states: int | None, max_depth: int | None, timeout: float | None,
                     memory_limit: int | None, symmetry: bool, deadlock: bool | None, seed: int, walks: int, walk_depth: int,
                     replay: str | None, workers: int | None, backend: str, address: str | None,
-                    checkpoint: str | None, resume: str | None, checkpoint_every: float | None, as_json: bool,
-                    quiet: bool) -> None:
+                    checkpoint: str | None, resume: str | None, checkpoint_every: float | None, dot: str | None,
+                    as_json: bool, quiet: bool) -> None:
     """Explore every reachable state of TARGET and check its invariants, then its temporal
     properties on the state graph.
 
@@ -83,7 +86,18 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
     if checkpoint is not None and resume is not None and os.path.realpath(checkpoint) != os.path.realpath(resume):
         fail("--checkpoint and --resume name different directories (--resume DIR checkpoints to DIR)",
              as_json=as_json)
-    run_spec_command(target, params, lambda spec: explore(
+
+    def write_dot(spec: object) -> None:
+        from checker.errors import SpecError
+        from checker.explore._dot import state_graph_dot
+
+        text = state_graph_dot(spec, invariants=list(invariants) or None, max_states=max_states)
+        try:
+            Path(dot).write_text(text, encoding="utf-8")  # type: ignore[arg-type]
+        except OSError as e:
+            raise SpecError(f"--dot {dot}: cannot write: {e.strerror or e}") from None
+
+    run_spec_command(target, params, lambda spec: (dot is not None and write_dot(spec)) or explore(
         spec, mode=mode, invariants=list(invariants) or None, properties=list(properties) or None,
         max_states=max_states,
         max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry, check_deadlock=deadlock,
