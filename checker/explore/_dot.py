@@ -1,5 +1,5 @@
 """The state graph of a small instance as Graphviz DOT (TLC's ``-dump dot``): every reachable
-state (within the spec's state constraints) a node labelled with its fields, every step an
+state within the spec's state constraints a node labelled with its fields, every step an
 edge labelled with its action and parameters.  Initial states are drawn bold, states that break
 an invariant red.  ``distcheck explore TARGET --dot FILE`` writes it (then explores as usual);
 ``dot -Tsvg FILE`` draws it.
@@ -56,13 +56,14 @@ def state_graph_dot(spec: Any, *, invariants: list[str] | None = None, max_state
         return k
 
     try:
-        initial = {visit(s) for s in model.init_states}
+        # a state outside the spec's @constraints is no state of the model (as for the explorer,
+        # and TLC's CONSTRAINT): not a node, and no edge leads to it
+        initial = {visit(s) for s in model.init_states if model.in_model(s)}
         while queue:
             s = queue.popleft()
-            if not model.in_model(s):
-                continue  # outside the state constraint: a node, not expanded (as the explorer)
             for choice, t in model.successors(s):
-                edges.append((index[s], visit(t), describe_step(choice.name, choice.arguments)))
+                if model.in_model(t):
+                    edges.append((index[s], visit(t), describe_step(choice.name, choice.arguments)))
         bad = {k for k, s in enumerate(states)
                if not all(model.predicate("invariant", name, fn, s) for name, fn in model.invariants.items())}
     except SpecRuntimeError as e:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -58,6 +59,8 @@ from checker._cli_common import (
               help="Go on from the checkpoint in DIR (same spec and options), and keep checkpointing there.")
 @click.option("--checkpoint-every", type=SECONDS, default=None, metavar="SECONDS",
               help="Seconds between checkpoints, at least nine times a checkpoint's own writing time. Default: 60.")
+@click.option("--html", "html", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also write the result as a self-contained HTML page: the trace as a table of changed fields.")
 @click.option("--dot", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
               help="Also write the state graph to FILE as Graphviz DOT (small instances: up to 10,000 states).")
 @json_option()
@@ -67,7 +70,7 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
                     max_states: int | None, max_depth: int | None, timeout: float | None,
                     memory_limit: int | None, symmetry: bool, deadlock: bool | None, seed: int, walks: int, walk_depth: int,
                     replay: str | None, workers: int | None, backend: str, address: str | None,
-                    checkpoint: str | None, resume: str | None, checkpoint_every: float | None, dot: str | None,
+                    checkpoint: str | None, resume: str | None, checkpoint_every: float | None, html: str | None, dot: str | None,
                     as_json: bool, quiet: bool) -> None:
     """Explore every reachable state of TARGET and check its invariants, then its temporal
     properties on the state graph.
@@ -97,10 +100,21 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
         except OSError as e:
             raise SpecError(f"--dot {dot}: cannot write: {e.strerror or e}") from None
 
-    run_spec_command(target, params, lambda spec: (dot is not None and write_dot(spec)) or explore(
+    def write_html(result: Any) -> Any:
+        from checker.errors import SpecError
+        from checker.explore._html import render_result_html
+
+        try:
+            Path(html).write_text(render_result_html(result), encoding="utf-8")  # type: ignore[arg-type]
+        except OSError as e:
+            raise SpecError(f"--html {html}: cannot write: {e.strerror or e}") from None
+        return result
+
+    run_spec_command(target, params, lambda spec: (lambda r: write_html(r) if html is not None else r)(
+        (dot is not None and write_dot(spec)) or explore(
         spec, mode=mode, invariants=list(invariants) or None, properties=list(properties) or None,
         max_states=max_states,
         max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry, check_deadlock=deadlock,
         walks=walks, walk_depth=walk_depth, seed=seed, replay=replay, workers=workers, backend=backend,
         address=address, progress=not quiet and not as_json, checkpoint=resume or checkpoint,
-        checkpoint_every=checkpoint_every or DEFAULT_EVERY, resume=resume is not None), as_json)
+        checkpoint_every=checkpoint_every or DEFAULT_EVERY, resume=resume is not None)), as_json)
