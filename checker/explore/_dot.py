@@ -17,6 +17,10 @@ from typing import Any
 from checker.errors import SpecError
 from checker.report import describe_step, fields_of, tla_text
 
+from checker._faults import describe_exception
+from checker._sources import exception_location
+from spec import source_of
+
 from ._model import SpecRuntimeError, prepare
 
 __all__ = ["DOT_LIMIT", "state_graph_dot"]
@@ -26,7 +30,12 @@ DOT_LIMIT = 10_000
 
 
 def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """``text`` inside a DOT string: backslashes and quotes escaped, a lone surrogate as its
+    Python escape, a newline as DOT's left-justified break, other control characters (NUL
+    ends Graphviz's string) as ``\\xNN`` text."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return "".join(c if c >= " " or c == "\t" else "\\l" if c == "\n" else f"\\\\x{ord(c):02x}" for c in text)
 
 
 def _label(state: Any) -> str:
@@ -62,12 +71,21 @@ def state_graph_dot(spec: Any, *, invariants: list[str] | None = None, max_state
         while queue:
             s = queue.popleft()
             for choice, t in model.successors(s):
+                if t.__class__ is not model.state_cls:
+                    raise SpecError(f"{source_of(choice.action.fn)}: --dot: action {choice.name} returned "
+                                    f"{t!r:.80}, not a {model.state_cls.__name__}")
                 if model.in_model(t):
                     edges.append((index[s], visit(t), describe_step(choice.name, choice.arguments)))
         bad = {k for k, s in enumerate(states)
                if not all(model.predicate("invariant", name, fn, s) for name, fn in model.invariants.items())}
     except SpecRuntimeError as e:
-        raise SpecError(f"{e.location}: {e.message}") from None
+        raise SpecError(f"{e.location}: --dot: {e.message}") from None
+    except SpecError:
+        raise
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:  # noqa: BLE001 -- spec code, past where the search stopped (a SystemExit too)
+        raise SpecError(f"{exception_location(e)}: --dot: spec code raised {describe_exception(e)}") from None
     lines = [f'digraph "{_quote(type(spec).__name__)}" {{',
              '  node [shape=box, fontname="monospace", fontsize=10];',
              '  edge [fontname="monospace", fontsize=9];']

@@ -82,7 +82,7 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
     3 unknown (a limit was reached first; simulation never proves ok).
     """
     from checker._resources import default_memory_limit
-    from checker.explore import explore
+    from checker.explore import ExploreVerdict, explore
     from checker.explore._checkpoint import DEFAULT_EVERY
 
     memory = memory_limit or default_memory_limit()
@@ -100,7 +100,7 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
         except OSError as e:
             raise SpecError(f"--dot {dot}: cannot write: {e.strerror or e}") from None
 
-    def write_html(result: Any) -> Any:
+    def write_html(result: Any) -> None:
         from checker.errors import SpecError
         from checker.explore._html import render_result_html
 
@@ -108,13 +108,20 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
             Path(html).write_text(render_result_html(result), encoding="utf-8")  # type: ignore[arg-type]
         except OSError as e:
             raise SpecError(f"--html {html}: cannot write: {e.strerror or e}") from None
-        return result
 
-    run_spec_command(target, params, lambda spec: (lambda r: write_html(r) if html is not None else r)(
-        (dot is not None and write_dot(spec)) or explore(
-        spec, mode=mode, invariants=list(invariants) or None, properties=list(properties) or None,
-        max_states=max_states,
-        max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry, check_deadlock=deadlock,
-        walks=walks, walk_depth=walk_depth, seed=seed, replay=replay, workers=workers, backend=backend,
-        address=address, progress=not quiet and not as_json, checkpoint=resume or checkpoint,
-        checkpoint_every=checkpoint_every or DEFAULT_EVERY, resume=resume is not None)), as_json)
+    def job(spec: Any) -> Any:
+        r = explore(
+            spec, mode=mode, invariants=list(invariants) or None, properties=list(properties) or None,
+            max_states=max_states, max_depth=max_depth, timeout=timeout, memory_limit=memory, symmetry=symmetry,
+            check_deadlock=deadlock, walks=walks, walk_depth=walk_depth, seed=seed, replay=replay,
+            workers=workers, backend=backend, address=address, progress=not quiet and not as_json,
+            checkpoint=resume or checkpoint, checkpoint_every=checkpoint_every or DEFAULT_EVERY,
+            resume=resume is not None)
+        # the files after the search: a spec whose code fails is reported as the search found it
+        if dot is not None and r.verdict is not ExploreVerdict.ERROR:
+            write_dot(spec)
+        if html is not None:
+            write_html(r)
+        return r
+
+    run_spec_command(target, params, job, as_json)

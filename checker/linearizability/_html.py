@@ -20,6 +20,29 @@ from ._models import edn_text
 from ._render import failure_text, jsonable
 
 
+def _result_part(desc: str) -> str:
+    """The result of ``desc`` -- `` -> 1`` of ``read() -> 1`` -- which a box keeps when its label
+    is cut: the first `` -> `` outside quotes and brackets (a value may hold one), or ""."""
+    depth, quote, k = 0, None, 0
+    while k < len(desc):
+        c = desc[k]
+        if quote:
+            if c == "\\":
+                k += 1
+            elif c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth == 0 and desc.startswith(" -> ", k):
+            return desc[k:]
+        k += 1
+    return ""
+
+
 def _data(result: LinResult, file: str) -> dict[str, Any]:
     ops = result.history.operations
     # time axis: the distinct finite times, in order; indeterminate operations run to the end
@@ -38,6 +61,7 @@ def _data(result: LinResult, file: str) -> dict[str, Any]:
             "start": rank[op.call],
             "end": end if op.ret == NEVER else rank[op.ret],
             "desc": result.describe_op(op),
+            "res": _result_part(result.describe_op(op)),
             "type": op.type,
             "line": op.line,
             "part": None,

@@ -1,4 +1,6 @@
-"""--dot: an action that raises gives a Python traceback (exit 1) instead of a clean spec error.
+"""(Found by the attack on issue 14; fixed: the search runs first and reports spec code that fails (exit 2, file:line); _dot.py turns what fails past its stopping point into a SpecError too.)
+
+--dot: an action that raises gives a Python traceback (exit 1) instead of a clean spec error.
 
 Wrong: ``distcheck explore tests.explore.badspecs:Raising --dot g.dot`` prints a full
 Traceback (ZeroDivisionError from the action) and exits 1 -- exit 1 means "violation" in

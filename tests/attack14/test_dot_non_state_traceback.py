@@ -1,4 +1,6 @@
-"""--dot: an action returning a non-state (a tuple) or a state holding a list crashes with a
+"""(Found by the attack on issue 14; fixed: as above, and _dot.py checks that a successor is a state.)
+
+--dot: an action returning a non-state (a tuple) or a state holding a list crashes with a
 traceback (AttributeError / TypeError: unhashable) and exits 1.
 
 Reproduce: ``distcheck explore tests.explore.badspecs:ReturnsTuple --dot g.dot`` (and

@@ -1,4 +1,4 @@
-"""Specs for attack/issue14 (module level so target strings load them)."""
+"""Specs for tests/attack14 (module level so target strings load them)."""
 from __future__ import annotations
 from typing import Any
 from spec import Spec, action, constraint, invariant, record

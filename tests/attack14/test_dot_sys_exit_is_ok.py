@@ -1,4 +1,6 @@
-"""--dot: a spec whose action calls sys.exit(0) makes ``explore --dot`` exit 0 ("ok").
+"""(Found by the attack on issue 14; fixed: as above: a SystemExit in spec code is the search's error, exit 2.)
+
+--dot: a spec whose action calls sys.exit(0) makes ``explore --dot`` exit 0 ("ok").
 
 Reproduce: ``distcheck explore tests.explore.badspecs:CallsSysExit --dot g.dot``: exit status 0,
 nothing printed.  Without --dot the explorer catches it: exit 2, "the spec CallsSysExit called

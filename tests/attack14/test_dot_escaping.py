@@ -1,4 +1,6 @@
-"""--dot escaping: string fields that Graphviz cannot read or Python cannot write.
+"""(Found by the attack on issue 14; fixed: labels escape lone surrogates, NUL and other control characters, and a newline is a left-justified break.)
+
+--dot escaping: string fields that Graphviz cannot read or Python cannot write.
 
 1. A NUL character in a string field goes into the DOT file raw; ``dot -Tsvg`` then fails with
    "syntax error in line 5".  (_quote escapes only backslash and double quote.)
