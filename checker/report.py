@@ -90,6 +90,13 @@ def describe_step(action: str | None, params: dict[str, Any]) -> str:
     return f"{action}(" + ", ".join(f"{k}={tla_text(v)}" for k, v in params.items()) + ")"
 
 
+def changed(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[str]:
+    """The fields of ``current`` a step from ``previous`` changed (all of them from None); a
+    value of another type is a change even when equal (``1`` and ``True``)."""
+    return [k for k, v in current.items()
+            if previous is None or previous.get(k) != v or type(previous.get(k)) is not type(v)]
+
+
 def render_trace(trace: Sequence[Step], indent: str = "  ") -> str:
     """Text rendering: the first state whole, then only the fields each step changed."""
     lines: list[str] = []
@@ -97,12 +104,11 @@ def render_trace(trace: Sequence[Step], indent: str = "  ") -> str:
     for i, step in enumerate(trace, start=1):
         lines.append(f"{i}: {describe_step(step.action, step.params)}")
         current = dict(fields_of(step.state))
-        changed = [(k, v) for k, v in current.items() if previous is None or previous.get(k) != v
-                   or type(previous.get(k)) is not type(v)]
-        if previous is not None and not changed:
+        changed_now = changed(previous, current)
+        if previous is not None and not changed_now:
             lines.append(f"{indent}(no change)")
-        for k, v in changed:
-            lines.append(f"{indent}{k} = {tla_text(v)}")
+        for k in changed_now:
+            lines.append(f"{indent}{k} = {tla_text(current[k])}")
         previous = current
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from checker.report import describe_step, fields_of, tla_text
+from checker.report import changed, describe_step, fields_of, tla_text
 
 from .result import ExploreResult
 
@@ -25,11 +25,8 @@ def _rows(result: ExploreResult) -> tuple[list[str], list[dict[str, Any]]]:
         for n in current:
             if n not in names:
                 names.append(n)
-        cells = []
-        for n in names:
-            v = current.get(n)
-            changed = previous is None or previous.get(n) != v or type(previous.get(n)) is not type(v)
-            cells.append({"text": tla_text(v) if n in current else "", "changed": changed})
+        now = set(changed(previous, current))
+        cells = [{"text": tla_text(current[n]) if n in current else "", "changed": n in now} for n in names]
         rows.append({"n": k, "step": describe_step(step.action, step.params), "cells": cells})
         previous = current
     return names, rows

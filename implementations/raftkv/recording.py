@@ -37,7 +37,7 @@ from typing import Any
 
 import attrs
 
-from .node import Candidate, Entry, Follower, Leader, Persist, check_message
+from .node import Candidate, Entry, Follower, Leader, Persist, _entry_ok, _nat, check_message
 from .trace import Divergence, Durable, TraceValidator, _entry, render_result
 
 __all__ = ["RecordingError", "RecordingResult", "TraceWriter", "find_trace_files", "validate_recording"]
@@ -199,11 +199,10 @@ def _read(files: Sequence[Path]) -> tuple[dict[int, deque[_Line]], int]:
         # a last line without its newline is a write a kill cut short: its step never ran on
         for lineno, raw in enumerate(lines[:-1], 1):
             where = f"{path}:{lineno}"
-            raw = _after_torn(raw, lines[lineno] if lineno < len(lines) - 1 else None)
-            if raw is None:
-                continue
             try:
-                doc = json.loads(raw)
+                doc = _parse(raw, lines[lineno] if lineno < len(lines) - 1 else None)
+                if doc is None:
+                    continue
                 if isinstance(doc, dict) and "net" in doc:
                     _check_net(doc)
                     queues.setdefault(_NETWORK, deque()).append(_Line(where, _NETWORK, doc["t"], doc))
@@ -216,25 +215,24 @@ def _read(files: Sequence[Path]) -> tuple[dict[int, deque[_Line]], int]:
     return queues, n
 
 
-def _after_torn(raw: bytes, following: bytes | None) -> bytes | None:
-    """A kill can cut a line short in mid-write; the node's next incarnation then starts its
-    restart line on the next line (``server.py`` ends a torn line first) or, in a file written
-    otherwise, right after the fragment.  Either way the fragment is a step that never ran on:
-    None for a fragment alone on its line (followed by a restart line), the restart line for a
-    fragment glued to one, ``raw`` itself otherwise."""
+def _parse(raw: bytes, following: bytes | None) -> Any:
+    """The line ``raw`` as JSON -- or, for a line a kill cut short in mid-write, None or the line
+    after the fragment.  The node's next incarnation starts its restart line on the next line
+    (``server.py`` ends a torn line first) or, in a file written otherwise, right after the
+    fragment; either way the fragment is a step that never ran on: None for a fragment alone on
+    its line (followed by a restart line), the restart line glued to one.  Anything else that is
+    not JSON raises, as ``json.loads`` does."""
     try:
-        json.loads(raw)
-        return raw
+        return json.loads(raw)
     except (ValueError, RecursionError):
-        pass
-    if following is not None and _is_restart(following):
-        return None
-    k = raw.rfind(b'{"node":')
-    while k > 0:
-        if _is_restart(raw[k:]):
-            return raw[k:]
-        k = raw.rfind(b'{"node":', 0, k)
-    return raw
+        if following is not None and _is_restart(following):
+            return None
+        k = raw.rfind(b'{"node":')
+        while k > 0:
+            if _is_restart(raw[k:]):
+                return json.loads(raw[k:])
+            k = raw.rfind(b'{"node":', 0, k)
+        raise
 
 
 def _is_restart(raw: bytes) -> bool:
@@ -252,10 +250,6 @@ def _is_restart(raw: bytes) -> bool:
 #: the most nodes a trace may name (the spec's state grows with them)
 _MAX_NODES = 64
 _ROLES = (Follower, Candidate, Leader)
-
-
-def _nat(x: Any) -> bool:
-    return type(x) is int and x >= 0
 
 
 def _need(ok: bool, what: str) -> None:
@@ -317,10 +311,6 @@ def _check_line(doc: Any, n: int) -> int:
               and isinstance(w["entries"], list) and all(_entry_ok(e) for e in w["entries"]),
               "a write must hold a term, a vote, log_from (an index or null) and [term, command] entries")
     return size
-
-
-def _entry_ok(e: Any) -> bool:
-    return isinstance(e, list) and len(e) == 2 and _nat(e[0])
 
 
 def _event_problem(e: Any, n: int) -> str | None:

@@ -36,6 +36,7 @@ from typing import Any
 
 from implementations.raftkv.node import Entry, Persist, RaftNode, Reply, Send
 from implementations.raftkv.recording import TraceWriter
+from implementations.raftkv.trace import Durable
 
 __all__ = ["Host", "World"]
 
@@ -92,9 +93,8 @@ class Host:
                 w.diverged(d)
         w.at(w.now + TICK * w.rng.random(), self._tick, self.incarnation)
 
-    def durable(self) -> Any:
+    def durable(self) -> Durable:
         """The disk as the trace validator sees it."""
-        from implementations.raftkv.trace import Durable
         return Durable(self.term, self.vote, self.log, self.log_writes)
 
     def crash(self) -> None:
