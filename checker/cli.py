@@ -24,6 +24,7 @@ _SUBCOMMANDS = {
     "lin": "checker.linearizability.cli:lin_command",
     "prove": "checker.prove.cli:prove_command",
     "run": "implementations.harness.cli:run_command",
+    "serve": "checker.serve.cli:serve_command",
     "sim": "implementations.sim.cli:sim_group",
 }
 

@@ -1,0 +1,208 @@
+"""``distcheck serve``'s JSON API, against oracles of its own: TLC's published state count
+reached by following the page's successors, a breadth-first search written here for the jump's
+shortest paths, the spec's own predicates for the invariants shown, and explore's traces for
+loaded counterexamples."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from typing import Any
+
+from hypothesis import given, settings, strategies as st
+
+from checker.explore import explore
+from checker.report import fields_of, to_json
+from checker.serve import Session
+from checker.serve._session import fp_text
+from spec.contract import fingerprint
+from spec.twophase import TwoPhase
+from tests.serve.servespecs import Breaks, Evens
+
+
+def _walk_all(client: Any) -> dict[str, dict[str, Any]]:
+    """Every state reachable by clicking, as the page would: fingerprint -> view."""
+    start = [s["fp"] for s in client.get("/api/spec")["initial"]]
+    seen = {fp: client.get(f"/api/state?fp={fp}") for fp in start}
+    queue = deque(start)
+    while queue:
+        for s in seen[queue.popleft()]["successors"]:
+            if s["fp"] not in seen:
+                seen[s["fp"]] = client.get(f"/api/state?fp={s['fp']}")
+                queue.append(s["fp"])
+    return seen
+
+
+def test_clicking_through_two_phase_commit_reaches_tlcs_288_states(serve: Any) -> None:
+    client = serve(TwoPhase(n_rm=3))
+    seen = _walk_all(client)
+    assert len(seen) == 288  # TLC's figure for TwoPhase with 3 RMs
+    assert all(inv["holds"] is True for v in seen.values() for inv in v["invariants"])
+    assert {inv["name"] for inv in next(iter(seen.values()))["invariants"]} == {"TPTypeOK", "TCConsistent", "TPInductive"}
+
+
+def _bfs_depths(spec: Any) -> dict[int, int]:
+    """The test's own BFS: fingerprint -> shortest distance from an initial state."""
+    depth = {fingerprint(s): 0 for s in spec.init()}
+    frontier = list(spec.init())
+    actions = spec.actions()
+    while frontier:
+        nxt = []
+        for s in frontier:
+            for _, t in actions.next_steps(s):
+                if fingerprint(t) not in depth:
+                    depth[fingerprint(t)] = depth[fingerprint(s)] + 1
+                    nxt.append(t)
+        frontier = nxt
+    return depth
+
+
+_DEPTHS = _bfs_depths(TwoPhase(n_rm=3))
+_SESSION = Session(TwoPhase(n_rm=3))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(sorted(_DEPTHS)))
+def test_jump_finds_a_shortest_path_to_any_reachable_fingerprint(fp: int) -> None:
+    r = _SESSION.find(fp)
+    assert r["found"] and len(r["path"]) == _DEPTHS[fp]
+    # the path is a real one: every step is among the enabled steps of the state before it
+    here = int(r["start"], 16)
+    for step in r["path"]:
+        assert step["fp"] in {s["fp"] for s in _SESSION.view(here)["successors"]}
+        here = int(step["fp"], 16)
+    assert fp_text(here) == fp_text(fp)
+
+
+def test_jump_says_not_reachable_only_after_searching_everything() -> None:
+    s = Session(TwoPhase(n_rm=3))
+    missing = next(k for k in range(1, 10**6) if k not in _DEPTHS)
+    r = s.find(missing)
+    assert r == {"found": False, "complete": True, "why": r["why"]} and "not reachable" in r["why"] and "288" in r["why"]
+    r = s.find(missing, max_states=50)  # a bound hit first is not "not reachable"
+    assert not r["found"] and not r["complete"] and "bound" in r["why"]
+
+
+def test_the_invariants_shown_are_the_specs_own_verdicts(serve: Any) -> None:
+    client = serve(Breaks())
+    seen = _walk_all(client)
+    spec = Breaks()
+    for v in seen.values():
+        (x,) = [f["tree"]["text"] for f in v["fields"]]
+        shown = {i["name"]: i["holds"] for i in v["invariants"]}
+        from tests.serve.servespecs import Count
+
+        assert shown == {"Low": spec.Low(Count(int(x)))}
+    # spec code that raises is shown where it raised, with the spec's file:line
+    raised = [v for v in seen.values() if v["error"]]
+    assert len(raised) == 1 and raised[0]["fields"][0]["tree"]["text"] == "2"
+    assert "ZeroDivisionError" in raised[0]["error"]["message"]
+    assert raised[0]["error"]["location"].endswith("servespecs.py:48")
+    assert not raised[0]["deadlock"]  # an error is not a deadlock
+
+
+def test_a_loaded_counterexample_is_explores_trace(serve: Any) -> None:
+    client = serve(Breaks())
+    r = explore(Breaks(), invariants=["Low"])
+    assert str(r.verdict) == "violation"
+    loaded = client.post("/api/load", {"name": "cex.json", "text": json.dumps(r.to_json())})
+    assert loaded["kind"] == "trace" and len(loaded["path"]) == len(r.trace) - 1
+    assert [p["fp"] for p in loaded["path"]] == [fp_text(fingerprint(s.state)) for s in r.trace[1:]]
+    last = client.get(f"/api/state?fp={loaded['path'][-1]['fp']}")
+    assert [i["holds"] for i in last["invariants"]] == [False]
+    # a trace from other parameters is refused with where it went wrong
+    other = {"trace": [{"action": None, "params": {}, "state": {"x": 0}}, {"action": "Inc", "params": {}}]}
+    status, err = client.request("/api/load", {"name": "x.json", "text": json.dumps(other)})
+    assert status == 400 and "x.json" in err["error"]["message"] and "no action 'Inc'" in err["error"]["message"]
+    status, err = client.request("/api/load", {"name": "y.json", "text": "{}"})
+    assert status == 400 and err["error"]["message"].startswith("y.json: neither")
+
+
+def test_a_jsonl_run_is_read_with_its_line_numbers(serve: Any) -> None:
+    client = serve(Breaks())
+    good = '{"action": "Step"}\n{"action": "Jump"}\n'
+    assert len(client.post("/api/load", {"name": "run.jsonl", "text": good})["path"]) == 2
+    status, err = client.request("/api/load", {"name": "run.jsonl", "text": '{"action": "Step"}\n{"action": "Nope"}\n'})
+    assert status == 400 and err["error"]["message"].startswith("run.jsonl:2:")
+    status, err = client.request("/api/load", {"name": "run.jsonl", "text": '{"action": "Step"}\nnot json\n'})
+    assert status == 400 and err["error"]["message"].startswith("run.jsonl:2: not JSON")
+
+
+def test_a_random_walk_stops_where_the_explorer_would_report(serve: Any) -> None:
+    client = serve(Breaks())
+    init = client.get("/api/spec")["initial"][0]["fp"]
+    reasons = set()
+    for seed in range(12):
+        w = client.post("/api/walk", {"fp": init, "steps": 50, "seed": seed})
+        reasons.add(w["stopped"].split(" ")[0])
+        last = client.get(f"/api/state?fp={w['path'][-1]['fp']}")
+        if w["stopped"].startswith("violates"):
+            assert [i["holds"] for i in last["invariants"]] == [False]
+        else:
+            assert w["stopped"].startswith("spec code raised") and last["error"]
+    assert reasons == {"violates", "spec"}  # both ends are reached over 12 seeds (Jump or Step at x = 1)
+    # the same seed walks the same way
+    assert client.post("/api/walk", {"fp": init, "steps": 50, "seed": 3}) == \
+        client.post("/api/walk", {"fp": init, "steps": 50, "seed": 3})
+
+
+def test_the_prover_shows_the_counterexample_to_induction(serve: Any) -> None:
+    client = serve(Evens())
+    r = client.post("/api/prove", {"timeout": 30})
+    assert r["verdict"] == "not-inductive"
+    (cti,) = [o for o in r["obligations"] if o["kind"] == "consecution"]
+    steps = cti["counterexample"]["steps"]
+    assert [s["tree"]["kids"][0]["text"] for s in steps] == ["1", "3"] and steps[1]["label"] == "Inc"
+    assert cti["counterexample"]["violated"] == ["NotThree"]
+    # its pre-state can be explored from: x = 1 is not reachable, but Inc from it is enabled
+    pre = client.get(f"/api/state?fp={cti['fps'][0]}")
+    assert [s["fp"] for s in pre["successors"]] == [cti["fps"][1]]
+    assert client.get(f"/api/state?fp={cti['fps'][1]}")["invariants"][1] == {"name": "NotThree", "holds": False, "inductive": True}
+    # a prove --json file shows the same
+    from checker.prove import prove
+
+    shown = client.post("/api/load", {"name": "p.json", "text": json.dumps(prove(Evens()).to_json())})
+    assert shown["kind"] == "prove" and [o["verdict"] for o in shown["result"]["obligations"]] == \
+        [o["verdict"] for o in r["obligations"]]
+
+
+def test_fields_changed_since_the_previous_state_are_marked(serve: Any) -> None:
+    client = serve(TwoPhase(n_rm=3))
+    init = client.get("/api/spec")["initial"][0]["fp"]
+    first = client.get(f"/api/state?fp={init}")
+    for s in first["successors"]:
+        v = client.get(f"/api/state?fp={s['fp']}&from={init}")
+        assert {f["name"] for f in v["fields"] if f["changed"]} == {c["field"] for c in s["changes"]}
+
+
+def test_bad_requests_are_refused_with_a_message(serve: Any) -> None:
+    client = serve(Breaks())
+    cases = [
+        ("/api/state?fp=zz", None, {}, 400, "not a fingerprint"),
+        ("/api/state?fp=1234", None, {}, 400, "no known state"),
+        ("/api/nope", None, {}, 404, "no such page"),
+        ("/api/spec", None, {"Host": "evil.example:80"}, 403, "Host"),
+        ("/api/walk", b"{}", {"Content-Type": "text/plain"}, 415, "application/json"),
+        ("/api/walk", b"[1]", {}, 400, "JSON object"),
+        ("/api/walk", b"{not json", {}, 400, "not JSON"),
+        ("/api/walk", {"fp": fp_text(Session(Breaks()).init_fps[0]), "steps": "9"}, {}, 400, "integer"),
+        ("/api/load", {"text": 5}, {}, 400, "text"),
+        ("/api/load", {"name": "p.json", "text": '{"obligations": 3}'}, {}, 400, "p.json"),
+        ("/api/chart", {"path": []}, {}, 400, "path"),
+        ("/api/other", {}, {}, 404, "no such API"),
+    ]
+    for path, body, headers, status, words in cases:
+        got, data = client.request(path, body, headers)
+        assert (got, words in data["error"]["message"]) == (status, True), (path, data)
+
+
+def test_state_trees_show_every_field_and_cut_huge_ones() -> None:
+    from checker.serve._session import TREE_CHILDREN, _tree
+
+    s = Session(TwoPhase(n_rm=3))
+    v = s.view(s.init_fps[0])
+    assert [f["name"] for f in v["fields"]] == [k for k, _ in fields_of(next(iter(TwoPhase(n_rm=3).init())))]
+    big = _tree(frozenset(range(1000)), "xs")
+    assert len(big["kids"]) == TREE_CHILDREN and big["more"] == 1000 - TREE_CHILDREN
+    assert to_json(frozenset({1})) == [1]  # (the tree is not JSON's: a set stays a set)
+    assert _tree(frozenset({1, 2}), "s") == {"label": "s", "text": "{1, 2}"}
