@@ -11,7 +11,7 @@ The page is one self-contained document (inline CSS and JS, no external asset). 
 ``POST /api/find``     ``{"fp"}``: a shortest path from an initial state to that fingerprint
 ``POST /api/load``     ``{"name", "text"}``: an ``explore --json`` trace or a ``prove --json`` result
 ``POST /api/chart``    ``{"path": [fp, ...]}``: the path as a message-sequence chart (SVG), if any
-``POST /api/prove``    ``{"timeout"}``: run the prover, show its obligations and CTIs
+``POST /api/prove``    ``{"timeout", "invariants"}``: run the prover, show its obligations and CTIs
 ====================  ==========================================================================
 
 A local server is still reachable from any page the user's browser opens, so requests are
@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import jinja2
 
+from checker._faults import describe_exception
 from checker.errors import SpecError
 
 from ._session import Session, parse_fp
@@ -100,7 +101,12 @@ def make_server(session: Session, port: int = 0, host: str = "127.0.0.1") -> Thr
                     return self._json(session.view(parse_fp(query.get("fp", "")), parent))
             except SpecError as e:
                 return self._fail(str(e))
+            except Exception as e:  # noqa: BLE001 -- a bug of distcheck's: said on the page, not a hung request
+                return self._internal(e)
             self._fail(f"no such page: {url.path}", 404)
+
+        def _internal(self, e: Exception) -> None:
+            self._fail(f"internal error in distcheck serve: {describe_exception(e)}", 500)
 
         def do_POST(self) -> None:  # noqa: N802
             if not self._allowed_host():
@@ -122,8 +128,10 @@ def make_server(session: Session, port: int = 0, host: str = "127.0.0.1") -> Thr
                 return self._fail("the request body is not JSON")
             except SpecError as e:
                 return self._fail(str(e))
-            except LookupError:
+            except _NoSuchApi:
                 return self._fail(f"no such API: {self.path}", 404)
+            except Exception as e:  # noqa: BLE001
+                return self._internal(e)
 
         def _post(self, path: str, body: dict[str, Any]) -> Any:
             if path == "/api/walk":
@@ -141,13 +149,20 @@ def make_server(session: Session, port: int = 0, host: str = "127.0.0.1") -> Thr
                     raise SpecError("chart: \"path\" must be a non-empty list of fingerprints")
                 return session.chart([parse_fp(f) for f in fps])
             if path == "/api/prove":
+                invs = body.get("invariants") or None
+                if invs is not None and not (isinstance(invs, list) and all(isinstance(i, str) for i in invs)):
+                    raise SpecError("prove: \"invariants\" must be a list of invariant names")
                 with _prove_lock:
-                    return session.prove(min(float(_int(body, "timeout", 30)), PROVE_SECONDS))
-            raise LookupError(path)
+                    return session.prove(min(float(_int(body, "timeout", 30)), PROVE_SECONDS), invs)
+            raise _NoSuchApi(path)
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
     return server
+
+
+class _NoSuchApi(Exception):
+    pass
 
 
 def _int(body: dict[str, Any], name: str, default: int) -> int:

@@ -182,6 +182,7 @@ class Session:
                 "spec": self.spec.describe(),
                 "actions": [{"name": a.name, "params": list(a.param_names)} for a in m.actions],
                 "invariants": list(m.invariants),
+                "inductive": self.inductive,
                 "constraints": list(m.constraints),
                 "initial": [{"fp": fp_text(fp), "text": _summary(self._states[fp])} for fp in self.init_fps],
                 "check_deadlock": m.check_deadlock,
@@ -381,12 +382,12 @@ class Session:
         chart = message_chart(self.spec, self.trace(fps))
         return {"svg": None if chart is None else chart_svg(chart)}
 
-    def prove(self, timeout: float) -> dict[str, Any]:
-        """Run the prover (the spec's inductive invariant) and show its obligations; a
-        counterexample's states become known states, explorable from the page."""
+    def prove(self, timeout: float, invariants: Sequence[str] | None = None) -> dict[str, Any]:
+        """Run the prover on ``invariants`` (default: the spec's inductive invariant) and show
+        its obligations; a counterexample's states become known states, explorable from the page."""
         from checker.prove import prove
 
-        result = prove(self.spec, timeout=timeout)
+        result = prove(self.spec, list(invariants) if invariants else None, timeout=timeout)
         with self._lock:
             view = _prove_view(result.to_json(), "prove")
             for o, ob in zip(result.obligations, view["obligations"]):

@@ -206,3 +206,22 @@ def test_state_trees_show_every_field_and_cut_huge_ones() -> None:
     assert len(big["kids"]) == TREE_CHILDREN and big["more"] == 1000 - TREE_CHILDREN
     assert to_json(frozenset({1})) == [1]  # (the tree is not JSON's: a set stays a set)
     assert _tree(frozenset({1, 2}), "s") == {"label": "s", "text": "{1, 2}"}
+
+
+def test_the_prover_on_a_chosen_invariant(serve: Any) -> None:
+    """TCConsistent is true of every reachable state of two-phase commit but not inductive
+    alone (the prover's README example): the page's choice is passed on, its CTI judged by it."""
+    client = serve(TwoPhase(n_rm=3))
+    r = client.post("/api/prove", {"timeout": 60, "invariants": ["TCConsistent"]})
+    assert r["verdict"] == "not-inductive"
+    ctis = [o for o in r["obligations"] if o["kind"] == "consecution" and o.get("counterexample")]
+    assert ctis
+    for o in ctis:
+        pre, post = (client.get(f"/api/state?fp={fp}") for fp in o["fps"])
+        held = {i["name"]: i["holds"] for i in pre["invariants"]}, {i["name"]: i["holds"] for i in post["invariants"]}
+        assert held[0]["TCConsistent"] and not held[1]["TCConsistent"]
+        assert o["fps"][1] in {s["fp"] for s in pre["successors"]}
+    status, err = client.request("/api/prove", {"invariants": "TCConsistent"})
+    assert status == 400 and "list" in err["error"]["message"]
+    status, err = client.request("/api/prove", {"invariants": ["Nope"]})
+    assert status == 400 and "Nope" in err["error"]["message"]
