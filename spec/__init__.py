@@ -20,6 +20,7 @@ from spec._types import (
     as_type,
 )
 from spec._map import Map
+from spec._network import BROADCAST, Network
 from spec._temporal import SF, WF, always_eventually, eventually, eventually_always, leads_to, temporal
 from spec._fingerprint import fingerprint
 from spec._linearizable import Event, EventOf, Linearizable, linearizable
@@ -35,6 +36,8 @@ __all__ = [
     "ite", "implies", "choose",
     # values beyond Python's own
     "Map",
+    # where the messages are, for message-sequence charts of traces
+    "Network", "BROADCAST",
     # types (TypeOK, symmetry, the prover's domains)
     "Type", "Bool", "Ints", "Ids", "OneOf", "Optional", "TupleOf", "SetOf", "SeqOf", "RecordOf",
     "Union", "Product", "MapOf", "as_type",

@@ -10,7 +10,10 @@ A protocol is a subclass of :class:`Spec`:
 * an optional ``@constraint`` ``(self, s) -> bool`` bounds exploration like TLC's ``CONSTRAINT``;
 * optional attributes: ``state_type`` (a :mod:`spec._types` type, the TLA+ ``TypeOK``),
   ``symmetry`` (the ``Ids`` domains whose ids are interchangeable), ``check_deadlock`` (TLC's
-  ``CHECK_DEADLOCK``), ``bugs`` (seeded mistakes a user can switch on with ``bug=NAME``).
+  ``CHECK_DEADLOCK``), ``bugs`` (seeded mistakes a user can switch on with ``bug=NAME``),
+  ``network`` (a :class:`spec.Network`: which field holds the messages and how to read their
+  source and destination, so that a trace is drawn as a message-sequence chart; see
+  ``spec._network``).
 
 A parameter domain is either *static* -- the name of an attribute of the spec instance holding an
 iterable (``"RM"``), or an iterable itself (``range(3)``) -- or *state-dependent*:
@@ -41,7 +44,8 @@ __all__ = [
 ]
 
 
-_DECLARING = frozenset({__file__, __file__[: -len("_lang.py")] + "_temporal.py"})  # (where _caller looks past)
+_DECLARING = frozenset({__file__, __file__[: -len("_lang.py")] + "_temporal.py",
+                        __file__[: -len("_lang.py")] + "_network.py"})  # (where _caller looks past)
 
 
 class SpecError(Exception):
@@ -206,9 +210,9 @@ _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_O
 
 
 def _caller() -> str:
-    """``file:line`` of the first frame outside the spec language's declaring modules (this one
-    and ``_temporal``) and attrs' generated code: the line applying a decorator or writing
-    ``members(...)``, ``WF(...)``, ``eventually(...)``."""
+    """``file:line`` of the first frame outside the spec language's declaring modules (this one,
+    ``_temporal`` and ``_network``) and attrs' generated code: the line applying a decorator or
+    writing ``members(...)``, ``WF(...)``, ``eventually(...)``, ``Network(...)``."""
     frame = sys._getframe(1)
     while frame.f_back is not None and (frame.f_code.co_filename in _DECLARING
                                         or frame.f_code.co_filename.startswith("<attrs generated")):
@@ -487,6 +491,9 @@ class Spec:
     state_type: Type | None = None
     #: id domains whose ids are interchangeable (TLC's ``SYMMETRY Permutations(RM)``)
     symmetry: Sequence[Ids] = ()
+    #: where the messages are and how to read their endpoints (``spec.Network``), for drawing a
+    #: trace as a message-sequence chart (``explore --html``); None: no chart, a table of changes
+    network: Any = None
     #: what the protocol is, in one line of plain text (``distcheck list``); without one, the
     #: first paragraph of the class docstring is used, its reStructuredText markup removed
     description: ClassVar[str | None] = None

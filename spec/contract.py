@@ -159,4 +159,4 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 LANGUAGE_FILES: frozenset[str] = frozenset(
     os.path.join(_HERE, f) for f in ("__init__.py", "contract.py", "_values.py", "_lang.py",
                                      "_helpers.py", "_types.py", "_fingerprint.py", "_map.py",
-                                     "_linearizable.py", "_orbits.py", "_temporal.py"))
+                                     "_linearizable.py", "_orbits.py", "_temporal.py", "_network.py"))

@@ -66,8 +66,8 @@ import itertools
 from typing import ClassVar
 
 from spec import (
-    WF, Ids, Ints, Optional, RecordOf, SetOf, Spec, TupleOf, Union, action, eventually,
-    exists, forall, image, implies, inductive_invariant, invariant, ite, members, record,
+    BROADCAST, WF, Ids, Ints, Network, Optional, RecordOf, SetOf, Spec, TupleOf, Union, action,
+    eventually, exists, forall, image, implies, inductive_invariant, invariant, ite, members, record,
     replace_at, select, size, temporal,
 )
 from spec.contract import Fairness
@@ -114,6 +114,40 @@ class Msg2b:
 Message = Msg1a | Msg1b | Msg2a | Msg2b
 
 
+# --- the network, for the message-sequence chart of a trace (explore --html) ------------------------
+#
+# Paxos.tla has acceptors but no proposer processes: "the leader of ballot b" takes Phase1a(b)
+# and Phase2a(b, v), so each ballot's leader is a lane of its own.  1a and 2a messages go from
+# that leader to every acceptor, a 1b from its acceptor to the leader of its ballot, and a 2b
+# from its acceptor to every acceptor's learner -- nobody receives a 2b: ``chosen`` reads them
+# all, so they stay in flight.  Phase1b(a, m) and Phase2b(a, m) receive their m (inferred: a
+# parameter that is a message of msgs); Phase2a reads the 1b messages of its ballot by a
+# membership test, which the ``received`` hook says (all of them: which quorum it used the
+# state does not tell).
+
+def leader(b: int) -> str:
+    """The lane of ballot ``b``'s leader."""
+    return f"leader {b}"
+
+
+def _msg_source(m: Message) -> int | str:
+    return leader(m.bal) if m.type in ("1a", "2a") else m.acc
+
+
+def _msg_dest(m: Message) -> object:
+    return leader(m.bal) if m.type == "1b" else BROADCAST
+
+
+def _step_lane(action: str, params: dict, s: object) -> str | None:
+    return leader(params["b"]) if action in ("Phase1a", "Phase2a") else None  # else: acceptor a
+
+
+def _received(action: str, params: dict, s: PaxosState) -> frozenset[Message] | None:
+    if action == "Phase2a":
+        return select(s.msgs, lambda m: m.type == "1b" and m.bal == params["b"])
+    return None
+
+
 @record
 class PaxosState:
     maxBal: tuple[int, ...]  # noqa: N815 -- the TLA+ variable names
@@ -129,6 +163,8 @@ class Paxos(Spec):
 
     description = ("Single-decree Paxos (Lamport's Paxos.tla): acceptors vote in numbered ballots, "
                    "and at most one value is ever chosen")
+
+    network = Network("msgs", source=_msg_source, dest=_msg_dest, lane=_step_lane, received=_received)
 
     bugs = {
         "phase2a-ignores-votes": "Phase2a proposes any value, ignoring the votes reported in the 1b messages",

@@ -146,8 +146,8 @@ from enum import IntEnum
 from typing import ClassVar
 
 from spec import (
-    SF, WF, Bool, Ids, Ints, Map, MapOf, Optional, RecordOf, SeqOf, SetOf, Spec, TupleOf, Union,
-    action, constraint, eventually, invariant, members, record, replace_at, temporal,
+    SF, WF, Bool, Ids, Ints, Map, MapOf, Network, Optional, RecordOf, SeqOf, SetOf, Spec, TupleOf,
+    Union, action, constraint, eventually, invariant, members, record, replace_at, temporal,
 )
 from spec.contract import Fairness
 
@@ -288,6 +288,12 @@ class Raft(Spec):
     # the correct runs after which each shows in a few seconds (the module docstring says why)
     bug_replays = {"commit-by-counting": "scenarios/raft-figure-8.jsonl",
                    "vote-ignores-log": "scenarios/raft-vote-ignores-log.jsonl"}
+    # For the message-sequence chart of a trace (explore --html): every message names its
+    # sender and its receiver, as raft.tla's records do; Receive(m) is a receipt at m.mdest
+    # (inferred: m is a message of the bag), while DuplicateMessage and DropMessage are the
+    # network's own steps -- a dropped copy is drawn as lost, a duplicated one as sent again.
+    network = Network("messages", source="msource", dest="mdest",
+                      network_actions=("DuplicateMessage", "DropMessage"))
 
     def __init__(self, n_servers: int = 3, n_values: int = 1, max_term: int = 2, max_log: int = 1,
                  max_msgs: int = 1, max_dup: int = 1, bug: str | None = None) -> None:

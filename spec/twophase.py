@@ -38,8 +38,8 @@ from __future__ import annotations
 from enum import IntEnum
 
 from spec import (
-    WF, Ids, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, eventually, forall,
-    implies, inductive_invariant, invariant, record, replace_at, temporal,
+    BROADCAST, WF, Ids, Network, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, eventually,
+    forall, implies, inductive_invariant, invariant, record, replace_at, temporal,
 )
 
 
@@ -96,6 +96,35 @@ FAIR_EACH = (WF(*TM_ACTIONS, each=True), WF(*RM_ACTIONS, each=True))
 FAIR_NO_RECEIVE = (WF(*TM_ACTIONS), WF("RMPrepare", "RMChooseToAbort"))
 
 
+# --- the network, for the message-sequence chart of a trace (explore --html) ------------------------
+#
+# TwoPhase.tla's messages carry no sender or receiver: Prepared(rm) goes from rm to the TM, and
+# the TM's decision to every RM.  Nor does receiving take the message as a parameter -- msgs is
+# the set of every message ever sent and a receive action tests membership -- so the actions say
+# what they read, and the TM's actions, which take an RM as parameter, are the TM's lane.
+
+def _msg_source(m: Message) -> int | str:
+    return m.rm if isinstance(m, Prepared) else "TM"
+
+
+def _msg_dest(m: Message) -> object:
+    return "TM" if isinstance(m, Prepared) else BROADCAST
+
+
+def _step_lane(action: str, params: dict, s: object) -> str | None:
+    return "TM" if action in TM_ACTIONS else None  # the RMs' actions: their rm parameter
+
+
+def _received(action: str, params: dict, s: object) -> tuple[Message, ...] | None:
+    if action == "TMRcvPrepared":
+        return (Prepared(params["rm"]),)
+    if action == "RMRcvCommitMsg":
+        return (COMMIT,)
+    if action == "RMRcvAbortMsg":
+        return (ABORT,)
+    return None
+
+
 @record
 class TwoPhaseState:
     rmState: tuple[RMState, ...]  # noqa: N815 -- the TLA+ variable names
@@ -111,6 +140,9 @@ class TwoPhase(Spec):
                    "commits only once every resource manager has prepared, else aborts")
 
     fairness = FAIR_WHOLE
+
+    network = Network("msgs", source=_msg_source, dest=_msg_dest, lanes=("TM",), lane=_step_lane,
+                      received=_received)
 
     bugs = {
         "early-commit": "TMCommit does not wait for every RM to be prepared",

@@ -1,17 +1,21 @@
 """``distcheck explore --html FILE``: the result as one self-contained page (inline CSS and JS,
 no network) -- the summary, and the trace as a table of the fields each step changed: one row a
 state, one column a field, a changed cell marked, the whole value on hover; a liveness lasso's
-loop marked where it goes back to.  (Message-sequence charts for specs with nodes and messages
-are issue 14's next part.)"""
+loop marked where it goes back to.  Above the table, for a spec that declares its ``network``
+(:class:`spec.Network`), the trace as a message-sequence chart (``_msc.py``): one lane per
+node, a message an arrow from the step that sent it to the step that received it, each step's
+changes beside it, a lasso's closing step drawn with a bracket back to where it loops."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from checker.report import changed, describe_step, fields_of, tla_text
 
+from ._msc import chart_svg, message_chart
 from .result import ExploreResult
 
 __all__ = ["render_result_html"]
@@ -32,10 +36,13 @@ def _rows(result: ExploreResult) -> tuple[list[str], list[dict[str, Any]]]:
     return names, rows
 
 
-def render_result_html(result: ExploreResult) -> str:
+def render_result_html(result: ExploreResult, spec: Any = None) -> str:
+    """The page; with ``spec`` (the instance explored) and a network it declares, the chart too."""
     names, rows = _rows(result)
     lasso = None if result.lasso is None else {"to": result.lasso.loop_to, "text": result.lasso.render_text()}
+    chart = None if spec is None else message_chart(spec, result.trace, result.lasso)
+    svg = None if chart is None else markupsafe.Markup(chart_svg(chart))
     env = jinja2.Environment(loader=jinja2.PackageLoader("checker.explore", "templates"), autoescape=True)
     return env.get_template("result.html.j2").render(
         title=result.spec, summary=result.summary(), verdict=str(result.verdict), names=names, rows=rows,
-        lasso=lasso)
+        lasso=lasso, chart=svg, arrows=0 if chart is None else len(chart.arrows))

@@ -100,12 +100,12 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
         except OSError as e:
             raise SpecError(f"--dot {dot}: cannot write: {e.strerror or e}") from None
 
-    def write_html(result: Any) -> None:
+    def write_html(result: Any, spec: Any) -> None:
         from checker.errors import SpecError
         from checker.explore._html import render_result_html
 
         try:
-            Path(html).write_text(render_result_html(result), encoding="utf-8")  # type: ignore[arg-type]
+            Path(html).write_text(render_result_html(result, spec), encoding="utf-8")  # type: ignore[arg-type]
         except OSError as e:
             raise SpecError(f"--html {html}: cannot write: {e.strerror or e}") from None
 
@@ -121,7 +121,7 @@ def explore_command(target: str, params: tuple[str, ...], invariants: tuple[str,
         if dot is not None and r.verdict is not ExploreVerdict.ERROR:
             write_dot(spec)
         if html is not None:
-            write_html(r)
+            write_html(r, spec)
         return r
 
     run_spec_command(target, params, job, as_json)
