@@ -221,16 +221,14 @@ class Session:
             }
 
     def _verdicts(self, t: Any) -> dict[str, Any]:
-        """A successor's badges: the invariants it violates, whether the constraints exclude it
-        (the explorer would not expand it)."""
+        """A successor's badges, as the explorer judges it: outside the constraints (then
+        neither checked nor expanded, as TLC's CONSTRAINT), else the invariants it violates."""
         try:
-            bad = list(self.model.violated(t))
+            if not self.model.in_model(t):
+                return {"violated": [], "in_model": False}
+            return {"violated": list(self.model.violated(t)), "in_model": True}
         except SpecRuntimeError as e:
             return {"violated": [], "error": _error(e)}
-        try:
-            return {"violated": bad, "in_model": self.model.in_model(t)}
-        except SpecRuntimeError as e:
-            return {"violated": bad, "error": _error(e)}
 
     def walk(self, start: int, steps: int, seed: int) -> dict[str, Any]:
         """A random walk of at most ``steps`` steps from ``start``, stopping where the explorer

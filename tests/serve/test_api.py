@@ -225,3 +225,31 @@ def test_the_prover_on_a_chosen_invariant(serve: Any) -> None:
     assert status == 400 and "list" in err["error"]["message"]
     status, err = client.request("/api/prove", {"invariants": ["Nope"]})
     assert status == 400 and "Nope" in err["error"]["message"]
+
+
+def test_the_path_drawn_as_the_explorers_chart(serve: Any) -> None:
+    """Raft declares a network: the page's chart of a loaded run is the one explore --html
+    draws of the same trace (message_chart, tested against its own oracles)."""
+    from pathlib import Path
+
+    from checker.explore._msc import message_chart
+    from checker.explore._replay import load_replay, replay_prefix
+    from checker.explore._model import prepare
+    from spec.raft import Raft
+
+    scenario = Path(__file__).resolve().parents[2] / "spec/scenarios/raft-vote-ignores-log.jsonl"
+    spec = Raft(bug="vote-ignores-log", max_term=3)
+    client = serve(spec)
+    assert client.get("/api/spec")["chart"] is True
+    loaded = client.post("/api/load", {"name": scenario.name, "text": scenario.read_text()})
+    fps = [loaded["start"], *(p["fp"] for p in loaded["path"])]
+    svg = client.post("/api/chart", {"path": fps})["svg"]
+    trace = replay_prefix(prepare(spec), load_replay(scenario)).trace
+    chart = message_chart(spec, trace)
+    assert chart is not None and len(chart.arrows) > 5
+    assert svg.count('class="msc-arrow ') == len(chart.arrows)
+    assert svg.count('class="msc-lane"') == 3
+    # a spec with no network has no chart
+    other = serve(Breaks())
+    assert other.get("/api/spec")["chart"] is False
+    assert other.post("/api/chart", {"path": [other.get("/api/spec")["initial"][0]["fp"]]})["svg"] is None

@@ -117,6 +117,27 @@ def test_jump_walk_and_a_loaded_counterexample(browser: Any, serve: Any, tmp_pat
         browser.find_element(By.TAG_NAME, "body").send_keys("\ue014")  # ArrowRight
         _wait_fp(browser, fp_text(fingerprint(step.state)))
     assert browser.find_element(By.CSS_SELECTOR, "#invariants li.violated").text == "Low is violated"
+    assert not browser.find_element(By.ID, "chart-pane").is_displayed()  # Breaks declares no network
+    _clean(browser, client)
+
+
+def test_a_spec_with_a_network_gets_its_path_drawn(browser: Any, serve: Any) -> None:
+    from spec.twophase import TwoPhase
+
+    client = serve(TwoPhase(n_rm=2))
+    _open(browser, client)
+    for label in ("RMPrepare(rm=0)", "TMRcvPrepared(rm=0)"):
+        before = browser.find_element(By.ID, "fp").text
+        _successor(browser, label).click()
+        WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "fp").text != before)
+    # Prepared(0) from RM 0 at step 2 to the TM at step 3
+    ends = "return [...document.querySelectorAll('#chart .msc-arrow')].map(a => [a.dataset.sent, a.dataset.end])"
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script(ends) == [["2", "3"]])
+    assert browser.find_element(By.ID, "chart-pane").is_displayed()
+    browser.find_element(By.ID, "back").click()  # the chart follows the path shown
+    kinds = "return [...document.querySelectorAll('#chart .msc-arrow')].map(a => a.dataset.kind)"
+    # Prepared(0) not yet received: in flight at the end
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script(kinds) == ["in-flight"])
     _clean(browser, client)
 
 
