@@ -147,7 +147,10 @@ def make_server(session: Session, port: int = 0, host: str = "127.0.0.1") -> Thr
                 fps = body.get("path")
                 if not isinstance(fps, list) or not fps:
                     raise SpecError("chart: \"path\" must be a non-empty list of fingerprints")
-                return session.chart([parse_fp(f) for f in fps])
+                labels = body.get("labels")
+                if labels is not None and not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):
+                    raise SpecError("chart: \"labels\" must be a list of the steps' labels")
+                return session.chart([parse_fp(f) for f in fps], labels)
             if path == "/api/prove":
                 invs = body.get("invariants") or None
                 if invs is not None and not (isinstance(invs, list) and all(isinstance(i, str) for i in invs)):

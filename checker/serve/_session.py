@@ -126,6 +126,11 @@ class Session:
         self._states.setdefault(fp, s)
         return fp
 
+    def _edge(self, parent: int, action: str, args: dict[str, Any], child: int) -> None:
+        edges = self._edges.setdefault((parent, child), [])
+        if (action, args) not in edges:
+            edges.append((action, args))
+
     def _state(self, fp: int) -> Any:
         try:
             return self._states[fp]
@@ -201,9 +206,7 @@ class Session:
             succ = []
             for action, args, t in steps:
                 tfp = self._know(t)
-                edges = self._edges.setdefault((fp, tfp), [])
-                if (action, args) not in edges:
-                    edges.append((action, args))
+                self._edge(fp, action, args, tfp)
                 diff = changed(current, dict(fields_of(t)))
                 succ.append({
                     "label": describe_step(action, args), "action": action, "fp": fp_text(tfp),
@@ -246,11 +249,12 @@ class Session:
                     why = f"spec code raised at {error['location']}: {error['message']}"
                     break
                 if not enabled:
-                    why = "deadlock: no step is enabled"
+                    why = ("deadlock: no step is enabled" if self.model.check_deadlock
+                           else "no step is enabled (the spec does not check for deadlock)")
                     break
                 action, args, s = rng.choice(enabled)
                 tfp = self._know(s)
-                self._edges.setdefault((fp, tfp), []).append((action, args))
+                self._edge(fp, action, args, tfp)
                 fp = tfp
                 path.append({"fp": fp_text(fp), "label": describe_step(action, args)})
                 verdict = self._verdicts(s)
@@ -277,6 +281,7 @@ class Session:
             parent: dict[int, tuple[int, str, dict[str, Any]] | None] = {fp: None for fp in self.init_fps}
             queue = deque(self.init_fps)
             states = {fp: self._states[fp] for fp in self.init_fps}
+            raised: dict[str, Any] | None = None  # spec code raised on a state: what lies past it is unknown
             while queue:
                 if len(parent) > max_states or time.monotonic() > deadline:
                     return {"found": False, "complete": False,
@@ -287,9 +292,11 @@ class Session:
                 try:
                     if not self.model.in_model(s) or self.model.violated(s):
                         continue  # the explorer does not go past these
-                except SpecRuntimeError:
+                except SpecRuntimeError as e:
+                    raised = raised or _error(e)
                     continue
                 enabled, error = self._successors(s)
+                raised = raised or error
                 for action, args, t in enabled:
                     tfp = value_fingerprint(t)
                     if tfp in parent:
@@ -299,6 +306,10 @@ class Session:
                         return self._path_to(tfp, t, parent, states)
                     states[tfp] = t
                     queue.append(tfp)
+            if raised is not None:
+                return {"found": False, "complete": False,
+                        "why": f"not among the {len(parent):,} states searched, but spec code raised on one of them "
+                               f"({raised['location']}: {raised['message']}): what lies past it is unknown"}
             return {"found": False, "complete": True,
                     "why": f"not reachable: no state of the {len(parent):,} reachable inside the constraints "
                            f"has fingerprint {fp_text(target)}"}
@@ -317,7 +328,7 @@ class Session:
             s = next(t for c2, t in self.model.successors(s)
                      if c2.name == action and dict(c2.arguments) == args and value_fingerprint(t) == c)
             self._know(s)
-            self._edges.setdefault((p, c), []).append((action, args))
+            self._edge(p, action, args, c)
             path.append({"fp": fp_text(c), "label": describe_step(action, args)})
         return {"found": True, "start": fp_text(fp), "path": path}
 
@@ -345,23 +356,24 @@ class Session:
             path, fp = [], start
             for step in trace[1:]:
                 tfp = self._know(step.state)
-                self._edges.setdefault((fp, tfp), []).append((step.action, dict(step.params)))  # type: ignore[arg-type]
+                self._edge(fp, step.action, dict(step.params), tfp)  # type: ignore[arg-type]
                 path.append({"fp": fp_text(tfp), "label": describe_step(step.action, step.params)})
                 fp = tfp
             note = "" if not replayed.skipped else (
                 f"{replayed.skipped} later step(s) not replayed: the explorer stops at the last state shown")
             return {"kind": "trace", "start": fp_text(start), "path": path, "note": note}
 
-    def trace(self, fps: Sequence[int]) -> list[Step]:
-        """The path of known states ``fps`` as a trace (each step the first way the page saw it
-        taken)."""
+    def trace(self, fps: Sequence[int], labels: Sequence[str] | None = None) -> list[Step]:
+        """The path of known states ``fps`` as a trace; where several steps lead from one state
+        to the next, ``labels`` (the page's, one a state) say which was taken, else the first."""
         with self._lock:
             out = [Step(None, {}, self._state(fps[0]))]
-            for a, b in zip(fps, fps[1:]):
+            for k, (a, b) in enumerate(zip(fps, fps[1:]), 1):
                 edges = self._edges.get((a, b))
                 if not edges:
                     raise SpecError(f"no known step leads from {fp_text(a)} to {fp_text(b)}")
-                action, args = edges[0]
+                wanted = labels[k] if labels is not None and k < len(labels) else None
+                action, args = next((e for e in edges if describe_step(*e) == wanted), edges[0])
                 out.append(Step(action, args, self._state(b)))
             return out
 
@@ -372,12 +384,12 @@ class Session:
         name, text = self.preload
         return {**self.load(text, name), "name": name}
 
-    def chart(self, fps: Sequence[int]) -> dict[str, Any]:
+    def chart(self, fps: Sequence[int], labels: Sequence[str] | None = None) -> dict[str, Any]:
         """The path ``fps`` as a message-sequence chart (inline SVG), or None when the spec
         declares no network."""
         from checker.explore._msc import chart_svg, message_chart
 
-        chart = message_chart(self.spec, self.trace(fps))
+        chart = message_chart(self.spec, self.trace(fps, labels))
         return {"svg": None if chart is None else chart_svg(chart)}
 
     def prove(self, timeout: float, invariants: Sequence[str] | None = None) -> dict[str, Any]:

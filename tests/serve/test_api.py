@@ -253,3 +253,23 @@ def test_the_path_drawn_as_the_explorers_chart(serve: Any) -> None:
     other = serve(Breaks())
     assert other.get("/api/spec")["chart"] is False
     assert other.post("/api/chart", {"path": [other.get("/api/spec")["initial"][0]["fp"]]})["svg"] is None
+
+
+def test_jump_is_not_sure_when_spec_code_raised_on_the_way() -> None:
+    """Breaks' Step raises at x = 2: the states past it are unknown, so a fingerprint not found
+    is not 'not reachable' (x = 4 would be, were it not for the exception)."""
+    from tests.serve.servespecs import Count
+
+    r = Session(Breaks()).find(fingerprint(Count(4)))
+    assert not r["found"] and not r["complete"] and "raised" in r["why"] and "servespecs.py:48" in r["why"]
+
+
+def test_the_chart_names_the_step_the_page_took() -> None:
+    """When two steps are known between the same two states, the page's label picks the one
+    the chart draws (built by hand: two edges X and Y between one pair of states)."""
+    s = Session(TwoPhase(n_rm=2))
+    a, b = s.init_fps[0], s.init_fps[0]
+    s._edge(a, "X", {}, b)
+    s._edge(a, "Y", {"p": 1}, b)
+    assert [st.action for st in s.trace([a, b], ["Initial state", "Y(p=1)"])] == [None, "Y"]
+    assert [st.action for st in s.trace([a, b])] == [None, "X"]
