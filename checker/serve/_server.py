@@ -150,7 +150,12 @@ def make_server(session: Session, port: int = 0, host: str = "127.0.0.1") -> Thr
                 labels = body.get("labels")
                 if labels is not None and not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):
                     raise SpecError("chart: \"labels\" must be a list of the steps' labels")
-                return session.chart([parse_fp(f) for f in fps], labels)
+                loop = body.get("loop")
+                if loop is not None and not (isinstance(loop, dict) and isinstance(loop.get("to"), int)
+                                             and isinstance(loop.get("label"), str)):
+                    raise SpecError("chart: \"loop\" must be {\"to\": state, \"label\": the closing step}")
+                return session.chart([parse_fp(f) for f in fps], labels,
+                                     None if loop is None else (loop["to"], loop["label"]))
             if path == "/api/prove":
                 invs = body.get("invariants") or None
                 if invs is not None and not (isinstance(invs, list) and all(isinstance(i, str) for i in invs)):

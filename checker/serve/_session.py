@@ -28,7 +28,7 @@ from checker.errors import SpecError
 from checker.explore._linearizable import NAME as LINEARIZABLE, declared
 from checker.explore._model import PreparedSpec, SpecRuntimeError, prepare
 from checker.explore._replay import ReplayStep, _step as replay_step, _trace_steps as trace_steps, replay_prefix
-from checker.report import Step, changed, describe_step, fields_of, tla_text
+from checker.report import Step, changed, describe_step, fields_of, param_json, tla_text
 
 __all__ = ["Session", "fp_text", "parse_fp"]
 
@@ -342,11 +342,13 @@ class Session:
             whole = None
         if isinstance(whole, dict) and "obligations" in whole:
             return {"kind": "prove", "result": _prove_view(whole, name)}
+        lasso = None
         if isinstance(whole, dict):
             if "trace" not in whole:
                 raise SpecError(f"{name}: neither an `explore --json` result (no \"trace\") nor a `prove --json` "
                                 "one (no \"obligations\")")
             steps = trace_steps(whole["trace"], name)
+            lasso = whole.get("lasso")
         else:
             steps = _jsonl_steps(text, name)
         with self._lock:
@@ -361,7 +363,31 @@ class Session:
                 fp = tfp
             note = "" if not replayed.skipped else (
                 f"{replayed.skipped} later step(s) not replayed: the explorer stops at the last state shown")
-            return {"kind": "trace", "start": fp_text(start), "path": path, "note": note}
+            out = {"kind": "trace", "start": fp_text(start), "path": path, "note": note}
+            if lasso is not None and not replayed.skipped:
+                out["lasso"] = self._closing(trace, lasso, name)
+            return out
+
+    def _closing(self, trace: Sequence[Step], lasso: Any, name: str) -> dict[str, Any]:
+        """A liveness lasso's closing step (``explore --json``'s ``"lasso"``), found among the
+        last state's enabled steps: the one with its action and parameters that goes back to
+        state ``loop_to`` (stuttering: no step, the last state for ever)."""
+        k = lasso.get("loop_to") if isinstance(lasso, dict) else None
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(trace):
+            raise SpecError(f"{name}: \"lasso\" must give \"loop_to\", a state of the trace (1..{len(trace)})")
+        action, params = lasso.get("action"), lasso.get("params") or {}
+        if action is None:
+            return {"loop_to": k, "label": None, "text": f"stays in state {k} for ever (stuttering)"}
+        back = value_fingerprint(trace[k - 1].state)
+        last = value_fingerprint(trace[-1].state)
+        for a, args, t in self._successors(trace[-1].state)[0]:
+            if a == action and value_fingerprint(t) == back and \
+                    {n: param_json(v) for n, v in args.items()} == params:
+                self._edge(last, a, args, back)
+                label = describe_step(a, args)
+                return {"loop_to": k, "label": label, "text": f"{label} back to state {k}, and round again for ever"}
+        raise SpecError(f"{name}: the lasso's closing step {action} does not lead from the last state back to "
+                        f"state {k} in {self.spec.describe()}")
 
     def trace(self, fps: Sequence[int], labels: Sequence[str] | None = None) -> list[Step]:
         """The path of known states ``fps`` as a trace; where several steps lead from one state
@@ -384,12 +410,25 @@ class Session:
         name, text = self.preload
         return {**self.load(text, name), "name": name}
 
-    def chart(self, fps: Sequence[int], labels: Sequence[str] | None = None) -> dict[str, Any]:
+    def chart(self, fps: Sequence[int], labels: Sequence[str] | None = None,
+              loop: tuple[int, str] | None = None) -> dict[str, Any]:
         """The path ``fps`` as a message-sequence chart (inline SVG), or None when the spec
-        declares no network."""
+        declares no network; ``loop`` (state, label): a lasso's closing step from the last state
+        back to that state (1-based), drawn as the explorer's page draws it."""
         from checker.explore._msc import chart_svg, message_chart
+        from checker.explore.result import Lasso
 
-        chart = message_chart(self.spec, self.trace(fps, labels))
+        trace = self.trace(fps, labels)
+        lasso = None
+        if loop is not None:
+            k, label = loop
+            if not 1 <= k <= len(fps):
+                raise SpecError(f"chart: the loop goes back to state {k}, not one of the path's 1..{len(fps)}")
+            edge = next((e for e in self._edges.get((fps[-1], fps[k - 1]), []) if describe_step(*e) == label), None)
+            if edge is None:
+                raise SpecError(f"chart: no known step {label} leads from the last state back to state {k}")
+            lasso = Lasso(k, edge[0], edge[1])
+        chart = message_chart(self.spec, trace, lasso)
         return {"svg": None if chart is None else chart_svg(chart)}
 
     def prove(self, timeout: float, invariants: Sequence[str] | None = None) -> dict[str, Any]:

@@ -273,3 +273,32 @@ def test_the_chart_names_the_step_the_page_took() -> None:
     s._edge(a, "Y", {"p": 1}, b)
     assert [st.action for st in s.trace([a, b], ["Initial state", "Y(p=1)"])] == [None, "Y"]
     assert [st.action for st in s.trace([a, b])] == [None, "X"]
+
+
+def test_a_loaded_lasso_keeps_its_loop(serve: Any) -> None:
+    """A liveness counterexample from explore --json: the page gets the closing step (found
+    among the last state's enabled steps, leading back to loop_to) and the chart draws it."""
+    from checker.explore._msc import message_chart
+    from checker.report import describe_step
+    from spec.raft import RaftLiveness
+
+    spec = RaftLiveness()
+    r = explore(spec)
+    assert r.lasso is not None and r.lasso.action is not None
+    client = serve(spec)
+    loaded = client.post("/api/load", {"name": "lasso.json", "text": json.dumps(r.to_json())})
+    label = describe_step(r.lasso.action, r.lasso.params)
+    assert loaded["lasso"]["loop_to"] == r.lasso.loop_to and loaded["lasso"]["label"] == label
+    fps = [loaded["start"], *(p["fp"] for p in loaded["path"])]
+    # the closing step is an enabled step of the last state, to the state the loop returns to
+    last = client.get(f"/api/state?fp={fps[-1]}")
+    assert {"fp": fps[r.lasso.loop_to - 1], "label": label} in [{"fp": s["fp"], "label": s["label"]}
+                                                                for s in last["successors"]]
+    svg = client.post("/api/chart", {"path": fps, "loop": {"to": r.lasso.loop_to, "label": label}})["svg"]
+    chart = message_chart(spec, r.trace, r.lasso)
+    assert 'class="msc-loop"' in svg and svg.count('class="msc-arrow ') == len(chart.arrows)
+    # a lasso that does not close is refused
+    bad = r.to_json()
+    bad["lasso"]["loop_to"] = len(r.trace)
+    status, err = client.request("/api/load", {"name": "bad.json", "text": json.dumps(bad)})
+    assert status == 400 and err["error"]["message"].startswith("bad.json: the lasso's closing step")

@@ -158,3 +158,26 @@ def test_the_prover_page_shows_the_cti(browser: Any, serve: Any) -> None:
     _wait_fp(browser, _fp(1))
     assert _successor(browser, "Inc").find_element(By.XPATH, "..").text.count("violates NotThree") == 1
     _clean(browser, client)
+
+
+def test_a_loaded_lasso_shows_its_cycle(browser: Any, serve: Any, tmp_path: Path) -> None:
+    from spec.raft import RaftLiveness
+
+    spec = RaftLiveness()
+    r = explore(spec)
+    client = serve(spec)
+    f = tmp_path / "lasso.json"
+    f.write_text(json.dumps(r.to_json()))
+    _open(browser, client)
+    browser.find_element(By.ID, "file").send_keys(str(f))
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#path li.loop"))
+    marked = [li for li in browser.find_elements(By.CSS_SELECTOR, "#path li") if "the loop returns here" in li.text]
+    assert len(marked) == 1
+    items = browser.find_elements(By.CSS_SELECTOR, "#path li")
+    assert items.index(marked[0]) == r.lasso.loop_to - 1
+    browser.find_element(By.CSS_SELECTOR, "#path li.loop").click()
+    _wait_fp(browser, fp_text(fingerprint(r.trace[r.lasso.loop_to - 1].state)))
+    # at the last state the chart draws the closing step
+    browser.find_elements(By.CSS_SELECTOR, "#path li")[len(r.trace) - 1].click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart .msc-loop"))
+    _clean(browser, client)
