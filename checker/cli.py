@@ -45,6 +45,12 @@ class _LazyGroup(click.Group):
         """Click's main, with its usage errors in distcheck's own form (prefix, exit code 2,
         and a JSON object when ``--json`` is on the command line)."""
         argv = list(sys.argv[1:] if args is None else args)
+        # A value read from a history or a spec may hold a lone surrogate ("\ud800" in JSON),
+        # which UTF-8 cannot encode: every report shows it as its escape rather than crashing.
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
         try:
             code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as e:

@@ -57,13 +57,13 @@ def explore_pages(driver, tmp: Path) -> None:  # noqa: ANN001
     # two-phase commit's seeded bug: a chart of its messages, and the table of changed fields
     spec = TwoPhase(n_rm=3, bug="early-commit")
     r = explore(spec)
-    (tmp / "table.html").write_text(render_result_html(r, spec), encoding="utf-8")
+    (tmp / "table.html").write_text(render_result_html(r, spec)[0], encoding="utf-8")
     driver.get((tmp / "table.html").as_uri())
     _shot(driver, "explore-html-twophase.png")
     # Raft's vote-ignores-log bug from its bundled scenario: a message-sequence chart
     spec = Raft(bug="vote-ignores-log", max_term=3)
     r = explore(spec, replay=str(ROOT / "spec/scenarios/raft-vote-ignores-log.jsonl"))
-    (tmp / "msc.html").write_text(render_result_html(r, spec), encoding="utf-8")
+    (tmp / "msc.html").write_text(render_result_html(r, spec)[0], encoding="utf-8")
     driver.get((tmp / "msc.html").as_uri())
     _shot(driver, "explore-html-raft.png")
 

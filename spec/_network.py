@@ -8,7 +8,10 @@ A spec that sends messages between nodes may say so with one attribute, ``networ
 
 and ``distcheck explore --html`` then draws a counterexample as a message-sequence chart: one
 lane per node, a message an arrow from the step that sent it to the step that received it.  The
-declaration is read by the charts alone: exploring, proving and checking never look at it.
+declaration is read by the charts alone: exploring checks only that it is a ``Network`` (one
+that is not is refused with the spec's line, as a bad ``symmetry`` is), and a declaration that
+does not fit a trace leaves that trace's page without a chart, saying why, never changing the
+verdict.
 
 **What is inferred rather than declared**, from the states and the steps of the trace:
 
@@ -112,14 +115,14 @@ class Network:
     #: spec's first ``symmetry`` domain
     nodes: Any = None
     #: lanes besides the nodes, drawn first in this order (others are added as they are met)
-    lanes: tuple[Any, ...] = attrs.field(default=(), converter=tuple)
+    lanes: tuple[Any, ...] = ()
     #: ``(action, params, s) -> lane | None``: the lane of a step the default rule gets wrong
     lane: Callable[[str, dict[str, Any], Any], Any] | None = None
     #: ``(action, params, s) -> iterable of messages | None``: what a step receives, where it is
     #: not a message parameter
     received: Callable[[str, dict[str, Any], Any], Iterable[Any] | None] | None = None
     #: the actions the network takes (duplicating, dropping): their messages are not received
-    network_actions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    network_actions: tuple[str, ...] = ()
     where: str = attrs.field(factory=_caller_line, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -136,6 +139,14 @@ class Network:
             if hook is not None and not callable(hook):
                 raise SpecError(f"{self.where}: Network({name}=...): give a function of (action, params, s), "
                                 f"not {_a(hook)}")
+        for name in ("lanes", "network_actions"):
+            value = getattr(self, name)
+            if isinstance(value, str):  # ("TM") for ("TM",): not the lanes 'T' and 'M'
+                raise SpecError(f"{self.where}: Network({name}={value!r}): give a tuple, {name}=({value!r},)")
+            try:
+                object.__setattr__(self, name, tuple(value))  # (frozen: the one place it is set)
+            except TypeError:
+                raise SpecError(f"{self.where}: Network({name}=...): give a tuple, not {_a(value)}") from None
         if not all(isinstance(a, str) for a in self.network_actions):
             raise SpecError(f"{self.where}: Network(network_actions=...): give the actions' names (strs), "
                             f"not {self.network_actions!r}")
@@ -153,5 +164,10 @@ def _read(how: Any, message: Any) -> Any:
     if how is None:
         return None
     if isinstance(how, str):
-        return getattr(message, how, None)
+        try:
+            return getattr(message, how)
+        except AttributeError:  # a misspelt name must not read as "no lane" for every message
+            raise AttributeError(f"the message {message!r} has no attribute {how!r}: give the name every "
+                                 "message has, or a function of the message") from None
     return how(message)
+

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from checker.errors import SpecError
 from checker.report import changed, describe_step, fields_of, tla_text
 
 from ._msc import chart_svg, message_chart
@@ -36,13 +37,23 @@ def _rows(result: ExploreResult) -> tuple[list[str], list[dict[str, Any]]]:
     return names, rows
 
 
-def render_result_html(result: ExploreResult, spec: Any = None) -> str:
-    """The page; with ``spec`` (the instance explored) and a network it declares, the chart too."""
+def render_result_html(result: ExploreResult, spec: Any = None) -> tuple[str, str | None]:
+    """The page, and why it has no chart when the spec's ``network`` cannot be read on this
+    trace (None otherwise).  With ``spec`` (the instance explored) and a network it declares,
+    the chart is on the page; a declaration that fails is said on the page instead, and never
+    turns the verdict, decided by the search, into an error."""
     names, rows = _rows(result)
     lasso = None if result.lasso is None else {"to": result.lasso.loop_to, "text": result.lasso.render_text()}
-    chart = None if spec is None else message_chart(spec, result.trace, result.lasso)
+    problem = None
+    try:
+        chart = None if spec is None else message_chart(spec, result.trace, result.lasso)
+    except SpecError as e:
+        chart, problem = None, str(e)
     svg = None if chart is None else markupsafe.Markup(chart_svg(chart))
     env = jinja2.Environment(loader=jinja2.PackageLoader("checker.explore", "templates"), autoescape=True)
-    return env.get_template("result.html.j2").render(
+    page = env.get_template("result.html.j2").render(
         title=result.spec, summary=result.summary(), verdict=str(result.verdict), names=names, rows=rows,
-        lasso=lasso, chart=svg, arrows=0 if chart is None else len(chart.arrows))
+        lasso=lasso, chart=svg, arrows=0 if chart is None else len(chart.arrows), chart_problem=problem)
+    # a lone surrogate in a value (a str parameter) cannot be UTF-8: shown as its escape, as
+    # the chart shows it, rather than failing to write the page
+    return page.encode("utf-8", "backslashreplace").decode("utf-8"), problem

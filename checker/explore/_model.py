@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from spec import Action, Actions, Choice, Ids, Spec, SpecError, Type, source_of
+from spec import Action, Actions, Choice, Ids, Network, Spec, SpecError, Type, source_of
 from spec.contract import fingerprint as value_fingerprint
 
 from checker._faults import describe_exception
@@ -260,6 +260,10 @@ def _prepare(spec: Spec, invariants: str | Sequence[str] | None, symmetry: bool 
             raise SpecError(f"{where}: initial state {s!r} cannot be a state: {e}") from None
     if linearizable is not None:
         linearizable.check_state_class(state_cls, where)
+    network = getattr(spec, "network", None)  # read by the charts only, but declared wrong is refused here
+    if network is not None and not isinstance(network, Network):
+        raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.network is {network!r}, not a "
+                        "spec.Network(field, source=..., dest=...)")
     state_type = spec.state_type
     if state_type is not None and not isinstance(state_type, Type):
         raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.state_type is {state_type!r}, not a "

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from checker._sources import spec_source
 from checker.report import Step, changed, describe_step, fields_of, tla_text
 from spec import BROADCAST, Ids, Map, Network, SpecError
 
@@ -147,17 +148,30 @@ class _Reader:
         d = self.net.dest_of(message)
         if d is None:
             return ()
-        if d is BROADCAST:
-            return tuple(self.nodes) if self.nodes is not None else ()
-        if isinstance(d, (tuple, list, set, frozenset)):
-            return tuple(d) if not isinstance(d, (set, frozenset)) else tuple(sorted(d, key=repr))
-        return (d,)
+        many = (tuple(d) if not isinstance(d, (set, frozenset)) else tuple(sorted(d, key=repr))) \
+            if isinstance(d, (tuple, list, set, frozenset)) else (d,)
+        out: list[Any] = []
+        for lane in many:
+            if lane is BROADCAST:
+                out += [n for n in (self.nodes or ()) if n not in out]
+            elif lane is not None and lane not in out:
+                out.append(self.lane_key(lane, f"the destination of {tla_text(message)}"))
+        return tuple(out)
+
+    def lane_key(self, lane: Any, what: str) -> Any:
+        """``lane`` as a lane: a hashable value that names one (an id, a str); a generator, a
+        function or a collection names none, and would draw a lane per call."""
+        if isinstance(lane, (Iterator, list, set, dict)) or callable(lane):
+            raise SpecError(f"{self.net.where}: {what} is {lane!r}, not a lane (a node id or a name; several "
+                            "destinations as a tuple, every node as BROADCAST)")
+        hash(lane)
+        return lane
 
     def lane(self, action: str, params: dict[str, Any], s: Any, received: Sequence[Any]) -> Any:
         if self.net.lane is not None:
             lane = self.net.lane(action, params, s)
             if lane is not None:
-                return lane
+                return self.lane_key(lane, f"Network(lane=...)'s answer for {action}")
         for p in self.node_params.get(action, ()):
             if p in params:
                 return params[p]
@@ -168,17 +182,31 @@ class _Reader:
         return None
 
     def received(self, action: str, params: dict[str, Any], s: Any, before: dict[Any, int]) -> list[Any]:
+        """The messages the step receives, a message once per copy it takes (``Pair(a, b)``
+        with ``a == b`` takes two copies of a bag), never more copies than were in flight."""
         if action in self.net.network_actions:
             return []
         got = self.net.received(action, params, s) if self.net.received is not None else None
-        candidates: Iterable[Any] = params.values() if got is None else got
+        if got is not None:
+            if isinstance(got, (str, bytes, Mapping)) or not isinstance(got, Iterable):
+                raise SpecError(f"{self.net.where}: Network(received=...) returned {got!r} for {action}: give a "
+                                "tuple of the messages the step receives, or None")
+            got = list(got)
+            for m in got:
+                if before.get(m, 0) <= 0:
+                    raise SpecError(f"{self.net.where}: Network(received=...) says {describe_step(action, params)} "
+                                    f"receives {tla_text(m)}, which is not in the network before it")
+        # the default: the parameters that are messages in flight -- not those declared over the
+        # nodes, which name who takes the step (an int message equal to a node id is no receipt)
+        lanes = set(self.node_params.get(action, ()))
+        candidates = got if got is not None else [v for k, v in params.items() if k not in lanes]
         out: list[Any] = []
         for m in candidates:
             try:
-                present = before.get(m, 0) > 0
+                in_flight = before.get(m, 0)
             except TypeError:  # an unhashable parameter is no message
                 continue
-            if present and m not in out:
+            if out.count(m) < in_flight:
                 out.append(m)
         return out
 
@@ -192,7 +220,8 @@ def message_chart(spec: Any, trace: Sequence[Step], lasso: Any = None) -> Chart 
     if net is None or not trace:
         return None
     if not isinstance(net, Network):
-        raise SpecError(f"{type(spec).__name__}.network must be a spec.Network(...), not {net!r}")
+        raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.network must be a spec.Network(...), "
+                        f"not {net!r}")
     try:
         return _chart(spec, net, trace, lasso)
     except SpecError:
@@ -219,6 +248,8 @@ def _chart(spec: Any, net: Network, trace: Sequence[Step], lasso: Any) -> Chart:
 
     def send(m: Any, n: int, lane: Any, duplicate: bool) -> None:
         src = net.source_of(m)
+        if src is not None:
+            src = reader.lane_key(src, f"the source of {tla_text(m)}")
         c = _Copy(len(copies), m, n, lane if src is None else src, reader.dests(m), duplicate)
         copies.append(c)
         outstanding.setdefault(m, []).append(c)
@@ -238,8 +269,8 @@ def _chart(spec: Any, net: Network, trace: Sequence[Step], lasso: Any) -> Chart:
             lane = reader.lane(action, params, previous_state, received)
             steps.append((n, describe_step(action, params), lane, changes, closing))
             took: list[_Copy] = []
-            for m in received:
-                c = outstanding[m][0]  # the oldest copy in flight
+            for m in received:  # the oldest copy in flight this step has not taken yet
+                c = next((c for c in outstanding[m] if c not in took), outstanding[m][0])
                 c.receipts.append((n, lane if lane is not None else (c.dests[0] if len(c.dests) == 1 else None)))
                 took.append(c)
             for m in list(before) + [m for m in after if m not in before]:
@@ -250,7 +281,7 @@ def _chart(spec: Any, net: Network, trace: Sequence[Step], lasso: Any) -> Chart:
                     order = [c for c in queue if c in took] + [c for c in queue if c not in took]
                     for c in order[:-delta]:
                         queue.remove(c)
-                        if c not in took:
+                        if not c.receipts:  # lost: it left without ever being received
                             lost.append((c, n))
                     if not queue:
                         del outstanding[m]
@@ -261,7 +292,10 @@ def _chart(spec: Any, net: Network, trace: Sequence[Step], lasso: Any) -> Chart:
 
     # the lanes: the extra ones first (declared, then as met), then the nodes
     node_keys = list(reader.nodes) if reader.nodes is not None else []
-    extra: list[Any] = list(net.lanes)
+    extra: list[Any] = []
+    for k in net.lanes:
+        if k not in node_keys and k not in extra:
+            extra.append(k)
 
     def meet(key: Any) -> None:
         if key is not None and key not in node_keys and key not in extra:
@@ -275,12 +309,14 @@ def _chart(spec: Any, net: Network, trace: Sequence[Step], lasso: Any) -> Chart:
             meet(d)
         for _, lane in c.receipts:
             meet(lane)
+    # Lanes are told apart by equality, as the states and parameters that name them are compared
+    # (an IntEnum member equal to node 0 is node 0's lane).
     keys = extra + node_keys
-    index = {_lane_id(k): i for i, k in enumerate(keys)}
-    lanes = tuple(Lane(k, _lane_label(k, reader.nodes, k in node_keys and k not in extra)) for k in keys)
+    index = {k: i for i, k in reversed(list(enumerate(keys)))}
+    lanes = tuple(Lane(k, _lane_label(k, reader.nodes, k in node_keys)) for k in keys)
 
     def at(key: Any) -> int | None:
-        return None if key is None else index.get(_lane_id(key))
+        return None if key is None else index[key]
 
     arrows: list[Arrow] = []
     lost_at = {c.number: n for c, n in lost}
@@ -311,11 +347,6 @@ def _network_change(before: dict[Any, int], after: dict[Any, int]) -> str:
         if d:
             parts.append(("+" if d > 0 else "-") + (f"{abs(d)} " if abs(d) > 1 else "") + tla_text(m))
     return " ".join(parts) or "(same messages)"
-
-
-def _lane_id(key: Any) -> Any:
-    # 1 and True are one dict key: keep lanes of different types apart
-    return (type(key).__name__, key)
 
 
 def _lane_label(key: Any, nodes: Ids | None, is_node: bool) -> str:

@@ -134,7 +134,7 @@ def _write_html(result: LinResult, out: Path, file: str, as_json: bool) -> bool:
     from ._html import render_html
 
     try:
-        out.write_text(render_html(result), encoding="utf-8")
+        out.write_text(render_html(result), encoding="utf-8", errors="backslashreplace")  # (a lone surrogate)
     except OSError as e:
         report_error(f"{out}: cannot write: {e.strerror or e}", as_json=as_json, file=file)
         return False
