@@ -81,8 +81,8 @@ from __future__ import annotations
 import itertools
 
 from spec import (
-    Event, EventOf, Ids, Ints, OneOf, Optional, Product, RecordOf, SeqOf, SetOf, Spec, TupleOf, Union, action,
-    count, exists, forall, image, invariant, linearizable, members, record, replace_at, size,
+    Event, EventOf, Ids, Ints, Network, OneOf, Optional, Product, RecordOf, SeqOf, SetOf, Spec, TupleOf, Union,
+    action, count, exists, forall, image, invariant, linearizable, members, record, replace_at, size,
 )
 
 #: a tag: (timestamp, writer id), compared lexicographically (Python's tuple order)
@@ -118,6 +118,30 @@ class Update:
 Message = Query | Update
 
 
+# --- the network, for the message-sequence chart of a trace (explore --html) ------------------------
+#
+# Every request names its client and its replica: a Query or an Update goes from the client to
+# m.replica, and ReplyQuery(m) / ReplyUpdate(m) receive their m there (inferred: a parameter that
+# is a message of msgs; the step is the replica's lane, as its m's one destination).  Replies are
+# no messages -- they are delivered in the step that sends them (see the module docstring) -- so
+# an Update a client sends on its majority of replies starts on the client's lane at the
+# replica's step.  Lose is the network's own step: a Query or Update it removes is drawn as lost,
+# and so is a Query dropped unanswered when its client's query phase ends.  Clients are lanes of
+# their own (the nodes are the replicas, the symmetry domain), drawn in the order they first act.
+
+def client_lane(c: int) -> str:
+    """The lane of client ``c``."""
+    return f"Client {c}"
+
+
+def _msg_source(m: Message) -> str:
+    return client_lane(m.client)
+
+
+def _step_lane(action: str, params: dict, s: object) -> str | None:
+    return client_lane(params["c"]) if action in ("Write", "Read") else None  # else: m.replica
+
+
 @record
 class ABDState:
     # the replicas
@@ -151,6 +175,8 @@ class ABD(Spec):
     check_deadlock = False
 
     linearizability = linearizable(history="history", model="register", init=INITIAL_VALUE)
+
+    network = Network("msgs", source=_msg_source, dest="replica", lane=_step_lane, network_actions=("Lose",))
 
     def __init__(self, clients: str = "rw,wr", n_replicas: int = 3, bug: str | None = None) -> None:
         super().__init__(bug=bug)

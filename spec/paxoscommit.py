@@ -48,12 +48,13 @@ true of every state here), with which TLAPS proves ``PCSpec => []PCTypeOK``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from enum import IntEnum
 from typing import ClassVar
 
 from spec import (
-    Ids, Ints, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, choose, exists, forall,
+    BROADCAST, Ids, Ints, Network, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, choose, exists, forall,
     image, inductive_invariant, invariant, maximum, members, record, replace_at, select,
 )
 from spec.twophase import RMState, aborted, committed, prepared, working
@@ -134,6 +135,69 @@ ABORT = Abort()
 Message = Msg1a | Msg1b | Msg2a | Msg2b | Commit | Abort
 
 
+# --- the network, for the message-sequence chart of a trace (explore --html) ------------------------
+#
+# PaxosCommit.tla's leader is no process of its own (its actions name no leader; Decide not even
+# a ballot), so one lane, "leader", takes Phase1a, Phase2a and Decide.  The nodes are the RMs
+# (the first symmetry domain) and each acceptor is a lane of its own.  A phase 2a message of
+# ballot 0 is an RM's (RMPrepare, RMChooseToAbort: the RM votes in its own instance), every other
+# 1a and 2a the leader's, each to every acceptor; a 1b or 2b goes from its acceptor to the
+# leader; Commit and Abort from the leader to every RM.  Phase1b(acc, m) and Phase2b(acc, m)
+# receive their m (inferred: a parameter that is a message of msgs); msgs being the set of every
+# message ever sent, the rest receive by a membership test, which the ``received`` hook names:
+# Phase2a(bal, rm, MS) the 1b messages of its majority MS, Decide(msg) every 2b message for the
+# value it announces (which majority of which ballot decided, the state does not tell), the RMs
+# the Commit or Abort.  The acceptors' lanes depend on the instance, so ``network`` is a property:
+# set in ``__init__`` it would enter the instance's digest (checker._identity), which a resumed
+# checkpoint and a Ray worker compare, and exploring must not depend on it.
+
+LEADER = "leader"
+
+
+def acceptor_lane(a: int) -> str:
+    """The lane of acceptor ``a``."""
+    return f"Acceptor {a}"
+
+
+def _msg_source(m: Message) -> int | str:
+    if m.type in ("phase1b", "phase2b"):
+        return acceptor_lane(m.acc)
+    return m.ins if m.type == "phase2a" and m.bal == 0 else LEADER
+
+
+def _step_lane(action: str, params: dict, s: object) -> str | None:
+    if action in ("Phase1b", "Phase2b"):
+        return acceptor_lane(params["acc"])
+    return LEADER if action in ("Phase1a", "Phase2a", "Decide") else None  # else: its rm parameter
+
+
+def _received(action: str, params: dict, s: PaxosCommitState) -> frozenset[Message] | tuple[Message, ...] | None:
+    if action == "Phase2a":
+        return select(s.msgs, lambda m: m.type == "phase1b" and m.ins == params["rm"] and m.mbal == params["bal"]
+                      and m.acc in params["MS"])
+    if action == "Decide":
+        v = v_prepared if params["msg"].type == "Commit" else v_aborted
+        return select(s.msgs, lambda m: m.type == "phase2b" and m.val == v)
+    if action == "RMRcvCommitMsg":
+        return (COMMIT,)
+    if action == "RMRcvAbortMsg":
+        return (ABORT,)
+    return None
+
+
+@functools.cache
+def _network(n_acceptors: int) -> Network:
+    acceptors = tuple(acceptor_lane(a) for a in range(n_acceptors))
+
+    def dest(m: Message) -> object:
+        if m.type in ("phase1a", "phase2a"):
+            return acceptors
+        return LEADER if m.type in ("phase1b", "phase2b") else BROADCAST
+
+    return Network("msgs", source=_msg_source, dest=dest, lanes=(LEADER, *acceptors), lane=_step_lane,
+                   received=_received)
+
+
 @record
 class AccState:
     """``aState[ins][ac]``: ``[mbal : Ballot, bal : Ballot \\cup {-1}, val : {"prepared",
@@ -174,6 +238,11 @@ class PaxosCommit(Spec):
     # both also show on the default instance (14 and 17 states), after a search 25 and 650 times
     # longer: one acceptor shows them in 11 and 13 (TLC's lengths on each instance alike)
     bug_params = {"phase2a-ignores-votes": {"n_acceptors": 1}, "phase2b-ignores-promise": {"n_acceptors": 1}}
+
+    @property
+    def network(self) -> Network:
+        """The message-sequence chart's reading of ``msgs`` (see the comment above ``LEADER``)."""
+        return _network(self.n_acceptors)
 
     def __init__(self, n_rm: int = 2, n_acceptors: int = 2, max_ballot: int = 1,
                  bug: str | None = None) -> None:

@@ -108,7 +108,7 @@ from enum import IntEnum
 from typing import ClassVar
 
 from spec import (
-    Ids, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, exists, forall,
+    BROADCAST, Ids, Network, OneOf, RecordOf, SetOf, Spec, TupleOf, Union, action, exists, forall,
     implies, invariant, record, replace_at, size,
 )
 
@@ -189,6 +189,74 @@ Message = (CanCommitMsg | YesMsg | NoMsg | PreCommitMsg | AckMsg | CommitMsg | A
            | StateReqMsg | StateReportMsg)
 
 
+# --- the network, for the message-sequence chart of a trace (explore --html) ------------------------
+#
+# Every message names its sender (src); an Ack and a StateReport name their addressee (dst).  A
+# vote goes to the coordinator, and the rest -- CanCommit, PreCommit, Commit, Abort, StateReq --
+# to every participant (a new coordinator's to the others of its group).  msgs is the set of
+# every message ever sent and receiving is a membership test (as in TwoPhase.tla), so the
+# ``received`` hook names what each action's guard reads and finds there, on its side of a
+# partition: CoordAbort every vote the coordinator has (a No, or a Yes missing from a participant
+# it times out on, lets it abort), PreCommit every Yes, DoCommit the Acks; VoteYes and VoteNo the
+# CanCommit, RcvPreCommit its coordinator's PreCommit (with the seeded bug stale-precommit, the
+# ones it has heard of any process), RcvCommit(p, c) and RcvAbort(p, c) c's decision, StateReport its
+# coordinator's StateReq; a new coordinator's TermAbort, TermCommit and TermPreCommit the
+# StateReports sent to it, TermDoCommit its Acks (the reports it reads again were received by
+# TermPreCommit).  The coordinator's actions and Crash(x) name their lane; the participants'
+# actions take theirs as parameter.  A message across the partition is never received: it stays
+# drawn in flight.  Partition is the network's own step.
+
+def _msg_dest(m: Message) -> object:
+    if isinstance(m, (YesMsg, NoMsg)):
+        return COORDINATOR
+    return getattr(m, "dst", BROADCAST)
+
+
+_COORDINATOR_ACTIONS = ("CanCommit", "CoordAbort", "PreCommit", "DoCommit")
+
+
+def _step_lane(action: str, params: dict, s: object) -> int | str | None:
+    if action in _COORDINATOR_ACTIONS:
+        return COORDINATOR
+    return params["x"] if action == "Crash" else None  # else: its participant parameter
+
+
+def _received(action: str, params: dict, s: ThreePhaseState) -> list[Message] | None:
+    participants = range(len(s.partState))
+
+    def heard(m: Message, dst: int | str) -> bool:  # ThreePhase.rcvd, on the pre-state
+        return m in s.msgs and (m.src in s.cut) == (dst in s.cut)
+
+    def by(dst: int | str, candidates: list[Message]) -> list[Message]:
+        return [m for m in candidates if heard(m, dst)]
+
+    if action == "CoordAbort":
+        return by(COORDINATOR, [v for p in participants for v in (YesMsg(p), NoMsg(p))])
+    if action == "PreCommit":
+        return by(COORDINATOR, [YesMsg(p) for p in participants])
+    if action == "DoCommit":
+        return by(COORDINATOR, [AckMsg(p, COORDINATOR) for p in participants])
+    p = params.get("p")
+    if action in ("VoteYes", "VoteNo"):
+        return [CAN_COMMIT]
+    if action == "RcvPreCommit":
+        mine = by(p, [PreCommitMsg(s.coordinator[p])])
+        # with the seeded bug stale-precommit, a PreCommit of any process it has heard
+        return mine or by(p, [PreCommitMsg(x) for x in (COORDINATOR, *participants)])
+    if action == "RcvCommit":
+        return [CommitMsg(params["c"])]
+    if action == "RcvAbort":
+        return [AbortMsg(params["c"])]
+    if action == "StateReport":
+        return [StateReqMsg(s.coordinator[p])]
+    c = params.get("c")
+    if action in ("TermAbort", "TermCommit", "TermPreCommit"):
+        return by(c, [StateReportMsg(q, c, x) for q in participants if q != c for x in Phase])
+    if action == "TermDoCommit":
+        return by(c, [AckMsg(q, c) for q in participants if q != c])
+    return None
+
+
 @record
 class ThreePhaseState:
     coordState: Phase                   # noqa: N815 -- the coordinator's local state
@@ -213,6 +281,9 @@ class ThreePhase(Spec):
         "stale-precommit": "a participant acts on the PreCommit of a coordinator it no longer follows",
     }
     check_deadlock = False
+
+    network = Network("msgs", source="src", dest=_msg_dest, lanes=(COORDINATOR,), lane=_step_lane,
+                      received=_received, network_actions=("Partition",))
 
     def __init__(self, n_participants: int = 2, partitions: bool = False,
                  max_crashes: int | None = None, bug: str | None = None) -> None:

@@ -1,6 +1,6 @@
 """Message-sequence charts (``checker.explore._msc``): against specs whose arrows are known by
-construction, a property on random walks of the bundled specs, raft's and twophase's real
-counterexamples, and the declaration's own checks."""
+construction, a property on random walks of the bundled specs, real counterexamples of raft,
+twophase, abd, threephase and paxoscommit, and the declaration's own checks."""
 
 from __future__ import annotations
 
@@ -214,11 +214,16 @@ def test_a_set_network_with_hooks_and_a_broadcast() -> None:
 
 
 def _specs() -> list[Spec]:
+    from spec.abd import ABD
     from spec.paxos import Paxos
+    from spec.paxoscommit import PaxosCommit
     from spec.raft import Raft
+    from spec.threephase import ThreePhase
     from spec.twophase import TwoPhase
 
-    return [Raft(n_servers=2, max_msgs=2, max_dup=2), TwoPhase(n_rm=2), Paxos(n_acceptors=2, n_values=2)]
+    return [Raft(n_servers=2, max_msgs=2, max_dup=2), TwoPhase(n_rm=2), Paxos(n_acceptors=2, n_values=2),
+            ABD(clients="wr,r"), ThreePhase(n_participants=2, partitions=True),
+            PaxosCommit(n_rm=2, n_acceptors=2)]
 
 
 SPECS = _specs()
@@ -254,7 +259,7 @@ def test_random_walks_are_drawn_consistently(which: int, choices: list[int]) -> 
         if a.kind == "received":
             dests = net.dest_of(a.message)
             allowed = ([lane.key for lane in chart.lanes if isinstance(lane.key, int)] if dests is BROADCAST
-                       else [dests])
+                       else list(dests) if isinstance(dests, (tuple, list, set, frozenset)) else [dests])
             assert chart.lanes[a.dest].key in allowed
             assert chart.steps[a.end - 1].lane == a.dest  # received by the lane of the step
     # every copy added to the network starts one arrow at least: received (once or more), lost
@@ -324,6 +329,128 @@ def test_raft_liveness_lasso_drops_a_request() -> None:
     assert chart.steps[-1].closing and chart.steps[-1].text.startswith("DropMessage")
     assert chart.loop_to == r.lasso.loop_to == 2
     assert _arrows(chart) == [("lost", "Server 0", 3, "Server 0", 4)]
+
+
+def test_abd_read_no_writeback_new_old_inversion() -> None:
+    from spec.abd import ABD, Query, Update
+
+    spec = ABD(bug="read-no-writeback", clients="w,r,r")
+    r = explore(spec, invariants="Linearizable")
+    assert r.verdict == "violation" and len(r.trace) == 11
+    chart = message_chart(spec, r.trace)
+    # the clients, in the order they first act, then the replicas (the nodes)
+    assert [lane.label for lane in chart.lanes] == ["Client 0", "Client 1", "Client 2", "Replica 0", "Replica 1",
+                                                    "Replica 2"]
+    assert [s.text.split("(")[0] for s in chart.steps] == [
+        "Initial state", "Write", "Read", "ReplyQuery", "ReplyQuery", "ReplyQuery", "ReplyUpdate", "ReplyQuery",
+        "Read", "ReplyQuery", "ReplyQuery"]
+    assert [s.lane for s in chart.steps] == [None, 0, 1, 4, 4, 5, 5, 5, 2, 3, 4]
+    update = (1, 0), 1  # client 0's Write(1): tag (1, client 0)
+    # Write(c=0) at 2 and Read(c=1) at 3 each send a Query to every replica; at 6 the reply of
+    # replica 2 is client 0's second, a majority: its Query to replica 0 is dropped and it sends
+    # the Update to every replica, of which replica 2 takes one (7); client 1's query phase ends
+    # at 8 (replicas 1 and 2: it reads 1, writing nothing back); client 2's Read at 9 asks every
+    # replica, and its majority (10, 11: replicas 0 and 1) misses the write: it reads 0
+    assert sorted(_arrows(chart), key=lambda a: (a[2], a[3])) == [
+        ("lost", "Client 0", 2, "Replica 0", 6),
+        ("received", "Client 0", 2, "Replica 1", 4),
+        ("received", "Client 0", 2, "Replica 2", 6),
+        ("lost", "Client 1", 3, "Replica 0", 8),
+        ("received", "Client 1", 3, "Replica 1", 5),
+        ("received", "Client 1", 3, "Replica 2", 8),
+        ("in-flight", "Client 0", 6, "Replica 0", None),
+        ("in-flight", "Client 0", 6, "Replica 1", None),
+        ("received", "Client 0", 6, "Replica 2", 7),
+        ("received", "Client 2", 9, "Replica 0", 10),
+        ("received", "Client 2", 9, "Replica 1", 11),
+        ("lost", "Client 2", 9, "Replica 2", 11),
+    ]
+    sent = {(a.sent, a.message) for a in chart.arrows}
+    assert (6, Update(0, 2, 2, *update)) in sent and (9, Query(2, 2, 1)) in sent
+    for a in chart.arrows:  # a received request is the parameter of the replica's step
+        if a.kind == "received":
+            assert r.trace[a.end - 1].params == {"m": a.message}
+
+
+def test_threephase_stale_precommit() -> None:
+    from spec.threephase import (
+        CAN_COMMIT, COORDINATOR, AbortMsg, AckMsg, CommitMsg, Phase, PreCommitMsg, StateReportMsg, StateReqMsg,
+        ThreePhase, YesMsg,
+    )
+
+    spec = ThreePhase(bug="stale-precommit")
+    r = explore(spec)
+    assert r.verdict == "violation" and len(r.trace) == 16
+    chart = message_chart(spec, r.trace)
+    assert [lane.label for lane in chart.lanes] == ["coordinator", "Participant 0", "Participant 1"]
+    assert [s.text for s in chart.steps] == [
+        "Initial state", "CanCommit", "VoteYes(p=0)", "VoteYes(p=1)", "PreCommit", 'Crash(x="coordinator")',
+        "ElectNewCoordinator(c=0)", "StateReq(c=0)", "StateReport(p=1)", "RcvPreCommit(p=1)", "TermAbort(c=0)",
+        "Crash(x=0)", "ElectNewCoordinator(c=1)", "StateReq(c=1)", "TermPreCommit(c=1)", "TermDoCommit(c=1)"]
+    assert [s.lane for s in chart.steps] == [None, 0, 1, 2, 0, 0, 1, 1, 2, 2, 1, 1, 2, 2, 2, 2]
+    got = sorted([(a.kind, a.message, a.sent, a.end, None if a.dest is None else chart.lanes[a.dest].key)
+                  for a in chart.arrows], key=repr)
+    # the vote request to both participants (3, 4), their votes read by PreCommit (5); the
+    # coordinator crashes (6) before its PreCommit is heard; participant 0, elected, asks for
+    # states (8), participant 1 answers (9), then hears the crashed coordinator's PreCommit --
+    # the bug -- and acks it to participant 0, its coordinator now (10), which never reads the
+    # Ack: TermAbort reads the report (11).  What participant 1 sends once elected, and
+    # participant 0's Abort, nobody left receives.
+    assert got == sorted([
+        ("received", CAN_COMMIT, 2, 3, 0),
+        ("received", CAN_COMMIT, 2, 4, 1),
+        ("received", YesMsg(0), 3, 5, COORDINATOR),
+        ("received", YesMsg(1), 4, 5, COORDINATOR),
+        ("received", PreCommitMsg(COORDINATOR), 5, 10, 1),
+        ("received", StateReqMsg(0), 8, 9, 1),
+        ("received", StateReportMsg(1, 0, Phase.wait), 9, 11, 0),
+        ("in-flight", AckMsg(1, 0), 10, None, 0),
+        ("in-flight", AbortMsg(0), 11, None, None),
+        ("in-flight", StateReqMsg(1), 14, None, None),
+        ("in-flight", PreCommitMsg(1), 15, None, None),
+        ("in-flight", CommitMsg(1), 16, None, None),
+    ], key=repr)
+    # the sources: every message names its sender
+    assert all(chart.lanes[a.source].key == a.message.src for a in chart.arrows)
+
+
+def test_paxoscommit_phase2a_ignores_votes() -> None:
+    from spec.paxoscommit import ABORT, COMMIT, Msg1a, Msg1b, Msg2a, Msg2b, PaxosCommit, v_aborted, v_prepared
+
+    spec = PaxosCommit(bug="phase2a-ignores-votes", **PaxosCommit.bug_params["phase2a-ignores-votes"])
+    r = explore(spec)
+    assert r.verdict == "violation" and len(r.trace) == 11
+    chart = message_chart(spec, r.trace)
+    assert [lane.label for lane in chart.lanes] == ["leader", "Acceptor 0", "RM 0", "RM 1"]
+    assert [s.text.split("(")[0] for s in chart.steps] == [
+        "Initial state", "RMPrepare", "RMChooseToAbort", "Phase1a", "Phase2b", "Phase2b", "Phase1b", "Phase2a",
+        "Phase2b", "Decide", "RMRcvCommitMsg"]
+    assert [s.lane for s in chart.steps] == [None, 2, 3, 0, 1, 1, 1, 0, 1, 0, 2]
+    # RM 0 prepares and RM 1 aborts, each with its ballot-0 2a (2, 3); the leader starts ballot 1
+    # of RM 1's instance (4); the acceptor votes both ballot-0 values (5, 6), joins ballot 1 and
+    # reports its aborted vote (7); the leader's 2a ignores it and proposes prepared (8), the
+    # acceptor votes it (9); Decide reads the 2b messages for prepared (10) -- a majority of each
+    # instance, one acceptor being a majority -- and RM 0 commits (11); the acceptor's vote for
+    # RM 1's aborted stays unread, while RM 1 has aborted
+    acceptor, leader = "Acceptor 0", "leader"
+    assert sorted(_arrows(chart), key=lambda a: (a[2], a[0])) == [
+        ("received", "RM 0", 2, acceptor, 5),
+        ("received", "RM 1", 3, acceptor, 6),
+        ("received", leader, 4, acceptor, 7),
+        ("received", acceptor, 5, leader, 10),
+        ("in-flight", acceptor, 6, leader, None),
+        ("received", acceptor, 7, leader, 8),
+        ("received", leader, 8, acceptor, 9),
+        ("received", acceptor, 9, leader, 10),
+        ("received", leader, 10, "RM 0", 11),
+    ]
+    by_sent = {a.sent: a.message for a in chart.arrows}
+    assert by_sent == {
+        2: Msg2a(ins=0, bal=0, val=v_prepared), 3: Msg2a(ins=1, bal=0, val=v_aborted), 4: Msg1a(ins=1, bal=1),
+        5: Msg2b(acc=0, ins=0, bal=0, val=v_prepared), 6: Msg2b(acc=0, ins=1, bal=0, val=v_aborted),
+        7: Msg1b(ins=1, mbal=1, bal=0, val=v_aborted, acc=0), 8: Msg2a(ins=1, bal=1, val=v_prepared),
+        9: Msg2b(acc=0, ins=1, bal=1, val=v_prepared), 10: COMMIT}
+    assert ABORT not in r.trace[-1].state.msgs
 
 
 # --- the declaration ------------------------------------------------------------------------------
