@@ -33,6 +33,8 @@ def tla_text(value: Any) -> str:
         return value.name
     if isinstance(value, bool) or value is None:
         return repr(value)
+    if isinstance(value, int):
+        return _int_text(value)
     if isinstance(value, str):
         return '"' + value + '"'
     if isinstance(value, tuple):
@@ -49,6 +51,15 @@ def tla_text(value: Any) -> str:
     return repr(value)
 
 
+def _int_text(value: int) -> str:
+    """An int in decimal -- or, past Python's limit on converting ints to decimal text (4,300
+    digits: ``sys.set_int_max_str_digits``), in hexadecimal, exact and without the limit."""
+    try:
+        return repr(value)
+    except ValueError:
+        return hex(value)
+
+
 def to_json(value: Any) -> Any:
     """A JSON-compatible rendering: records become objects (nested ones carry ``"$type"``),
     tuples become lists, frozensets sorted lists, enums their names."""
@@ -58,6 +69,8 @@ def to_json(value: Any) -> Any:
 def _to_json(value: Any, top: bool = False) -> Any:
     if isinstance(value, enum.Enum):
         return value.name
+    if isinstance(value, int) and value.bit_length() > 14_000 and "x" in _int_text(value):
+        return _int_text(value)  # past the decimal limit: JSON cannot write it as a number
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, tuple):

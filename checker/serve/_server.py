@@ -117,7 +117,9 @@ def make_server(session: Session, port: int = 0, host: str = "127.0.0.1") -> Thr
                 length = int(self.headers.get("Content-Length", "0"))
             except ValueError:
                 return self._fail("bad Content-Length")
-            if not 0 <= length <= MAX_BODY:
+            if length < 0:
+                return self._fail("bad Content-Length")
+            if length > MAX_BODY:
                 return self._fail(f"request body over {MAX_BODY // 2**20} MiB", 413)
             try:
                 body = json.loads(self.rfile.read(length) or b"{}")
@@ -126,6 +128,8 @@ def make_server(session: Session, port: int = 0, host: str = "127.0.0.1") -> Thr
                 return self._json(self._post(urlsplit(self.path).path, body))
             except (json.JSONDecodeError, UnicodeDecodeError):
                 return self._fail("the request body is not JSON")
+            except RecursionError:
+                return self._fail("the request body is nested too deeply")
             except SpecError as e:
                 return self._fail(str(e))
             except _NoSuchApi:
@@ -160,8 +164,11 @@ def make_server(session: Session, port: int = 0, host: str = "127.0.0.1") -> Thr
                 invs = body.get("invariants") or None
                 if invs is not None and not (isinstance(invs, list) and all(isinstance(i, str) for i in invs)):
                     raise SpecError("prove: \"invariants\" must be a list of invariant names")
+                seconds = _int(body, "timeout", 30)
+                if seconds < 1:
+                    raise SpecError("prove: \"timeout\" must be at least 1 second")
                 with _prove_lock:
-                    return session.prove(min(float(_int(body, "timeout", 30)), PROVE_SECONDS), invs)
+                    return session.prove(float(min(seconds, PROVE_SECONDS)), invs)
             raise _NoSuchApi(path)
 
     server = ThreadingHTTPServer((host, port), Handler)

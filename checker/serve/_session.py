@@ -24,6 +24,7 @@ import attrs
 from spec import Map, Spec
 from spec.contract import fingerprint as value_fingerprint
 
+from checker._faults import describe_exception
 from checker.errors import SpecError
 from checker.explore._linearizable import NAME as LINEARIZABLE, declared
 from checker.explore._model import PreparedSpec, SpecRuntimeError, prepare
@@ -46,8 +47,10 @@ def fp_text(fp: int) -> str:
     return f"{fp:016x}"
 
 
-def parse_fp(text: str) -> int:
-    t = str(text).strip().lower()
+def parse_fp(text: Any) -> int:
+    if not isinstance(text, str):  # a JSON number 12 is not the hex digits "12"
+        raise SpecError(f"{json.dumps(text)} is not a fingerprint: give it as a string of up to 16 hex digits")
+    t = text.strip().lower()
     if t.startswith("0x"):
         t = t[2:]
     if not t or len(t) > 16 or any(c not in "0123456789abcdef" for c in t):
@@ -98,8 +101,9 @@ class _Edge:
 
 class Session:
     """One spec instance being explored by hand.  Thread-safe: the server answers requests on
-    threads and every method holds the session's lock (spec code is pure, but the tables of
-    known states are shared)."""
+    threads.  The lock guards the tables of known states and steps only, never spec code, so
+    that one request stuck in a spec's endless loop leaves every other one answered (spec code
+    is pure: running it on two threads at once is safe)."""
 
     def __init__(self, spec: Spec, invariants: Sequence[str] | None = None) -> None:
         self.spec = spec
@@ -123,17 +127,20 @@ class Session:
 
     def _know(self, s: Any) -> int:
         fp = value_fingerprint(s)
-        self._states.setdefault(fp, s)
+        with self._lock:
+            self._states.setdefault(fp, s)
         return fp
 
     def _edge(self, parent: int, action: str, args: dict[str, Any], child: int) -> None:
-        edges = self._edges.setdefault((parent, child), [])
-        if (action, args) not in edges:
-            edges.append((action, args))
+        with self._lock:
+            edges = self._edges.setdefault((parent, child), [])
+            if (action, args) not in edges:
+                edges.append((action, args))
 
     def _state(self, fp: int) -> Any:
         try:
-            return self._states[fp]
+            with self._lock:
+                return self._states[fp]
         except KeyError:
             raise SpecError(f"no known state has fingerprint {fp_text(fp)}: find it first "
                             "(the page's jump box searches the reachable states)") from None
@@ -142,10 +149,15 @@ class Session:
         """The enabled steps of ``s`` (action, arguments, successor), or the error spec code
         raised computing them (found again on the slow path, which says where)."""
         try:
-            out = [(c.name, dict(c.arguments), t) for c, t in self.model.successors(s)]
-            bad = next((t for _, _, t in out if type(t) is not self.model.state_cls), None)
-            if bad is None:
-                return out, None
+            steps = list(self.model.successors(s))
+            if all(type(t) is self.model.state_cls for _, t in steps):
+                for c, t in steps:
+                    try:
+                        value_fingerprint(t)
+                    except Exception as e:  # noqa: BLE001 -- the action built a value no state can hold
+                        return [], {"message": f"{describe_exception(e)} (evaluating the fingerprint of the state "
+                                               f"{c.describe()} returned)", "location": c.action.source}
+                return [(c.name, dict(c.arguments), t) for c, t in steps], None
         except Exception:  # noqa: BLE001 -- spec code raised: diagnose says which action and where
             pass
         err = self.model.diagnose(s)
@@ -181,47 +193,47 @@ class Session:
 
     def describe(self) -> dict[str, Any]:
         """The spec, its initial states and what it declares."""
-        with self._lock:
-            m = self.model
-            return {
-                "spec": self.spec.describe(),
-                "actions": [{"name": a.name, "params": list(a.param_names)} for a in m.actions],
-                "invariants": list(m.invariants),
-                "inductive": self.inductive,
-                "constraints": list(m.constraints),
-                "initial": [{"fp": fp_text(fp), "text": _summary(self._states[fp])} for fp in self.init_fps],
-                "check_deadlock": m.check_deadlock,
-                "chart": getattr(self.spec, "network", None) is not None,
-            }
+        m = self.model
+        return {
+            "spec": self.spec.describe(),
+            "actions": [{"name": a.name, "params": list(a.param_names)} for a in m.actions],
+            "invariants": list(m.invariants),
+            "inductive": self.inductive,
+            "constraints": list(m.constraints),
+            "initial": [{"fp": fp_text(fp), "text": _summary(self._state(fp))} for fp in self.init_fps],
+            "check_deadlock": m.check_deadlock,
+            "chart": getattr(self.spec, "network", None) is not None,
+        }
 
     def view(self, fp: int, parent: int | None = None) -> dict[str, Any]:
         """Everything the page shows of the state ``fp``: its fields (marked where they differ
         from ``parent``'s), the checks, and each enabled step with the state it leads to."""
+        s = self._state(fp)
         with self._lock:
-            s = self._state(fp)
-            prev = dict(fields_of(self._states[parent])) if parent is not None and parent in self._states else None
-            current = dict(fields_of(s))
-            now = set(changed(prev, current)) if prev is not None else set()
-            steps, error = self._successors(s)
-            succ = []
-            for action, args, t in steps:
-                tfp = self._know(t)
-                self._edge(fp, action, args, tfp)
-                diff = changed(current, dict(fields_of(t)))
-                succ.append({
-                    "label": describe_step(action, args), "action": action, "fp": fp_text(tfp),
-                    "changes": [{"field": k, "text": _short(tla_text(getattr(t, k, t)))} for k in diff],
-                    "self_loop": tfp == fp,
-                    **self._verdicts(t)})
-            return {
-                "fp": fp_text(fp),
-                "initial": fp in self.init_fps,
-                "fields": [{"name": k, "changed": k in now, "tree": _tree(v, k)} for k, v in current.items()],
-                **self._checks(s),
-                "successors": succ,
-                "deadlock": error is None and not steps,
-                "error": error,
-            }
+            known = self._states.get(parent) if parent is not None else None
+        prev = None if known is None else dict(fields_of(known))
+        current = dict(fields_of(s))
+        now = set(changed(prev, current)) if prev is not None else set()
+        steps, error = self._successors(s)
+        succ = []
+        for action, args, t in steps:
+            tfp = self._know(t)
+            self._edge(fp, action, args, tfp)
+            diff = changed(current, dict(fields_of(t)))
+            succ.append({
+                "label": describe_step(action, args), "action": action, "fp": fp_text(tfp),
+                "changes": [{"field": k, "text": _short(tla_text(getattr(t, k, t)))} for k in diff],
+                "self_loop": tfp == fp,
+                **self._verdicts(t)})
+        return {
+            "fp": fp_text(fp),
+            "initial": fp in self.init_fps,
+            "fields": [{"name": k, "changed": k in now, "tree": _tree(v, k)} for k, v in current.items()],
+            **self._checks(s),
+            "successors": succ,
+            "deadlock": error is None and not steps,
+            "error": error,
+        }
 
     def _verdicts(self, t: Any) -> dict[str, Any]:
         """A successor's badges, as the explorer judges it: outside the constraints (then
@@ -239,80 +251,95 @@ class Session:
         it would not expand (outside the constraints)."""
         steps = max(1, min(int(steps), MAX_WALK))
         rng = random.Random(seed)
-        with self._lock:
-            s, fp = self._state(start), start
-            path: list[dict[str, Any]] = []
-            why = f"{steps} steps"
-            for _ in range(steps):
-                enabled, error = self._successors(s)
-                if error is not None:
-                    why = f"spec code raised at {error['location']}: {error['message']}"
-                    break
-                if not enabled:
-                    why = ("deadlock: no step is enabled" if self.model.check_deadlock
-                           else "no step is enabled (the spec does not check for deadlock)")
-                    break
-                action, args, s = rng.choice(enabled)
-                tfp = self._know(s)
-                self._edge(fp, action, args, tfp)
-                fp = tfp
-                path.append({"fp": fp_text(fp), "label": describe_step(action, args)})
-                verdict = self._verdicts(s)
-                if verdict.get("error"):
-                    why = f"spec code raised at {verdict['error']['location']}: {verdict['error']['message']}"
-                    break
-                if verdict["violated"]:
-                    why = f"violates {', '.join(verdict['violated'])}"
-                    break
-                if not verdict["in_model"]:
-                    why = "outside the state constraints (the explorer does not expand it)"
-                    break
+        s, fp = self._state(start), start
+        path: list[dict[str, Any]] = []
+        why = self._stop_at(s)
+        if why is not None:
             return {"path": path, "stopped": why}
+        why = f"{steps} steps"
+        for _ in range(steps):
+            enabled, error = self._successors(s)
+            if error is not None:
+                why = f"spec code raised at {error['location']}: {error['message']}"
+                break
+            if not enabled:
+                why = ("deadlock: no step is enabled" if self.model.check_deadlock
+                       else "no step is enabled (the spec does not check for deadlock)")
+                break
+            action, args, s = rng.choice(enabled)
+            tfp = self._know(s)
+            self._edge(fp, action, args, tfp)
+            fp = tfp
+            path.append({"fp": fp_text(fp), "label": describe_step(action, args)})
+            stop = self._stop_at(s)
+            if stop is not None:
+                why = stop
+                break
+        return {"path": path, "stopped": why}
+
+    def _stop_at(self, s: Any) -> str | None:
+        """Why the explorer would not go on from ``s`` (it reports it, or leaves it unexpanded),
+        or None."""
+        verdict = self._verdicts(s)
+        if verdict.get("error"):
+            return f"spec code raised at {verdict['error']['location']}: {verdict['error']['message']}"
+        if verdict["violated"]:
+            return f"violates {', '.join(verdict['violated'])}"
+        if not verdict["in_model"]:
+            return "outside the state constraints (the explorer does not expand it)"
+        return None
 
     def find(self, target: int, max_states: int = FIND_STATES, seconds: float = FIND_SECONDS) -> dict[str, Any]:
         """A shortest path from an initial state to the state with fingerprint ``target``, by
-        breadth-first search inside the constraints (as ``explore`` searches); when it is not
-        found, whether the whole space was searched (then it is not reachable) or a bound was
-        hit first (then nobody knows)."""
-        with self._lock:
-            if target in self.init_fps:
-                return {"found": True, "path": [], "start": fp_text(target)}
-            deadline = time.monotonic() + seconds
-            parent: dict[int, tuple[int, str, dict[str, Any]] | None] = {fp: None for fp in self.init_fps}
-            queue = deque(self.init_fps)
-            states = {fp: self._states[fp] for fp in self.init_fps}
-            raised: dict[str, Any] | None = None  # spec code raised on a state: what lies past it is unknown
-            while queue:
-                if len(parent) > max_states or time.monotonic() > deadline:
-                    return {"found": False, "complete": False,
-                            "why": f"not among the {len(parent):,} states searched: the search stopped at its "
-                                   f"bound ({max_states:,} states, {seconds:g} s) before the end"}
-                fp = queue.popleft()
-                s = states.pop(fp)
-                try:
-                    if not self.model.in_model(s) or self.model.violated(s):
-                        continue  # the explorer does not go past these
-                except SpecRuntimeError as e:
-                    raised = raised or _error(e)
-                    continue
-                enabled, error = self._successors(s)
-                raised = raised or error
-                for action, args, t in enabled:
-                    tfp = value_fingerprint(t)
-                    if tfp in parent:
-                        continue
-                    parent[tfp] = (fp, action, args)
-                    if tfp == target:
-                        return self._path_to(tfp, t, parent, states)
-                    states[tfp] = t
-                    queue.append(tfp)
-            if raised is not None:
+        breadth-first search inside the constraints (TLC's reachable states: past a violated
+        invariant too, where ``explore`` would stop to report it); when it is not found, whether
+        the whole space was searched (then it is not reachable) or not (a bound hit, spec code
+        raising on the way, a spec whose steps change from run to run: then nobody knows)."""
+        if target in self.init_fps:
+            return {"found": True, "path": [], "start": fp_text(target)}
+        deadline = time.monotonic() + seconds
+        parent: dict[int, tuple[int, str, dict[str, Any]] | None] = {fp: None for fp in self.init_fps}
+        queue = deque(self.init_fps)
+        states = {fp: self._states[fp] for fp in self.init_fps}
+        raised: dict[str, Any] | None = None  # spec code raised on a state: what lies past it is unknown
+        while queue:
+            if len(parent) > max_states or time.monotonic() > deadline:
                 return {"found": False, "complete": False,
-                        "why": f"not among the {len(parent):,} states searched, but spec code raised on one of them "
-                               f"({raised['location']}: {raised['message']}): what lies past it is unknown"}
-            return {"found": False, "complete": True,
-                    "why": f"not reachable: no state of the {len(parent):,} reachable inside the constraints "
-                           f"has fingerprint {fp_text(target)}"}
+                        "why": f"not among the {len(parent):,} states searched: the search stopped at its "
+                               f"bound ({max_states:,} states, {seconds:g} s) before the end"}
+            fp = queue.popleft()
+            s = states.pop(fp)
+            try:
+                if not self.model.in_model(s):
+                    continue  # the explorer does not expand these
+            except SpecRuntimeError as e:
+                raised = raised or _error(e)
+                continue
+            enabled, error = self._successors(s)
+            raised = raised or error
+            for action, args, t in enabled:
+                tfp = value_fingerprint(t)
+                if tfp in parent:
+                    continue
+                parent[tfp] = (fp, action, args)
+                if tfp == target:
+                    return self._path_to(tfp, t, parent, states)
+                states[tfp] = t
+                queue.append(tfp)
+        with self._lock:
+            seen = target in self._states
+        if seen:  # the page was shown it: from a prover's state, or the spec's steps changed
+            return {"found": False, "complete": False,
+                    "why": f"not among the {len(parent):,} states reachable from the initial states, yet the page "
+                           "has seen it: it was reached from a state that is not reachable (a prover's "
+                           "counterexample), or the spec is not pure (its steps gave other states this time)"}
+        if raised is not None:
+            return {"found": False, "complete": False,
+                    "why": f"not among the {len(parent):,} states searched, but spec code raised on one of them "
+                           f"({raised['location']}: {raised['message']}): what lies past it is unknown"}
+        return {"found": False, "complete": True,
+                "why": f"not reachable: no state of the {len(parent):,} reachable inside the constraints "
+                       f"has fingerprint {fp_text(target)}"}
 
     def _path_to(self, fp: int, t: Any, parent: dict[int, Any], states: dict[int, Any]) -> dict[str, Any]:
         # rebuild the states along the chain by re-running the steps from the initial state
@@ -322,11 +349,16 @@ class Session:
             chain.append((p, action, args, fp))
             fp = p
         chain.reverse()
-        s = self._states[fp]
+        s = self._state(fp)
         path = []
         for p, action, args, c in chain:
-            s = next(t for c2, t in self.model.successors(s)
-                     if c2.name == action and dict(c2.arguments) == args and value_fingerprint(t) == c)
+            again = next((t for c2, t in self.model.successors(s)
+                          if c2.name == action and dict(c2.arguments) == args and value_fingerprint(t) == c), None)
+            if again is None:
+                return {"found": False, "complete": False,
+                        "why": f"found, but {describe_step(action, args)} gave another state when run again: the "
+                               "spec is not pure (distcheck explore reports it as an error)"}
+            s = again
             self._know(s)
             self._edge(p, action, args, c)
             path.append({"fp": fp_text(c), "label": describe_step(action, args)})
@@ -340,6 +372,8 @@ class Session:
             whole = json.loads(text)
         except json.JSONDecodeError:
             whole = None
+        except RecursionError:
+            raise SpecError(f"{name}: nested too deeply to be a distcheck result") from None
         if isinstance(whole, dict) and "obligations" in whole:
             return {"kind": "prove", "result": _prove_view(whole, name)}
         lasso = None
@@ -351,22 +385,21 @@ class Session:
             lasso = whole.get("lasso")
         else:
             steps = _jsonl_steps(text, name)
-        with self._lock:
-            replayed = replay_prefix(self.model, steps)
-            trace = replayed.trace
-            start = self._know(trace[0].state)
-            path, fp = [], start
-            for step in trace[1:]:
-                tfp = self._know(step.state)
-                self._edge(fp, step.action, dict(step.params), tfp)  # type: ignore[arg-type]
-                path.append({"fp": fp_text(tfp), "label": describe_step(step.action, step.params)})
-                fp = tfp
-            note = "" if not replayed.skipped else (
-                f"{replayed.skipped} later step(s) not replayed: the explorer stops at the last state shown")
-            out = {"kind": "trace", "start": fp_text(start), "path": path, "note": note}
-            if lasso is not None and not replayed.skipped:
-                out["lasso"] = self._closing(trace, lasso, name)
-            return out
+        replayed = replay_prefix(self.model, steps)
+        trace = replayed.trace
+        start = self._know(trace[0].state)
+        path, fp = [], start
+        for step in trace[1:]:
+            tfp = self._know(step.state)
+            self._edge(fp, step.action, dict(step.params), tfp)  # type: ignore[arg-type]
+            path.append({"fp": fp_text(tfp), "label": describe_step(step.action, step.params)})
+            fp = tfp
+        note = "" if not replayed.skipped else (
+            f"{replayed.skipped} later step(s) not replayed: the explorer stops at the last state shown")
+        out = {"kind": "trace", "start": fp_text(start), "path": path, "note": note}
+        if lasso is not None and not replayed.skipped:
+            out["lasso"] = self._closing(trace, lasso, name)
+        return out
 
     def _closing(self, trace: Sequence[Step], lasso: Any, name: str) -> dict[str, Any]:
         """A liveness lasso's closing step (``explore --json``'s ``"lasso"``), found among the
@@ -395,7 +428,7 @@ class Session:
         with self._lock:
             out = [Step(None, {}, self._state(fps[0]))]
             for k, (a, b) in enumerate(zip(fps, fps[1:]), 1):
-                edges = self._edges.get((a, b))
+                edges = list(self._edges.get((a, b), ()))
                 if not edges:
                     raise SpecError(f"no known step leads from {fp_text(a)} to {fp_text(b)}")
                 wanted = labels[k] if labels is not None and k < len(labels) else None
@@ -424,7 +457,9 @@ class Session:
             k, label = loop
             if not 1 <= k <= len(fps):
                 raise SpecError(f"chart: the loop goes back to state {k}, not one of the path's 1..{len(fps)}")
-            edge = next((e for e in self._edges.get((fps[-1], fps[k - 1]), []) if describe_step(*e) == label), None)
+            with self._lock:
+                known = list(self._edges.get((fps[-1], fps[k - 1]), []))
+            edge = next((e for e in known if describe_step(*e) == label), None)
             if edge is None:
                 raise SpecError(f"chart: no known step {label} leads from the last state back to state {k}")
             lasso = Lasso(k, edge[0], edge[1])
@@ -437,21 +472,34 @@ class Session:
         from checker.prove import prove
 
         result = prove(self.spec, list(invariants) if invariants else None, timeout=timeout)
-        with self._lock:
-            view = _prove_view(result.to_json(), "prove")
-            for o, ob in zip(result.obligations, view["obligations"]):
-                cex = o.counterexample
-                if cex is not None:  # real states: explorable, and shown as the explorer shows them
-                    ob["fps"] = [fp_text(self._know(st.state)) for st in cex.trace]
-                    for st, shown in zip(cex.trace, ob["counterexample"]["steps"]):
-                        shown["tree"] = {"label": "state", "text": "",
-                                         "kids": [_tree(v, k) for k, v in fields_of(st.state)]}
-            return view
+        view = _prove_view(result.to_json(), "prove")
+        for o, ob in zip(result.obligations, view["obligations"]):
+            cex = o.counterexample
+            if cex is not None:  # real states: explorable, and shown as the explorer shows them
+                ob["fps"] = [fp_text(self._know(st.state)) for st in cex.trace]
+                for st, shown in zip(cex.trace, ob["counterexample"]["steps"]):
+                    shown["tree"] = {"label": "state", "text": "",
+                                     "kids": [_tree(v, k) for k, v in fields_of(st.state)]}
+        return view
 
 
 def _prove_view(data: dict[str, Any], name: str) -> dict[str, Any]:
     """A ``prove --json`` result for the page: each obligation, and a counterexample as its
-    states (JSON trees), the action between them and the broken conjunct."""
+    states (JSON trees), the action between them and the broken conjunct.  A file of another
+    shape is an input error naming it."""
+    try:
+        return _prove_view_of(data, name)
+    except (TypeError, AttributeError, ValueError) as e:
+        raise SpecError(f"{name}: not a `distcheck prove --json` result ({e})") from None
+
+
+def _text_or_none(value: Any, what: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{what} is {json.dumps(value)}, not a string")
+    return value
+
+
+def _prove_view_of(data: dict[str, Any], name: str) -> dict[str, Any]:
     obligations = data.get("obligations")
     if not isinstance(obligations, list):
         raise SpecError(f"{name}: \"obligations\" is not a list: not a `distcheck prove --json` result")
@@ -462,16 +510,27 @@ def _prove_view(data: dict[str, Any], name: str) -> dict[str, Any]:
         cex = o.get("counterexample")
         item = {"name": str(o.get("name")), "kind": str(o.get("kind")), "verdict": str(o.get("verdict")),
                 "reason": o.get("reason")}
+        if cex is not None and not isinstance(cex, dict):
+            raise TypeError(f"obligation {k}'s counterexample is not an object")
         if isinstance(cex, dict):
-            trace = cex.get("trace") if isinstance(cex.get("trace"), list) else []
+            trace = cex.get("trace") or []
+            violated = cex.get("violated") or []
+            if not isinstance(trace, list) or not all(isinstance(st, dict) for st in trace):
+                raise TypeError(f"obligation {k}'s trace is not a list of steps")
+            if not isinstance(violated, list) or not all(isinstance(v, str) for v in violated):
+                raise TypeError(f"obligation {k}'s \"violated\" is not a list of names")
+            steps = []
+            for st in trace:
+                params = st.get("params") or {}
+                if not isinstance(params, dict):
+                    raise TypeError(f"obligation {k}: a step's params are {json.dumps(params)}, not an object")
+                action = _text_or_none(st.get("action"), f"obligation {k}: a step's action")
+                steps.append({"label": describe_step(action, params), "tree": _json_tree(st.get("state"), "state")})
             item["counterexample"] = {
-                "violated": [str(v) for v in cex.get("violated") or []],
-                "conjunct": cex.get("conjunct"), "location": cex.get("location"),
-                "witness": cex.get("witness"), "error": cex.get("error"),
-                "steps": [{"label": describe_step(st.get("action"), st.get("params") or {})
-                           if isinstance(st, dict) else "?",
-                           "tree": _json_tree(st.get("state") if isinstance(st, dict) else st, "state")}
-                          for st in trace]}
+                "violated": violated,
+                **{key: _text_or_none(cex.get(key), f"obligation {k}'s {key}")
+                   for key in ("conjunct", "location", "witness", "error")},
+                "steps": steps}
         out.append(item)
     return {"spec": data.get("spec"), "verdict": data.get("verdict"), "obligations": out}
 
