@@ -47,10 +47,10 @@ class _LazyGroup(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
         # A value read from a history or a spec may hold a lone surrogate ("\ud800" in JSON),
         # which UTF-8 cannot encode: every report shows it as its escape rather than crashing.
+        # (The process's own streams only: a test runner's capture is its own business.)
         for stream in (sys.stdout, sys.stderr):
-            reconfigure = getattr(stream, "reconfigure", None)
-            if reconfigure is not None:
-                reconfigure(errors="backslashreplace")
+            if stream is not None and (stream is sys.__stdout__ or stream is sys.__stderr__):
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
         try:
             code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as e:

@@ -181,3 +181,23 @@ def test_a_loaded_lasso_shows_its_cycle(browser: Any, serve: Any, tmp_path: Path
     browser.find_elements(By.CSS_SELECTOR, "#path li")[len(r.trace) - 1].click()
     WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart .msc-loop"))
     _clean(browser, client)
+
+
+def test_a_long_path_is_charted_on_request(browser: Any, serve: Any) -> None:
+    from spec.twophase import TwoPhase
+
+    client = serve(TwoPhase(n_rm=2))
+    _open(browser, client)
+    steps = browser.find_element(By.ID, "walk-steps")
+    steps.clear()
+    steps.send_keys("450")
+    browser.find_element(By.ID, "walk").click()
+    # two-phase commit's receive steps repeat for ever: the walk runs its 450 steps
+    WebDriverWait(browser, 30).until(lambda d: "450 steps" in d.find_element(By.ID, "status").text)
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "draw-chart"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#chart svg") == []
+    browser.find_element(By.ID, "draw-chart").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart svg"))
+    rows = browser.execute_script("return document.querySelectorAll('#chart .msc-step').length")
+    assert rows == 451
+    _clean(browser, client)
