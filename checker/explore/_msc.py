@@ -211,10 +211,12 @@ class _Reader:
         return out
 
 
-def message_chart(spec: Any, trace: Sequence[Step], lasso: Any = None) -> Chart | None:
+def message_chart(spec: Any, trace: Sequence[Step], lasso: Any = None,
+                  first_label: str | None = None) -> Chart | None:
     """The chart of ``trace`` (a list of :class:`checker.report.Step`), or None when ``spec``
     declares no ``network``.  ``lasso`` (an ``ExploreResult.lasso``: ``loop_to``, ``action``,
-    ``params``) adds the closing step of a liveness counterexample.  A declaration that does not
+    ``params``) adds the closing step of a liveness counterexample; ``first_label`` names a
+    first state that is not an initial one (its messages are drawn as there already).  A declaration that does not
     fit the states is a :class:`SpecError` naming where it was written."""
     net = getattr(spec, "network", None)
     if net is None or not trace:
@@ -223,7 +225,7 @@ def message_chart(spec: Any, trace: Sequence[Step], lasso: Any = None) -> Chart 
         raise SpecError(f"{spec_source(spec)}: {type(spec).__name__}.network must be a spec.Network(...), "
                         f"not {net!r}")
     try:
-        return _chart(spec, net, trace, lasso)
+        return _chart(spec, net, trace, lasso, first_label)
     except SpecError:
         raise
     except Exception as e:  # noqa: BLE001 -- the declaration's functions are spec code
@@ -231,7 +233,7 @@ def message_chart(spec: Any, trace: Sequence[Step], lasso: Any = None) -> Chart 
                         f"{type(e).__name__}: {e}") from None
 
 
-def _chart(spec: Any, net: Network, trace: Sequence[Step], lasso: Any) -> Chart:
+def _chart(spec: Any, net: Network, trace: Sequence[Step], lasso: Any, first_label: str | None) -> Chart:
     reader = _Reader(spec, net)
     moves: list[tuple[str | None, dict[str, Any], Any, bool]] = [
         (st.action, dict(st.params), st.state, False) for st in trace]
@@ -260,7 +262,7 @@ def _chart(spec: Any, net: Network, trace: Sequence[Step], lasso: Any) -> Chart:
         changes = tuple((k, _network_change(before, after) if k == net.field and previous_fields is not None
                          else tla_text(fields[k]), tla_text(fields[k])) for k in changed(previous_fields, fields))
         if action is None or previous_state is None:  # an initial state: its messages are sent in it
-            steps.append((n, describe_step(action, params), None, changes, closing))
+            steps.append((n, first_label or describe_step(action, params), None, changes, closing))
             for m, c in after.items():
                 for _ in range(c):
                     send(m, n, None, False)

@@ -74,16 +74,11 @@ def _data(result: LinResult, file: str) -> dict[str, Any]:
         for op in p.operations:
             info[op.id]["part"] = pi
             info[op.id]["status"] = "pending"
-        order, points, prev = [], [], -math.inf
+        order = []
         for k, op in enumerate(p.linearization):
-            d = info[op.id]
-            d.update(status="linearized", pos=k, before=st(p.states[k]), after=st(p.states[k + 1]))
-            # a point inside the box, after the previous one: the order drawn on the timeline
-            x = max(prev + 0.08, d["start"] + 0.1)
-            x = min(x, d["end"] - 0.05 if d["end"] > d["start"] else d["start"] + 0.5)
-            prev = x
+            info[op.id].update(status="linearized", pos=k, before=st(p.states[k]), after=st(p.states[k + 1]))
             order.append(op.id)
-            points.append(round(x, 3))
+        points = _points([(info[i]["start"], info[i]["end"]) for i in order])
         for op, legal, after in p.stuck:
             d = info[op.id]
             d.update(
@@ -117,6 +112,24 @@ def _data(result: LinResult, file: str) -> dict[str, Any]:
         "partitions": parts,
         "selected": first_bad,
     }
+
+
+def _points(boxes: list[tuple[float, float]]) -> list[float]:
+    """A point inside each box, strictly increasing: the linearization order drawn on the
+    timeline.  The k-th point may lie only after every earlier box's start (``lo``, a running
+    maximum) and before every later box's end (``hi``, a suffix minimum) -- a linearization
+    guarantees ``lo < hi`` -- and is put a fraction ``(k + 1) / (n + 1)`` of the way across:
+    both bounds and the fraction grow with ``k``, so the points do, each inside its own box."""
+    n = len(boxes)
+    lo, m = [], -math.inf
+    for start, _ in boxes:
+        m = max(m, start)
+        lo.append(m)
+    hi, m = [0.0] * n, math.inf
+    for k in range(n - 1, -1, -1):
+        m = min(m, boxes[k][1])
+        hi[k] = m
+    return [round(lo[k] + (hi[k] - lo[k]) * (k + 1) / (n + 1), 6) for k in range(n)]
 
 
 def render_html(result: LinResult, file: str | None = None) -> str:

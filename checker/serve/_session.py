@@ -109,11 +109,17 @@ class Session:
         self.spec = spec
         cls = type(spec)
         self.inductive = cls.invariant_names(inductive=True)
-        if not invariants:  # every invariant, the inductive ones too: a CTI's states are judged by them
+        #: what explore checks (its default, or the user's --invariant): walks stop where one of
+        #: these breaks, and nowhere else
+        self.checked = set(prepare(spec, invariants=list(invariants) if invariants else None).invariants)
+        if not invariants:  # shown: every invariant, the inductive ones too (a CTI's states are judged by them)
             invariants = list(dict.fromkeys([*cls.invariant_names(), *self.inductive]))
             if declared(spec) is not None:
                 invariants.append(LINEARIZABLE)
         self.model: PreparedSpec = prepare(spec, invariants=invariants or None)
+        #: for replaying a loaded run: no invariant, so that it replays to its end (a state that
+        #: breaks one the run's own search did not check must not cut it short)
+        self._replayer: PreparedSpec = prepare(spec, invariants=[])
         self._lock = threading.RLock()
         #: every state the page has been told about, by fingerprint
         self._states: dict[int, Any] = {}
@@ -283,8 +289,9 @@ class Session:
         verdict = self._verdicts(s)
         if verdict.get("error"):
             return f"spec code raised at {verdict['error']['location']}: {verdict['error']['message']}"
-        if verdict["violated"]:
-            return f"violates {', '.join(verdict['violated'])}"
+        reported = [name for name in verdict["violated"] if name in self.checked or name == "state_type"]
+        if reported:
+            return f"violates {', '.join(reported)}"
         if not verdict["in_model"]:
             return "outside the state constraints (the explorer does not expand it)"
         return None
@@ -377,6 +384,8 @@ class Session:
         if isinstance(whole, dict) and "obligations" in whole:
             return {"kind": "prove", "result": _prove_view(whole, name)}
         lasso = None
+        if isinstance(whole, dict) and "trace" not in whole and "action" in whole:
+            whole = None  # one line of a JSON Lines run, not a result
         if isinstance(whole, dict):
             if "trace" not in whole:
                 raise SpecError(f"{name}: neither an `explore --json` result (no \"trace\") nor a `prove --json` "
@@ -385,7 +394,7 @@ class Session:
             lasso = whole.get("lasso")
         else:
             steps = _jsonl_steps(text, name)
-        replayed = replay_prefix(self.model, steps)
+        replayed = replay_prefix(self._replayer, steps)
         trace = replayed.trace
         start = self._know(trace[0].state)
         path, fp = [], start
@@ -410,6 +419,9 @@ class Session:
             raise SpecError(f"{name}: \"lasso\" must give \"loop_to\", a state of the trace (1..{len(trace)})")
         action, params = lasso.get("action"), lasso.get("params") or {}
         if action is None:
+            if k != len(trace):
+                raise SpecError(f"{name}: a stuttering lasso (\"action\": null) stays in the last state, "
+                                f"{len(trace)}, not state {k}")
             return {"loop_to": k, "label": None, "text": f"stays in state {k} for ever (stuttering)"}
         back = value_fingerprint(trace[k - 1].state)
         last = value_fingerprint(trace[-1].state)
@@ -463,7 +475,8 @@ class Session:
             if edge is None:
                 raise SpecError(f"chart: no known step {label} leads from the last state back to state {k}")
             lasso = Lasso(k, edge[0], edge[1])
-        chart = message_chart(self.spec, trace, lasso)
+        chart = message_chart(self.spec, trace, lasso,
+                              first_label=None if fps[0] in self.init_fps else "Start (not an initial state)")
         return {"svg": None if chart is None else chart_svg(chart)}
 
     def prove(self, timeout: float, invariants: Sequence[str] | None = None) -> dict[str, Any]:

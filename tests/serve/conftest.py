@@ -53,8 +53,8 @@ class Client:
 def serve() -> Iterator[Any]:
     clients: list[Client] = []
 
-    def start(spec: Any) -> Client:
-        clients.append(Client(Session(spec)))
+    def start(spec: Any, invariants: Any = None) -> Client:
+        clients.append(Client(Session(spec, invariants)))
         return clients[-1]
 
     yield start
