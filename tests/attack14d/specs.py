@@ -59,8 +59,9 @@ class NoInit(Spec):
 
 
 class SlowTwo(Spec):
-    """Two steps from every state below 3 (A: +1, B: +2); the invariant is slow (0.8 s per state
-    past the first), so the page's state view takes a while to come back."""
+    """Two steps from every state below 3 (A: +1, B: +2); the invariant is slow (0.3 s per state
+    past the first: a view of one state and its two successors takes ~1 s), so the page's state
+    view takes a while to come back -- far longer than a double click."""
 
     check_deadlock = False
 
@@ -78,7 +79,7 @@ class SlowTwo(Spec):
     @invariant
     def Slow(self, s: C) -> bool:  # noqa: N802
         if s.x != 0:
-            time.sleep(0.8)
+            time.sleep(0.3)
         return True
 
 

@@ -34,7 +34,7 @@ def test_double_click_on_a_step_does_not_make_a_false_path(browser: Any, serve: 
     ActionChains(browser).double_click(button).perform()
     time.sleep(0.2)
     idle(browser, 60)
-    time.sleep(2)
+    time.sleep(1)  # (a second, wrong step would have come back by now: a view takes ~1 s)
     fps = browser.execute_script("return window.distcheckServe.path().map(p => p.fp)")
     assert not _consistent(client, fps), (fps, browser.find_element(By.ID, "status").text)
 
@@ -49,6 +49,6 @@ def test_two_digit_keys_quickly_take_two_steps_of_the_path(browser: Any, serve: 
     body.send_keys("2")
     time.sleep(0.2)
     idle(browser, 60)
-    time.sleep(2)
+    time.sleep(1)  # (a second, wrong step would have come back by now: a view takes ~1 s)
     fps = browser.execute_script("return window.distcheckServe.path().map(p => p.fp)")
     assert not _consistent(client, fps), (fps, browser.find_element(By.ID, "status").text)

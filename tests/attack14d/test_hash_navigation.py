@@ -5,10 +5,10 @@ while the address says another."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from checker.serve._session import fp_text
 from spec import fingerprint
@@ -27,7 +27,8 @@ def test_opening_a_path_link_in_the_same_tab_shows_that_path(browser: Any, serve
     idle(browser)
     assert browser.find_element(By.ID, "fp").text == _fp(4)
     browser.execute_script(f"location.hash = '#/{_fp(0)}/{_fp(2)}'")  # the user opens the shorter link
-    time.sleep(3)
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return location.hash").endswith(
+        d.find_element(By.ID, "fp").text))
     shown = browser.find_element(By.ID, "fp").text
     address = browser.execute_script("return location.hash")
     assert address.endswith(shown), (address, shown)

@@ -5,7 +5,6 @@ longer go back to it from the select."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from selenium.webdriver.common.by import By
@@ -33,5 +32,5 @@ def test_the_initial_select_follows_a_jump_and_can_choose_again(browser: Any, se
     idle(browser)
     # what the select names is what is shown -- or choosing 5 again goes there
     Select(browser.find_element(By.ID, "inits")).select_by_value(five)
-    time.sleep(2)
+    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "fp").text == five)
     assert browser.find_element(By.ID, "fp").text == five
