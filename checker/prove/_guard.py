@@ -365,7 +365,7 @@ def _user_classes_in(globals_: dict[str, Any]) -> Iterator[type]:
 def _on_frame_start(frame: Any) -> None:
     """A user function starts: refuse it if a functools cache is calling it (its result would be
     shared with other paths), or if its module has a class that hides C code from the guard."""
-    problem = _module_problem(frame.f_globals)
+    problem = None if _finalizing(frame) else _module_problem(frame.f_globals)
     if problem is not None:
         refuse(f"{problem}: Python calls it without a call the prover can check (a stand-in could "
                "reach it); write it as a def", location=f"{frame.f_code.co_filename}:{frame.f_code.co_firstlineno}")
@@ -387,6 +387,26 @@ _TRUSTED_LIBRARY_CODES = frozenset(f.__code__ for f in (attrs.evolve, getattr(at
                                    if hasattr(f, "__code__"))
 
 
+#: methods Python runs when an object dies (a stream's ``__del__`` calls its ``close``)
+_FINALIZERS = frozenset({"__del__", "close"})
+
+
+def _finalizing(frame: Any) -> bool:
+    """Is ``frame`` an object's finalizer run on concrete values -- a test runner's stream
+    dying during a symbolic execution, say?  Python runs it when the last reference goes,
+    wherever that is; no stand-in reaches it through its arguments, so the module it lives in
+    (whose classes may hide C code) cannot be handed one by it."""
+    return frame.f_code.co_name in _FINALIZERS and not any(holds_sym(v) for _, v in _arguments(frame))
+
+
+def _arguments(frame: Any) -> list[tuple[str, Any]]:
+    """The arguments a frame was called with, by name (``*args`` and ``**kwargs`` as such)."""
+    code = frame.f_code
+    n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)
+    local = frame.f_locals
+    return [(name, local.get(name)) for name in code.co_varnames[:n]]
+
+
 def _on_library_frame(frame: Any) -> None:
     """A standard-library function called by spec code starts: it is not watched, so it may not
     receive a stand-in (it might test its type or identity, as ``functools.singledispatch``
@@ -396,10 +416,8 @@ def _on_library_frame(frame: Any) -> None:
             or frame.f_code in _TRUSTED_LIBRARY_CODES:
         return
     code = frame.f_code
-    n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)
-    local = frame.f_locals
-    for name in code.co_varnames[:n]:
-        if holds_sym(local.get(name)):
+    for _, value in _arguments(frame):
+        if holds_sym(value):
             refuse(f"passing a symbolic value to {code.co_qualname if hasattr(code, 'co_qualname') else code.co_name} "
                    f"({code.co_filename.rsplit('/', 1)[-1]}), library code the prover does not watch",
                    location=f"{back.f_code.co_filename}:{back.f_lineno}")

@@ -114,10 +114,6 @@ current = Context()
 def running(clock: Clock | None) -> Iterator[Context]:
     """Install a fresh :class:`Context` for one prover run, timed by ``clock``."""
     global current
-    # Garbage left by earlier code is collected first: its finalizers (a test runner's stream's
-    # ``close``, say) are not spec code, yet run inside the guard when a collection happens to
-    # fall during a symbolic execution -- and the guard would refuse their module.
-    gc.collect()
     previous, current = current, Context(clock)
     try:
         yield current
