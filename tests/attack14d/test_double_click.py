@@ -52,3 +52,18 @@ def test_two_digit_keys_quickly_take_two_steps_of_the_path(browser: Any, serve: 
     time.sleep(1)  # (a second, wrong step would have come back by now: a view takes ~1 s)
     fps = browser.execute_script("return window.distcheckServe.path().map(p => p.fp)")
     assert not _consistent(client, fps), (fps, browser.find_element(By.ID, "status").text)
+
+
+def test_a_walk_that_comes_back_after_a_click_does_not_graft_itself_on(browser: Any, serve: Any) -> None:
+    """(Added with the fix, the same class of bug.)  A random walk asked from one state, a step
+    clicked while it runs: the walk must not be appended to the new state."""
+    client = serve(S.SlowTwo())
+    open_page(browser, client)
+    idle(browser)
+    browser.find_element(By.ID, "walk").click()  # ~0.3 s a state judged: it takes a while
+    browser.find_elements(By.CSS_SELECTOR, "#successors button")[0].click()
+    time.sleep(0.2)
+    idle(browser, 60)
+    time.sleep(2)
+    fps = browser.execute_script("return window.distcheckServe.path().map(p => p.fp)")
+    assert not _consistent(client, fps), (fps, browser.find_element(By.ID, "status").text)
