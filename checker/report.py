@@ -60,6 +60,11 @@ def _int_text(value: int) -> str:
         return hex(value)
 
 
+def shorten(text: str, n: int = 80) -> str:
+    """``text`` cut to ``n`` characters, an ellipsis saying where."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def to_json(value: Any) -> Any:
     """A JSON-compatible rendering: records become objects (nested ones carry ``"$type"``),
     tuples become lists, frozensets sorted lists, enums their names."""

@@ -31,7 +31,7 @@ from typing import Any
 import attrs
 
 from checker._sources import spec_source
-from checker.report import Step, changed, describe_step, fields_of, tla_text
+from checker.report import Step, changed, describe_step, fields_of, shorten, tla_text
 from spec import BROADCAST, Ids, Map, Network, SpecError
 
 __all__ = ["Arrow", "Chart", "ChartStep", "Lane", "chart_svg", "message_chart"]
@@ -376,10 +376,6 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def chart_svg(chart: Chart, *, id_prefix: str = "msc") -> str:
     """The chart as one inline ``<svg>`` element (see the module docstring); ``id_prefix``
     keeps its ids apart from another chart's on the same page."""
@@ -414,7 +410,7 @@ def chart_svg(chart: Chart, *, id_prefix: str = "msc") -> str:
         x = lane_x[i]
         out.append(f'<g class="msc-lane" data-lane="{i}" data-x="{x}"><title>{_esc(lane.label)}</title>'
                    f'<text x="{x}" y="{_HEAD_H - 12}" text-anchor="middle" font-weight="bold" '
-                   f'font-family="system-ui, sans-serif" font-size="12">{_esc(_short(lane.label, 16))}</text>'
+                   f'font-family="system-ui, sans-serif" font-size="12">{_esc(shorten(lane.label, 16))}</text>'
                    f'<line class="msc-lifeline" x1="{x}" y1="{_HEAD_H}" x2="{x}" y2="{bottom - 10}" '
                    'stroke="#bbb" stroke-dasharray="4 3"/></g>')
     # steps: number and action on the left, a dot on the lane, the changes on the right
@@ -428,14 +424,14 @@ def chart_svg(chart: Chart, *, id_prefix: str = "msc") -> str:
         out.append(f'<g class="{cls}" data-n="{st.n}" data-lane="{"" if st.lane is None else st.lane}">')
         if chart.loop_to == st.n:
             out.append(f'<rect x="2" y="{y - 11}" width="{_LABEL_W - 8}" height="16" fill="#e3f2fd"/>')
-        out.append(f'<text x="6" y="{y}" fill="{fill}"><title>{_esc(label)}</title>{_esc(_short(label, 32))}</text>')
+        out.append(f'<text x="6" y="{y}" fill="{fill}"><title>{_esc(label)}</title>{_esc(shorten(label, 32))}</text>')
         if st.lane is not None:
             out.append(f'<circle cx="{lane_x[st.lane]}" cy="{y - 4}" r="4" fill="{fill}"/>')
         shown = st.changes if len(st.changes) <= _MAX_LINES + 1 else st.changes[:_MAX_LINES]
         for j, (name, text, whole) in enumerate(shown):
             line = f"{name} = {text}" if text == whole else f"{name}: {text}"
             out.append(f'<text class="msc-change" x="{changes_x}" y="{y + j * _LINE_H}" data-field="{_esc(name)}">'
-                       f'<title>{_esc(f"{name} = {whole}")}</title>{_esc(_short(line, 80))}</text>')
+                       f'<title>{_esc(f"{name} = {whole}")}</title>{_esc(shorten(line, 80))}</text>')
         if len(shown) < len(st.changes):
             rest = "\n".join(f"{k} = {v}" for k, _, v in st.changes[len(shown):])
             out.append(f'<text class="msc-more" x="{changes_x}" y="{y + len(shown) * _LINE_H}" fill="#777">'
@@ -494,6 +490,6 @@ def _arrow_svg(k: int, a: Arrow, lane_x: list[int], row_y: dict[int, int], botto
         parts.append(f'<path d="M{x1 - 5},{y1 - 5} L{x1 + 5},{y1 + 5} M{x1 - 5},{y1 + 5} L{x1 + 5},{y1 - 5}" '
                      'stroke="#c62828" stroke-width="2"/>')
     parts.append(f'<text x="{lx}" y="{ly}" text-anchor="middle" font-size="9" fill="#444" stroke="#fff" '
-                 f'stroke-width="3" paint-order="stroke">{_esc(_short(a.text, 26))}</text>')
+                 f'stroke-width="3" paint-order="stroke">{_esc(shorten(a.text, 26))}</text>')
     parts.append("</g>")
     return "".join(parts)

@@ -121,6 +121,12 @@ def load_replay(path: str | os.PathLike[str]) -> list[ReplayStep]:
             raise SpecError(f"{name}:{e.lineno}: not JSON: {e.msg}") from None
     if isinstance(whole, dict) and "trace" in whole:
         return _trace_steps(whole["trace"], name)
+    return jsonl_steps(text, name)
+
+
+def jsonl_steps(text: str, name: str) -> list[ReplayStep]:
+    """The steps of a JSON Lines run (one step a line; blank lines and ``#`` comments skipped),
+    each named ``name:line`` for error messages."""
     steps = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):

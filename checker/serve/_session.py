@@ -28,8 +28,8 @@ from checker._faults import describe_exception
 from checker.errors import SpecError
 from checker.explore._linearizable import NAME as LINEARIZABLE, declared
 from checker.explore._model import PreparedSpec, SpecRuntimeError, prepare
-from checker.explore._replay import ReplayStep, _step as replay_step, _trace_steps as trace_steps, replay_prefix
-from checker.report import Step, changed, describe_step, fields_of, param_json, tla_text
+from checker.explore._replay import _trace_steps as trace_steps, jsonl_steps, replay_prefix
+from checker.report import Step, changed, describe_step, fields_of, param_json, shorten, tla_text
 
 __all__ = ["Session", "fp_text", "parse_fp"]
 
@@ -228,7 +228,7 @@ class Session:
             diff = changed(current, dict(fields_of(t)))
             succ.append({
                 "label": describe_step(action, args), "action": action, "fp": fp_text(tfp),
-                "changes": [{"field": k, "text": _short(tla_text(getattr(t, k, t)))} for k in diff],
+                "changes": [{"field": k, "text": shorten(tla_text(getattr(t, k, t)))} for k in diff],
                 "self_loop": tfp == fp,
                 **self._verdicts(t)})
         return {
@@ -393,7 +393,7 @@ class Session:
             steps = trace_steps(whole["trace"], name)
             lasso = whole.get("lasso")
         else:
-            steps = _jsonl_steps(text, name)
+            steps = jsonl_steps(text, name)
         replayed = replay_prefix(self._replayer, steps)
         trace = replayed.trace
         start = self._know(trace[0].state)
@@ -561,25 +561,5 @@ def _json_tree(value: Any, label: str) -> dict[str, Any]:
     return {"label": label, "text": json.dumps(value)}
 
 
-def _jsonl_steps(text: str, name: str) -> list[ReplayStep]:
-    steps = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise SpecError(f"{name}:{lineno}: not JSON: {e.msg} (give an `explore --json` or `prove --json` "
-                            "result, or a run as `explore --replay` reads it)") from None
-        steps.append(replay_step(item, f"{name}:{lineno}"))
-    if not steps:
-        raise SpecError(f"{name}: the file holds no step")
-    return steps
-
-
-def _short(text: str, n: int = 80) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _summary(s: Any) -> str:
-    return _short(", ".join(f"{k}={tla_text(v)}" for k, v in fields_of(s)), 120)
+    return shorten(", ".join(f"{k}={tla_text(v)}" for k, v in fields_of(s)), 120)

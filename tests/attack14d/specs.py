@@ -112,9 +112,8 @@ class ManyInit(Spec):
         return s.x < 140
 
 
-class TwoInv(Spec):
-    """x counts 0..5.  ``Early`` breaks at x = 2, ``Late`` at x = 4; the inductive invariant
-    ``Strong`` (a wrong strengthening, as the prover's user may write) breaks at x = 1."""
+class _Counts(Spec):
+    """x counts 0..5; ``Late`` breaks at x = 4."""
 
     check_deadlock = False
 
@@ -128,28 +127,19 @@ class TwoInv(Spec):
     @invariant
     def Late(self, s: C) -> bool:  # noqa: N802
         return s.x < 4
+
+
+class TwoInv(_Counts):
+    """``Early`` breaks at x = 2, ``Late`` at x = 4."""
 
     @invariant
     def Early(self, s: C) -> bool:  # noqa: N802
         return s.x < 2
 
 
-class WrongStrengthening(Spec):
-    """x counts 0..5; ``Late`` breaks at x = 4; the @inductive_invariant ``Strong`` (a wrong
-    strengthening, the kind the prover's page is for) is false from x = 1 on."""
-
-    check_deadlock = False
-
-    def init(self) -> Any:
-        yield C(0)
-
-    @action()
-    def Inc(self, s: C) -> C | None:  # noqa: N802
-        return C(s.x + 1) if s.x < 5 else None
-
-    @invariant
-    def Late(self, s: C) -> bool:  # noqa: N802
-        return s.x < 4
+class WrongStrengthening(_Counts):
+    """The @inductive_invariant ``Strong`` (a wrong strengthening, the kind the prover's page is
+    for) is false from x = 1 on; ``Late`` breaks at x = 4."""
 
     @inductive_invariant
     def Strong(self, s: C) -> bool:  # noqa: N802

@@ -26,17 +26,23 @@ def _consistent(client: Any, fps: list[str]) -> list[str]:
     return bad
 
 
+def _assert_the_path_settles_into_steps(browser: Any, client: Any, settle: float = 1) -> None:
+    """Once the page is idle (and ``settle`` seconds more: a second, wrong step would have come
+    back by then, a view taking ~1 s), every link of its path is an enabled step."""
+    time.sleep(0.2)
+    idle(browser, 60)
+    time.sleep(settle)
+    fps = browser.execute_script("return window.distcheckServe.path().map(p => p.fp)")
+    assert not _consistent(client, fps), (fps, browser.find_element(By.ID, "status").text)
+
+
 def test_double_click_on_a_step_does_not_make_a_false_path(browser: Any, serve: Any) -> None:
     client = serve(S.SlowTwo())
     open_page(browser, client)
     idle(browser)
     button = browser.find_elements(By.CSS_SELECTOR, "#successors button")[0]
     ActionChains(browser).double_click(button).perform()
-    time.sleep(0.2)
-    idle(browser, 60)
-    time.sleep(1)  # (a second, wrong step would have come back by now: a view takes ~1 s)
-    fps = browser.execute_script("return window.distcheckServe.path().map(p => p.fp)")
-    assert not _consistent(client, fps), (fps, browser.find_element(By.ID, "status").text)
+    _assert_the_path_settles_into_steps(browser, client)
 
 
 def test_two_digit_keys_quickly_take_two_steps_of_the_path(browser: Any, serve: Any) -> None:
@@ -47,11 +53,7 @@ def test_two_digit_keys_quickly_take_two_steps_of_the_path(browser: Any, serve: 
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys("1")
     body.send_keys("2")
-    time.sleep(0.2)
-    idle(browser, 60)
-    time.sleep(1)  # (a second, wrong step would have come back by now: a view takes ~1 s)
-    fps = browser.execute_script("return window.distcheckServe.path().map(p => p.fp)")
-    assert not _consistent(client, fps), (fps, browser.find_element(By.ID, "status").text)
+    _assert_the_path_settles_into_steps(browser, client)
 
 
 def test_a_walk_that_comes_back_after_a_click_does_not_graft_itself_on(browser: Any, serve: Any) -> None:
@@ -62,8 +64,4 @@ def test_a_walk_that_comes_back_after_a_click_does_not_graft_itself_on(browser: 
     idle(browser)
     browser.find_element(By.ID, "walk").click()  # ~0.3 s a state judged: it takes a while
     browser.find_elements(By.CSS_SELECTOR, "#successors button")[0].click()
-    time.sleep(0.2)
-    idle(browser, 60)
-    time.sleep(2)
-    fps = browser.execute_script("return window.distcheckServe.path().map(p => p.fp)")
-    assert not _consistent(client, fps), (fps, browser.find_element(By.ID, "status").text)
+    _assert_the_path_settles_into_steps(browser, client, settle=2)
